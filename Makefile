@@ -1,0 +1,41 @@
+# The CPO Playbook. Two commands on a fresh machine with Python 3.11, pip and make:
+#   make playbook   set up .venv, run the notebooks on the sample company, build the book
+#   make test       the whole test suite, notebooks included
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: playbook test bench sample clean help
+
+help:
+	@echo "make playbook   set up $(VENV), run the notebooks on the sample company, build the book"
+	@echo "make test       run the whole test suite (pytest and nbval on the notebooks)"
+	@echo "make bench      measure the sample generator at 10M events (time and memory)"
+	@echo "make sample     regenerate data/sample (it must not change)"
+	@echo "make clean      remove the built book and executed notebooks"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall whenever the pins or the package's metadata change.
+$(INSTALLED): requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+playbook: $(INSTALLED)
+	$(BIN)/cpo-kit book data/sample
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/sample_scale.py
+
+sample: $(INSTALLED)
+	$(BIN)/cpo-kit sample data/sample --seed 0
+
+clean:
+	rm -rf _build notebooks/*.ipynb

@@ -1,0 +1,130 @@
+"""The ``cpo-kit`` command: check company data, make the sample company, build the playbook.
+
+Every failure a user can cause ends in a one-line message and exit status 2;
+a traceback is never shown unless ``CPO_KIT_DEBUG=1`` is set.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from cpo_kit.errors import CpoKitError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except CpoKitError as error:
+        print(f"cpo-kit: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("cpo-kit: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug of ours: say so in one line, keep the details opt-in
+        if os.environ.get("CPO_KIT_DEBUG"):
+            raise
+        print(f"cpo-kit: internal error: {type(error).__name__}: {error} "
+              "(set CPO_KIT_DEBUG=1 to see where, and please report it)", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cpo-kit",
+        description="The CPO Playbook's tools: check a company's data against the data "
+                    "contract, generate the sample company, and build the playbook.",
+        epilog="Exit status: 0 success, 1 a step failed, 2 invalid input or parameters.")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    validate = commands.add_parser(
+        "validate", help="check a folder of company data against the data contract",
+        description="Load every table in DATA_DIR (CSV, Parquet or Excel files named after "
+                    "the tables: accounts.csv, events.parquet, ...), check each against its "
+                    "schema and the keys between tables, and print a summary or every problem "
+                    "as 'file:row: column: what is wrong (found X, expected Y)'.",
+        epilog="Exit status: 0 valid, 2 problems found.")
+    validate.add_argument("data_dir", metavar="DATA_DIR", type=Path, help="folder of table files")
+    validate.add_argument("--params", metavar="FILE", type=Path,
+                          help="YAML params file; its 'columns:' mapping renames your column "
+                               "names to the contract's")
+    validate.set_defaults(handler=_validate)
+
+    sample = commands.add_parser(
+        "sample", help="write the sample company's data",
+        description="Write a realistic B2B SaaS company (Brightlane: four products, three "
+                    "segments, two years of history) to OUT_DIR. The same seed and scale "
+                    "always write byte-identical files.")
+    sample.add_argument("out_dir", metavar="OUT_DIR", type=Path, help="folder to write into")
+    sample.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    sample.add_argument("--scale", type=_positive, default=1.0,
+                        help="multiplies accounts, users and events; 1 gives about 0.46M "
+                             "events, 22 about 10M (default: 1)")
+    sample.set_defaults(handler=_sample)
+
+    book = commands.add_parser(
+        "book", help="run the notebooks on a company's data and build the playbook",
+        description="Check DATA_DIR, execute every notebook of the playbook on it with "
+                    "papermill, and build the Jupyter Book into ROOT/_build/html.")
+    book.add_argument("data_dir", metavar="DATA_DIR", type=Path, help="folder of table files")
+    book.add_argument("--root", type=Path, default=Path("."),
+                      help="the playbook's folder, holding _config.yml (default: .)")
+    book.add_argument("--params", metavar="FILE", type=Path, help="YAML params file")
+    book.set_defaults(handler=_book)
+    return parser
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, found {text}")
+    return value
+
+
+def _validate(args) -> int:
+    from cpo_kit.params import load_params
+    from cpo_kit.report import problem_lines, summary_lines
+    from cpo_kit.validate import check_folder
+
+    params = load_params(args.params)
+    checked = check_folder(args.data_dir, columns=params.get("columns"))
+    if checked.problems:
+        print("\n".join(problem_lines(checked)), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print("\n".join(summary_lines(checked, args.data_dir)))
+    return EXIT_OK
+
+
+def _sample(args) -> int:
+    import time
+
+    from cpo_kit.sample import write_sample
+
+    started = time.perf_counter()
+    rows = write_sample(args.out_dir, seed=args.seed, scale=args.scale,
+                        progress=sys.stderr.isatty())
+    seconds = time.perf_counter() - started
+    print(f"Wrote the sample company to {args.out_dir} in {seconds:.1f} s:")
+    for name, count in rows.items():
+        print(f"  {name:<13} {count:>12,} rows")
+    return EXIT_OK
+
+
+def _book(args) -> int:
+    from cpo_kit.runner import build_book
+
+    index = build_book(args.data_dir, root=args.root, params_file=args.params)
+    print(f"The playbook is built: {index}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

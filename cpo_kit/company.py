@@ -1,0 +1,131 @@
+"""A company's data, loaded for the notebooks: small tables in memory, events in DuckDB.
+
+Notebooks call :func:`load_company` once and ask it for tables; a section whose
+table is missing calls :meth:`Company.require`, which shows what to provide.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from cpo_kit.errors import DataError
+from cpo_kit.loaders import SUFFIXES, normalise, read_table
+from cpo_kit.schemas import TABLES
+from cpo_kit.validate import check_folder
+
+#: DuckDB's type for each of the contract's column types.
+SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
+             "date": "DATE", "timestamp": "TIMESTAMP"}
+
+
+@dataclass
+class Company:
+    """The tables of one company.
+
+    Attributes
+    ----------
+    tables : dict
+        Each small table present, typed to the contract.
+    con : duckdb.DuckDBPyConnection
+        An in-process database in which ``events`` (when present) is a view over
+        the file, read in place, and every small table is registered by name.
+    files : dict
+        The file each table came from.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    con: duckdb.DuckDBPyConnection
+    files: dict[str, Path]
+
+    def has(self, *names: str) -> bool:
+        """Whether every named table is present."""
+        return all(n in self.files for n in names)
+
+    def require(self, *names: str) -> bool:
+        """Whether the named tables are present; if not, show which to provide and how.
+
+        Use it to open a section: ``if company.require("mrr"): ...``.
+        """
+        missing = [n for n in names if n not in self.files]
+        if missing:
+            from IPython.display import Markdown, display
+
+            display(Markdown(missing_tables_text(missing)))
+        return not missing
+
+    def sql(self, query: str, **params) -> pd.DataFrame:
+        """Run a query on the company's tables and return the result as a DataFrame."""
+        return self.con.execute(query, params or None).df()
+
+
+def missing_tables_text(names: list[str]) -> str:
+    """What a reader is told when a section's tables are missing."""
+    lines = ["```{note}", "This section needs data that was not provided:"]
+    for name in names:
+        table = TABLES[name]
+        lines.append(f"- **{name}** ({table.description.rstrip('.')}): a file `{name}.csv`, "
+                     f"`{name}.parquet` or `{name}.xlsx` with the columns "
+                     + ", ".join(f"`{c}`" for c in table.required_columns) + ".")
+    lines += ["See the data contract in the reference part of the playbook.", "```"]
+    return "\n".join(lines)
+
+
+def load_company(data_dir: str | Path, *, columns: dict | None = None,
+                 memory_limit: str = "4GB") -> Company:
+    """Load and check a company's data folder.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The folder of table files.
+    columns : dict, optional
+        The params file's ``columns:`` mapping (see :func:`cpo_kit.validate.check_folder`).
+    memory_limit : str
+        DuckDB's memory limit; beyond it DuckDB spills to disk instead of failing.
+
+    Raises
+    ------
+    DataError
+        With every problem found, when any table breaks the contract.
+    """
+    checked = check_folder(Path(data_dir), columns=columns)
+    if checked.problems:
+        raise DataError(checked.problems)
+    con = duckdb.connect(config={"memory_limit": memory_limit})
+    for name, frame in checked.tables.items():
+        con.register(name, frame)
+    for name, path in checked.files.items():
+        if TABLES[name].large:
+            _register_large(con, name, path, columns)
+    return Company(checked.tables, con, checked.files)
+
+
+def _register_large(con, name: str, path: Path, columns: dict | None) -> None:
+    table = TABLES[name]
+    kind = SUFFIXES[path.suffix.lower()]
+    if kind == "excel":  # Excel tops out at a million rows: reading it whole is fine
+        con.register(name, read_table(table, path).frame)
+        return
+    source = (f"read_parquet('{_quote(path)}')" if kind == "parquet" else
+              f"read_csv('{_quote(path)}', header=true, all_varchar=true)")
+    original = con.sql(f"SELECT * FROM {source} LIMIT 0").columns
+    mapping = {normalise(k): normalise(v) for k, v in (columns or {}).items()
+               if not isinstance(v, dict)}
+    mapping.update({normalise(k): normalise(v) for k, v in ((columns or {}).get(name) or {})
+                    .items()})
+    by_name = {mapping.get(normalise(c), normalise(c)): c for c in original}
+    select = []
+    for column in table.columns:
+        sql_type = SQL_TYPES[table.kind(column)]
+        if column in by_name:
+            select.append(f'CAST("{by_name[column]}" AS {sql_type}) AS {column}')
+        else:
+            select.append(f"CAST(NULL AS {sql_type}) AS {column}")
+    con.execute(f"CREATE VIEW {name} AS SELECT {', '.join(select)} FROM {source}")
+
+
+def _quote(path: Path) -> str:
+    return str(path.resolve()).replace("'", "''")

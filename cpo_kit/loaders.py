@@ -1,0 +1,359 @@
+"""Reading company tables from CSV, Parquet and Excel files into typed frames.
+
+Reading never raises on bad content: every problem becomes a
+:class:`~cpo_kit.errors.DataProblem` naming file, row and column, and the caller
+decides what to do with the list. Large tables are read in chunks.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from cpo_kit.contract import TYPE_NAMES, TYPE_WORDS, Table
+from cpo_kit.errors import DataProblem
+
+SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "excel",
+            ".xlsm": "excel"}
+#: How far down an Excel sheet to look for a header that is not on the first row.
+HEADER_SEARCH_ROWS = 20
+CHUNK_ROWS = 1_000_000
+
+
+@dataclass
+class Chunk:
+    """Part of a table, typed to the contract, with the problems found reading it.
+
+    ``frame`` holds the contract's columns (missing optional ones added empty)
+    and ``rows`` the row number the user sees for each of its rows.
+    """
+
+    frame: pd.DataFrame
+    rows: pd.Series
+    problems: list[DataProblem] = field(default_factory=list)
+    #: (row number, column) pairs that already have a problem, so that a value
+    #: which could not be read is not reported a second time as missing.
+    bad_cells: set[tuple[int, str]] = field(default_factory=set)
+    #: Problems left out of ``problems`` to keep it short: (file, column, message) -> count.
+    more: Counter = field(default_factory=Counter)
+
+
+def normalise(name: object) -> str:
+    """The form in which column names are compared: case, spaces and dashes do not matter."""
+    return re.sub(r"[\s\-]+", "_", str(name).strip()).lower()
+
+
+def find_files(folder: Path, tables: dict[str, Table]) -> tuple[dict[str, Path], list[Path],
+                                                                list[DataProblem]]:
+    """Match the files of a data folder to the contract's tables.
+
+    Returns
+    -------
+    found : dict
+        Table name to file.
+    ignored : list of Path
+        Files that are not named after any table.
+    problems : list of DataProblem
+        Two files for one table.
+    """
+    candidates: dict[str, list[Path]] = {}
+    ignored = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith((".", "~$")):
+            continue  # hidden files and Excel's lock files
+        stem, kind = normalise(path.stem), SUFFIXES.get(path.suffix.lower())
+        if kind is None or stem not in tables or not path.is_file():
+            ignored.append(path)
+        else:
+            candidates.setdefault(stem, []).append(path)
+    found, problems = {}, []
+    for name, paths in candidates.items():
+        if len(paths) == 1:
+            found[name] = paths[0]
+        else:  # which one is meant cannot be guessed: neither is read
+            problems.append(DataProblem(
+                str(paths[-1]), f"a second file for table {name}",
+                found=" and ".join(p.name for p in paths), expected="one file per table"))
+    return found, ignored, problems
+
+
+def read_chunks(table: Table, path: Path, *, mapping: dict[str, str] | None = None,
+                chunk_rows: int = CHUNK_ROWS) -> Iterator[Chunk]:
+    """Read a table file chunk by chunk, typed to the contract.
+
+    Parameters
+    ----------
+    table : Table
+        The contract of the table.
+    path : Path
+        A CSV, Parquet or Excel file.
+    mapping : dict, optional
+        The company's column names to the contract's, from the params file.
+    chunk_rows : int
+        Rows per chunk for CSV and Parquet files.
+
+    Yields
+    ------
+    Chunk
+        Typed rows with their problems. A file that cannot be read at all, or
+        whose header lacks a required column, yields one empty chunk holding the
+        problems.
+    """
+    mapping = mapping or {}
+    reader = {"csv": _csv_frames, "parquet": _parquet_frames, "excel": _excel_frames}
+    raw = reader[SUFFIXES[path.suffix.lower()]](path, chunk_rows, table, mapping)
+    checked = any_rows = False
+    try:
+        for frame, base, header_row in raw:
+            frame = _rename(frame, mapping)
+            if not checked:
+                checked = True
+                if problems := _header_problems(table, path, frame, header_row):
+                    yield _empty(table, problems)
+                    return
+            if len(frame):
+                any_rows = True
+                yield _typed(table, path, frame, base)
+    except _Unreadable as error:
+        yield _empty(table, [error.problem])
+        return
+    if not any_rows:
+        yield _empty(table, [DataProblem(str(path), "has a header but no rows",
+                                         expected="at least one row of data")])
+
+
+def read_table(table: Table, path: Path, *, mapping: dict[str, str] | None = None) -> Chunk:
+    """Read a whole (small) table: :func:`read_chunks` joined into one chunk."""
+    chunks = list(read_chunks(table, path, mapping=mapping))
+    if len(chunks) == 1:
+        return chunks[0]
+    return Chunk(pd.concat([c.frame for c in chunks], ignore_index=True),
+                 pd.concat([c.rows for c in chunks], ignore_index=True),
+                 [p for c in chunks for p in c.problems],
+                 set().union(*(c.bad_cells for c in chunks)))
+
+
+class _Unreadable(Exception):
+    def __init__(self, problem: DataProblem):
+        self.problem = problem
+
+
+def _empty(table: Table, problems: list[DataProblem]) -> Chunk:
+    frame = pd.DataFrame({name: pd.Series(dtype=c.dtype.type) for name, c in
+                          table.columns.items()})
+    return Chunk(frame, pd.Series(dtype="int64"), problems)
+
+
+# --- readers: each yields (raw frame, base, header row); a row's number is index + base ---
+
+def _csv_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str, str]):
+    _check_utf8(path)
+    with path.open("rb") as f:
+        if not f.read(4096).strip():
+            raise _Unreadable(DataProblem(str(path), "the file is empty",
+                                          expected="a header row and rows of data"))
+    try:
+        # pandas numbers the rows of every chunk on from the last, so the base stays 2.
+        for frame in pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
+                                 chunksize=chunk_rows, encoding="utf-8-sig"):
+            yield frame, 2, 1
+    except pd.errors.ParserError as error:
+        line = re.search(r"line (\d+)", str(error))
+        raise _Unreadable(DataProblem(
+            str(path), "a row has more fields than the header",
+            row=int(line.group(1)) if line else None,
+            expected="one field per column (quote values that contain commas)")) from None
+
+
+def _check_utf8(path: Path, block: int = 1 << 22) -> None:
+    # Read in blocks so that a gigabyte file costs no more memory than a small one.
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with path.open("rb") as f:
+        while data := f.read(block):
+            try:
+                decoder.decode(data)
+            except UnicodeDecodeError as error:
+                line += data[:error.start].count(b"\n")
+                raise _Unreadable(DataProblem(
+                    str(path), "the file is not UTF-8 text", row=line,
+                    found=f"byte 0x{data[error.start]:02x}",
+                    expected="UTF-8: save the file as 'CSV UTF-8'")) from None
+            line += data.count(b"\n")
+
+
+def _parquet_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str, str]):
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+        if parquet.metadata.num_rows == 0:
+            yield parquet.schema_arrow.empty_table().to_pandas(), 1, None
+            return
+        start = 0
+        for batch in parquet.iter_batches(batch_size=chunk_rows):
+            frame = batch.to_pandas()
+            frame.index = pd.RangeIndex(start, start + len(frame))
+            start += len(frame)
+            yield frame, 1, None
+    except (OSError, ValueError) as error:  # pyarrow's errors derive from these
+        raise _Unreadable(DataProblem(str(path), "cannot be read as a Parquet file",
+                                      found=_first_line(error),
+                                      expected="a complete Parquet file")) from None
+
+
+def _excel_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str, str]):
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises zip, XML and key errors alike
+        raise _Unreadable(DataProblem(str(path), "cannot be read as an Excel workbook",
+                                      found=_first_line(error),
+                                      expected="an .xlsx file")) from None
+    try:
+        names = book.sheetnames
+        named = [n for n in names if normalise(n) == table.name]
+        if len(names) > 1 and not named:
+            raise _Unreadable(DataProblem(
+                str(path), "the workbook has several sheets and none is named after the table",
+                found=", ".join(names), expected=f"one sheet, or a sheet named {table.name}"))
+        rows = [list(r) for r in book[(named or names)[0]].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not any(v is not None for r in rows for v in r):
+        raise _Unreadable(DataProblem(str(path), "the sheet is empty",
+                                      expected="a header row and rows of data"))
+    _refuse_low_header(table, path, rows, mapping)
+    width = max(len(r) for r in rows)
+    header = rows[0] + [None] * (width - len(rows[0]))
+    frame = pd.DataFrame([r + [None] * (width - len(r)) for r in rows[1:]], dtype=object,
+                         columns=[str(v) if v is not None else f"unnamed_{i + 1}"
+                                  for i, v in enumerate(header)])
+    # Blank rows are formatting, not data; the index keeps every other row's place.
+    yield frame.dropna(how="all"), 2, 1
+
+
+def _refuse_low_header(table: Table, path: Path, rows: list[list], mapping: dict[str, str]):
+    """A title or notes above the header is common in Excel; say where the header is."""
+    wanted = set(table.required_columns)
+    wanted_map = {normalise(k): normalise(v) for k, v in mapping.items()}
+
+    def names(row):
+        return {wanted_map.get(normalise(v), normalise(v)) for v in row if v is not None}
+
+    if wanted <= names(rows[0]):
+        return
+    for number, row in enumerate(rows[1:HEADER_SEARCH_ROWS], start=2):
+        if wanted <= names(row):
+            raise _Unreadable(DataProblem(
+                str(path), "the header is not on the first row", row=number,
+                found=f"column names on row {number}",
+                expected="the header on row 1: delete the rows above it"))
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:200] if text else type(error).__name__
+
+
+# --- header and types ---
+
+def _rename(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+    wanted = {normalise(k): normalise(v) for k, v in mapping.items()}
+    return frame.rename(columns=lambda c: wanted.get(normalise(c), normalise(c)))
+
+
+def _header_problems(table: Table, path: Path, frame: pd.DataFrame,
+                     header_row: int | None) -> list[DataProblem]:
+    names = list(frame.columns)
+    problems = []
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(DataProblem(str(path), "the column appears more than once",
+                                    row=header_row, column=name, expected="unique column names"))
+    hint = ""
+    if len(names) == 1 and (sep := next((s for s in ";\t|" if s in names[0]), None)):
+        label = {";": "semicolons", "\t": "tabs", "|": "pipes"}[sep]
+        hint = f"; the header is separated by {label}: save the file separated by commas"
+    shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    for name in table.required_columns:
+        if name not in names:
+            problems.append(DataProblem(
+                str(path), "missing required column" + hint, row=header_row, column=name,
+                found=f"columns {shown}", expected=f"a column named {name}"))
+    return problems
+
+
+def _typed(table: Table, path: Path, frame: pd.DataFrame, base: int) -> Chunk:
+    rows = pd.Series(frame.index + base, dtype="int64")
+    frame = frame.reset_index(drop=True)
+    chunk = Chunk(pd.DataFrame(index=frame.index), rows)
+    for name, column in table.columns.items():
+        kind = column.metadata["kind"]
+        if name not in frame:
+            chunk.frame[name] = pd.Series(pd.NA, index=frame.index, dtype=column.dtype.type)
+            continue
+        values, bad = _coerce(frame[name], kind)
+        chunk.frame[name] = values.astype(column.dtype.type)
+        message = f"not a valid {TYPE_NAMES[kind]}"
+        for i in bad[:_MAX_BAD].tolist():
+            chunk.problems.append(DataProblem(
+                str(path), message, row=int(rows.iat[i]), column=name,
+                found=_show(frame[name].iat[i]), expected=TYPE_WORDS[kind]))
+        if len(bad) > _MAX_BAD:
+            chunk.more[(str(path), name, message)] += len(bad) - _MAX_BAD
+        chunk.bad_cells.update((int(rows.iat[i]), name) for i in bad.tolist())
+    return chunk
+
+
+_MAX_BAD = 10
+_TRUE = {"true", "t", "yes", "y", "1"}
+_FALSE = {"false", "f", "no", "n", "0"}
+
+
+def _coerce(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Index]:
+    """Convert raw values to the column's kind; return them and the positions that failed."""
+    present = values.notna()
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
+        stripped = values.astype("str").where(present).str.strip()
+        present = present & (stripped != "")
+        values = stripped.where(present)
+    if kind == "string":
+        if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+            values = values.astype("Int64")  # 1001.0 from Excel is the id 1001
+        out = values.astype("str").where(present)
+    elif kind in ("integer", "number"):
+        if pd.api.types.is_bool_dtype(values):
+            values = values.astype("Int64")
+        out = pd.to_numeric(values, errors="coerce")
+        if kind == "integer":
+            fractional = out.notna() & (out % 1 != 0)
+            out = out.where(~fractional)
+    elif kind == "boolean":
+        if pd.api.types.is_bool_dtype(values):
+            out = values.astype("boolean")
+        else:
+            text = values.astype("str").str.lower()
+            out = pd.Series(pd.NA, index=values.index, dtype="boolean")
+            out[text.isin(_TRUE)] = True
+            out[text.isin(_FALSE)] = False
+    else:
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out = values.dt.tz_convert(None) if values.dt.tz is not None else values
+        else:
+            out = pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601")
+            out = out.dt.tz_convert(None)
+        if kind == "date":
+            out = out.dt.floor("D")
+    bad = values.index[present & out.isna()]
+    return out.where(present), bad
+
+
+def _show(value: object) -> str:
+    text = str(value)
+    return repr(text[:60] + "..." if len(text) > 60 else text)

@@ -1,0 +1,72 @@
+"""The machinery of the metric registry."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cpo_kit.errors import CpoKitError
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric.
+
+    Parameters
+    ----------
+    name : str
+        Identifier, such as ``mrr``.
+    title : str
+        How the metric is named for people.
+    definition : str
+        One sentence that says what it measures, including any choice made
+        where sources disagree.
+    formula : str
+        The formula as text, for the glossary.
+    needs : dict
+        Table name to the columns the metric reads.
+    unit : str
+        ``currency``, ``users``, ``accounts``, ``score`` or ``share``.
+    func : callable
+        ``func(company, **options)`` computing it.
+    """
+
+    name: str
+    title: str
+    definition: str
+    formula: str
+    needs: dict[str, tuple[str, ...]]
+    unit: str
+    func: Callable
+
+
+METRICS: dict[str, Metric] = {}
+
+
+def metric(name: str, *, title: str, definition: str, formula: str,
+           needs: dict[str, tuple[str, ...]], unit: str) -> Callable:
+    """Register the decorated function as a metric."""
+    def register(func: Callable) -> Callable:
+        if name in METRICS:
+            raise ValueError(f"metric {name!r} is registered twice")
+        METRICS[name] = Metric(name, title, definition, formula, needs, unit, func)
+        return func
+    return register
+
+
+class MissingTables(CpoKitError):
+    """A metric was asked of a company that lacks a table it needs."""
+
+
+def compute(name: str, company, **options):
+    """Compute a registered metric on a company's data.
+
+    Raises
+    ------
+    MissingTables
+        When a table the metric needs was not provided.
+    """
+    m = METRICS[name]
+    missing = [t for t in m.needs if not company.has(t)]
+    if missing:
+        raise MissingTables(f"{m.title} needs the table(s) {', '.join(missing)}")
+    return m.func(company, **options)

@@ -1,0 +1,93 @@
+"""Executing the notebooks with papermill, and building the book from the results."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from cpo_kit.errors import CpoKitError, DataError
+from cpo_kit.notebooks import NOTEBOOKS
+from cpo_kit.params import load_params
+from cpo_kit.validate import check_folder
+
+#: Params-file keys handed to every notebook, when present.
+SHARED_PARAMETERS = ("company_name", "period_end")
+
+
+class BuildError(CpoKitError):
+    """A notebook or the book failed to build; the message says which and where to look."""
+
+    exit_code = 1
+
+
+def execute_notebook(source: Path, output: Path, *, parameters: dict, cwd: Path,
+                     progress: bool = False) -> None:
+    """Execute one jupytext notebook with papermill.
+
+    Parameters
+    ----------
+    source : Path
+        A MyST markdown notebook.
+    output : Path
+        Where the executed ``.ipynb`` is written.
+    parameters : dict
+        Values injected after the notebook's ``parameters`` cell.
+    cwd : Path
+        The kernel's working directory, so relative paths hold wherever the
+        command was started.
+    """
+    import jupytext
+    import papermill
+
+    notebook = jupytext.read(source, fmt="md:myst")
+    papermill.execute_notebook(notebook, str(output), parameters=parameters,
+                               kernel_name="python3", language="python", cwd=str(cwd),
+                               progress_bar=progress)
+
+
+def build_book(data_dir: Path, *, root: Path = Path("."), params_file: Path | None = None) -> Path:
+    """Check the data, execute every notebook on it and build the Jupyter Book.
+
+    The executed notebooks are written beside their sources (``notebooks/<name>.ipynb``),
+    where the book's table of contents finds them.
+
+    Returns
+    -------
+    Path
+        The built book's ``index.html``.
+
+    Raises
+    ------
+    DataError
+        The data breaks its contract; nothing is executed.
+    BuildError
+        A notebook or the book build failed.
+    """
+    import papermill
+
+    root = root.resolve()
+    params = load_params(params_file)
+    checked = check_folder(data_dir, columns=params.get("columns"))
+    if checked.problems:
+        raise DataError(checked.problems)
+    parameters = {"data_dir": str(Path(data_dir).resolve()),
+                  **{k: str(params[k]) for k in SHARED_PARAMETERS if k in params}}
+    folder = root / "notebooks"
+    for name, notebook in NOTEBOOKS.items():
+        if not checked.summaries.keys() >= set(notebook.needs):
+            continue
+        print(f"Running notebook {name} ...", flush=True)
+        try:
+            execute_notebook(folder / f"{name}.md", folder / f"{name}.ipynb",
+                             parameters=parameters, cwd=folder, progress=sys.stderr.isatty())
+        except papermill.PapermillExecutionError as error:
+            raise BuildError(f"notebook {name} failed in cell {error.exec_count}: "
+                             f"{error.ename}: {error.evalue} (see {folder / name}.ipynb)"
+                             ) from None
+    print("Building the book ...", flush=True)
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run([str(jupyter_book), "build", str(root), "-W", "--keep-going"],
+                            cwd=root)
+    if result.returncode:
+        raise BuildError("the book build failed; its messages are above")
+    return root / "_build" / "html" / "index.html"

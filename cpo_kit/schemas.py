@@ -1,0 +1,278 @@
+"""The data contract: every table of company data the playbook reads.
+
+A table is a CSV, Parquet or Excel file named after it (``events.parquet``) in
+one data folder. Only ``events`` is needed for the product analyses; every other
+table is optional and unlocks the sections that read it.
+"""
+from __future__ import annotations
+
+from pandera.pandas import DataFrameSchema
+
+from cpo_kit.contract import Rule, Table, at_least, between, col, one_of
+
+SEGMENTS = ("SMB", "Mid-Market", "Enterprise")
+LIFECYCLE_STAGES = ("introduction", "growth", "maturity", "decline", "retired")
+SURVEYS = ("nps", "csat", "sus")
+SUS_ITEMS = tuple(f"sus_q{i}" for i in range(1, 11))
+
+
+def _schema(name: str, columns: dict) -> DataFrameSchema:
+    # strict=False: a company's extra columns are kept and ignored, not refused.
+    return DataFrameSchema(columns, name=name, strict=False)
+
+
+ACCOUNTS = Table(
+    "accounts",
+    "One row per customer account (a company that pays or has paid).",
+    _schema("accounts", {
+        "account_id": col("string", "Unique identifier of the account."),
+        "name": col("string", "The customer's name as shown in reports."),
+        "segment": col("string", "Market segment by company size.", one_of(*SEGMENTS)),
+        "industry": col("string", "The customer's industry.", nullable=True, required=False),
+        "country": col("string", "Country of the customer's head office.", nullable=True,
+                       required=False),
+        "channel": col("string", "How the account was acquired.",
+                       one_of("organic", "paid", "partner", "outbound", "referral"),
+                       nullable=True, required=False),
+        "signup_date": col("date", "Day the account signed up."),
+        "churn_date": col("date", "Day the account cancelled; empty while it is a customer.",
+                          nullable=True, required=False),
+        "acquisition_cost": col("number", "Sales and marketing cost of winning the account "
+                                "(the account's CAC), in the reporting currency.",
+                                at_least(0), nullable=True, required=False),
+    }),
+    key=("account_id",),
+    rules=(Rule("churn_date", "signup_date", "churned before it signed up"),),
+)
+
+USERS = Table(
+    "users",
+    "One row per person who uses the product.",
+    _schema("users", {
+        "user_id": col("string", "Unique identifier of the user, as in the events table."),
+        "account_id": col("string", "The account the user belongs to.", nullable=True,
+                          required=False),
+        "signup_at": col("timestamp", "When the user signed up."),
+        "role": col("string", "The user's job role.", nullable=True, required=False),
+        "country": col("string", "The user's country.", nullable=True, required=False),
+    }),
+    key=("user_id",),
+    references={"account_id": ("accounts", "account_id")},
+)
+
+EVENTS = Table(
+    "events",
+    "One row per thing a user did in the product; the only table that can be large.",
+    _schema("events", {
+        "user_id": col("string", "Who did it."),
+        "timestamp": col("timestamp", "When it happened (UTC)."),
+        "event": col("string", "What happened, such as login or create_report."),
+        "feature": col("string", "The product feature the event belongs to.", nullable=True,
+                       required=False),
+        "platform": col("string", "Where it happened: web, ios, android or desktop.",
+                        nullable=True, required=False),
+        "session_id": col("string", "The visit the event belongs to.", nullable=True,
+                          required=False),
+    }),
+    references={"user_id": ("users", "user_id")},
+    large=True,
+)
+
+MRR = Table(
+    "mrr",
+    "Monthly recurring revenue of one account for one product in one month.",
+    _schema("mrr", {
+        "account_id": col("string", "The paying account."),
+        "product_id": col("string", "The product the revenue is for."),
+        "month": col("date", "First day of the month."),
+        "mrr": col("number", "Recurring revenue for that month, in the reporting currency.",
+                   at_least(0)),
+    }),
+    key=("account_id", "product_id", "month"),
+    references={"account_id": ("accounts", "account_id"),
+                "product_id": ("products", "product_id")},
+)
+
+SURVEYS_TABLE = Table(
+    "surveys",
+    "One survey answer: an NPS, CSAT or SUS response, with its comment.",
+    _schema("surveys", {
+        "response_id": col("string", "Unique identifier of the response."),
+        "survey": col("string", "Which survey was answered.", one_of(*SURVEYS)),
+        "submitted_at": col("timestamp", "When the response was submitted."),
+        "user_id": col("string", "Who answered, if known.", nullable=True, required=False),
+        "account_id": col("string", "The account of who answered, if known.", nullable=True,
+                          required=False),
+        "nps": col("integer", "Likelihood to recommend, 0 to 10 (NPS responses).",
+                   between(0, 10), nullable=True, required=False),
+        "csat": col("integer", "Satisfaction, 1 to 5 (CSAT responses).", between(1, 5),
+                    nullable=True, required=False),
+        **{item: col("integer", f"SUS statement {item[5:]}, 1 (strongly disagree) to 5 "
+                     "(strongly agree).", between(1, 5), nullable=True, required=False)
+           for item in SUS_ITEMS},
+        "comment": col("string", "Free-text comment.", nullable=True, required=False),
+    }),
+    key=("response_id",),
+    references={"user_id": ("users", "user_id"), "account_id": ("accounts", "account_id")},
+)
+
+FEEDBACK = Table(
+    "feedback",
+    "One piece of customer feedback, tagged with where it came from and its theme.",
+    _schema("feedback", {
+        "feedback_id": col("string", "Unique identifier of the feedback."),
+        "received_at": col("timestamp", "When it was received."),
+        "account_id": col("string", "The account it came from, if known.", nullable=True,
+                          required=False),
+        "source": col("string", "Where it came from.",
+                      one_of("support", "sales", "app_review", "community", "interview",
+                             "survey")),
+        "theme": col("string", "What it is about, such as reporting or performance."),
+        "sentiment": col("number", "Tone from -1 (negative) to 1 (positive).", between(-1, 1),
+                         nullable=True, required=False),
+        "text": col("string", "The feedback in the customer's words.", nullable=True,
+                    required=False),
+    }),
+    key=("feedback_id",),
+    references={"account_id": ("accounts", "account_id")},
+)
+
+COMPETITORS = Table(
+    "competitors",
+    "How well one competitor (or the company itself) covers one feature, with its list price.",
+    _schema("competitors", {
+        "competitor": col("string", "The competitor's name."),
+        "is_us": col("boolean", "True on the company's own rows.", nullable=True,
+                     required=False),
+        "feature": col("string", "A capability buyers compare."),
+        "coverage": col("number", "How well it is covered: 0 none, 0.5 partial, 1 full.",
+                        between(0, 1)),
+        "list_price": col("number", "List price per seat and month of the comparable plan.",
+                          at_least(0), nullable=True, required=False),
+    }),
+    key=("competitor", "feature"),
+)
+
+MARKET = Table(
+    "market",
+    "Sizing inputs for one market segment in one year.",
+    _schema("market", {
+        "segment": col("string", "The market segment.", one_of(*SEGMENTS)),
+        "year": col("integer", "Calendar year.", between(1990, 2100)),
+        "companies": col("integer", "Companies in the segment that could buy the product.",
+                         at_least(0)),
+        "annual_value": col("number", "What one such company would spend a year.",
+                            at_least(0)),
+        "serviceable_share": col("number", "Share of companies the product can serve today "
+                                 "(region, language, integrations).", between(0, 1)),
+        "obtainable_share": col("number", "Share of the serviceable market the company can "
+                                "win in a few years.", between(0, 1)),
+        "reported_size": col("number", "Top-down market size from analyst reports.",
+                             at_least(0), nullable=True, required=False),
+    }),
+    key=("segment", "year"),
+)
+
+PRICE_SURVEY = Table(
+    "price_survey",
+    "One respondent's Van Westendorp answers, as prices per seat and month.",
+    _schema("price_survey", {
+        "respondent_id": col("string", "Unique identifier of the respondent."),
+        "segment": col("string", "The respondent's segment.", one_of(*SEGMENTS),
+                       nullable=True, required=False),
+        "too_cheap": col("number", "So cheap that quality is doubted.", at_least(0)),
+        "cheap": col("number", "A bargain.", at_least(0)),
+        "expensive": col("number", "Getting expensive, but still considered.", at_least(0)),
+        "too_expensive": col("number", "Too expensive to consider.", at_least(0)),
+    }),
+    key=("respondent_id",),
+)
+
+OKRS = Table(
+    "okrs",
+    "One key result of one objective.",
+    _schema("okrs", {
+        "okr_id": col("string", "Unique identifier of the key result."),
+        "quarter": col("string", "The quarter, such as 2026-Q4."),
+        "objective": col("string", "The objective the key result belongs to."),
+        "key_result": col("string", "The measurable result."),
+        "owner": col("string", "Who is accountable.", nullable=True, required=False),
+        "baseline": col("number", "Value at the start of the quarter.", nullable=True,
+                        required=False),
+        "target": col("number", "Value to reach by the end of the quarter."),
+        "current": col("number", "Latest value.", nullable=True, required=False),
+    }),
+    key=("okr_id",),
+)
+
+PRODUCTS = Table(
+    "products",
+    "One product of the portfolio.",
+    _schema("products", {
+        "product_id": col("string", "Unique identifier of the product."),
+        "name": col("string", "The product's name."),
+        "launch_date": col("date", "Day the product became generally available."),
+        "stage": col("string", "Lifecycle stage.", one_of(*LIFECYCLE_STAGES)),
+        "gross_margin": col("number", "Gross margin as a share of revenue.", between(-1, 1)),
+        "market_growth": col("number", "Yearly growth of the product's market (0.12 = 12%).",
+                             between(-1, 10), nullable=True, required=False),
+        "relative_share": col("number", "Market share relative to the largest competitor.",
+                              at_least(0), nullable=True, required=False),
+    }),
+    key=("product_id",),
+)
+
+INITIATIVES = Table(
+    "initiatives",
+    "One item of the roadmap backlog.",
+    _schema("initiatives", {
+        "initiative_id": col("string", "Unique identifier of the initiative."),
+        "title": col("string", "Short name of the initiative."),
+        "product_id": col("string", "The product it changes.", nullable=True, required=False),
+        "okr_id": col("string", "The key result it serves.", nullable=True, required=False),
+        "reach": col("number", "Users or accounts affected per quarter.", at_least(0)),
+        "impact": col("number", "Effect on each, 0.25 (minimal) to 3 (massive).",
+                      between(0, 3)),
+        "confidence": col("number", "Confidence in reach and impact, 0 to 1.", between(0, 1)),
+        "effort": col("number", "Person-months of work.", at_least(0)),
+        "cost": col("number", "Cost to build, in the reporting currency.", at_least(0),
+                    nullable=True, required=False),
+        "expected_benefit": col("number", "Expected yearly benefit, in the reporting currency.",
+                                at_least(0), nullable=True, required=False),
+        "status": col("string", "Where the initiative stands.",
+                      one_of("idea", "planned", "in_progress", "done", "dropped")),
+        "start_date": col("date", "Planned or actual start.", nullable=True, required=False),
+        "due_date": col("date", "Committed delivery date.", nullable=True, required=False),
+        "done_date": col("date", "Actual delivery date.", nullable=True, required=False),
+    }),
+    key=("initiative_id",),
+    references={"product_id": ("products", "product_id"), "okr_id": ("okrs", "okr_id")},
+    rules=(Rule("due_date", "start_date", "is due before it starts"),
+           Rule("done_date", "start_date", "was done before it started")),
+)
+
+SKILLS = ("skill_strategy", "skill_discovery", "skill_delivery", "skill_analytics",
+          "skill_communication", "skill_leadership")
+
+TEAM = Table(
+    "team",
+    "One member of the product team.",
+    _schema("team", {
+        "member_id": col("string", "Unique identifier of the team member."),
+        "role": col("string", "Job role, such as product manager or product designer."),
+        "level": col("integer", "Career level, 1 (junior) to 8 (executive).", between(1, 8)),
+        "manager_id": col("string", "The member's manager.", nullable=True, required=False),
+        "start_date": col("date", "First day in the team."),
+        **{skill: col("number", f"Self and manager assessed {skill[6:]} skill, 1 to 5.",
+                      between(1, 5), nullable=True, required=False) for skill in SKILLS},
+        "onboarding_progress": col("number", "Share of the onboarding plan completed, 0 to 1.",
+                                   between(0, 1), nullable=True, required=False),
+    }),
+    key=("member_id",),
+    references={"manager_id": ("team", "member_id")},
+)
+
+#: Every table of the contract, by name, in the order they are validated and documented.
+TABLES: dict[str, Table] = {t.name: t for t in (
+    ACCOUNTS, USERS, EVENTS, MRR, SURVEYS_TABLE, FEEDBACK, COMPETITORS, MARKET, PRICE_SURVEY,
+    OKRS, PRODUCTS, INITIATIVES, TEAM)}

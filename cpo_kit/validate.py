@@ -1,0 +1,261 @@
+"""Checking a folder of company data against the contract.
+
+:func:`check_folder` reads every table present once, checks it against its
+schema, its key, its row rules and the keys of the tables it refers to, and
+returns the typed small tables with a report. Large tables are checked chunk
+by chunk and not kept.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from pandera.errors import SchemaErrors
+
+from cpo_kit.contract import Table, describe_check
+from cpo_kit.errors import DataProblem
+from cpo_kit.loaders import Chunk, find_files, read_chunks
+from cpo_kit.schemas import TABLES
+
+#: Problems of one kind in one column shown before the rest are counted.
+MAX_EXAMPLES = 10
+
+
+@dataclass
+class TableSummary:
+    """What was read of one table."""
+
+    name: str
+    path: Path
+    rows: int = 0
+    first: pd.Timestamp | None = None
+    last: pd.Timestamp | None = None
+
+
+@dataclass
+class Checked:
+    """The outcome of :func:`check_folder`.
+
+    Attributes
+    ----------
+    tables : dict
+        Each small table present, typed to the contract (only when it had no problem).
+    summaries : dict
+        Rows and date range of every table present.
+    problems : list of DataProblem
+        Everything wrong, in table order.
+    files : dict
+        The file of every table present; large tables are read from here.
+    ignored : list of Path
+        Files in the folder that are not named after a table.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    summaries: dict[str, TableSummary]
+    problems: list[DataProblem]
+    files: dict[str, Path]
+    ignored: list[Path]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_folder(folder: Path, *, columns: dict | None = None) -> Checked:
+    """Read and check every table in a data folder.
+
+    Parameters
+    ----------
+    folder : Path
+        A folder holding files named after the contract's tables.
+    columns : dict, optional
+        The ``columns:`` mapping of a params file: either ``{their_name: contract_name}``
+        for every table, or ``{table: {their_name: contract_name}}``, or both.
+
+    Returns
+    -------
+    Checked
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        problem = DataProblem(str(folder), "no such data folder",
+                              expected="a folder of table files such as events.csv")
+        return Checked({}, {}, [problem], {}, [])
+    files, ignored, problems = find_files(folder, TABLES)
+    if not files and not problems:
+        problems.append(DataProblem(str(folder), "holds no table of the contract",
+                                    found=", ".join(p.name for p in ignored[:8]) or "no files",
+                                    expected="files named after tables, such as events.csv"))
+    checked = Checked({}, {}, problems, files, ignored)
+    keys: dict[tuple[str, str], set] = {}
+    for name, table in TABLES.items():
+        if name not in files:
+            continue
+        _check_table(table, files[name], _mapping(columns, name), checked, keys)
+    return checked
+
+
+def _mapping(columns: dict | None, table: str) -> dict[str, str]:
+    columns = columns or {}
+    flat = {k: v for k, v in columns.items() if not isinstance(v, dict)}
+    return {**flat, **(columns.get(table) or {})}
+
+
+def _check_table(table: Table, path: Path, mapping: dict[str, str], checked: Checked,
+                 keys: dict[tuple[str, str], set]) -> None:
+    summary = TableSummary(table.name, path)
+    checked.summaries[table.name] = summary
+    log = _Log()
+    frames = []
+    for chunk in read_chunks(table, path, mapping=mapping):
+        log.extend(chunk.problems)
+        log.counts.update(chunk.more)
+        if not len(chunk.frame):
+            continue
+        log.extend(_schema_problems(table, path, chunk))
+        log.extend(_rule_problems(table, path, chunk))
+        log.extend(_reference_problems(table, path, chunk, keys))
+        _summarise(table, chunk.frame, summary)
+        if not table.large:
+            frames.append(chunk)
+    if frames:
+        chunk = frames[0] if len(frames) == 1 else Chunk(
+            pd.concat([c.frame for c in frames], ignore_index=True),
+            pd.concat([c.rows for c in frames], ignore_index=True))
+        log.extend(_key_problems(table, path, chunk))
+        for column, (other, other_column) in table.references.items():
+            if other == table.name:  # refers to itself: known only once it is read whole
+                keys[(other, other_column)] = set(chunk.frame[other_column].dropna())
+                log.extend(_reference_problems(table, path, chunk, keys, only=column))
+        # Keys are remembered even when the table has problems, so that rows of
+        # other tables are not all reported as unknown because of one bad row.
+        for (other, other_column) in _referenced(table.name):
+            keys[(other, other_column)] = set(chunk.frame[other_column].dropna())
+        if not log.problems:
+            checked.tables[table.name] = chunk.frame
+    checked.problems.extend(log.done())
+
+
+def _referenced(name: str) -> set[tuple[str, str]]:
+    return {ref for t in TABLES.values() for ref in t.references.values() if ref[0] == name}
+
+
+def _summarise(table: Table, frame: pd.DataFrame, summary: TableSummary) -> None:
+    summary.rows += len(frame)
+    dates = [n for n in table.required_columns if table.kind(n) in ("date", "timestamp")]
+    if dates:
+        values = frame[dates[0]]
+        low, high = values.min(), values.max()
+        if pd.notna(low):
+            summary.first = low if summary.first is None else min(summary.first, low)
+            summary.last = high if summary.last is None else max(summary.last, high)
+
+
+def _schema_problems(table: Table, path: Path, chunk: Chunk) -> list[DataProblem]:
+    try:
+        table.schema.validate(chunk.frame, lazy=True)
+        return []
+    except SchemaErrors as error:
+        cases = error.failure_cases
+    problems = []
+    for case in cases.itertuples(index=False):
+        if case.index is None or pd.isna(case.index) or case.column not in table.columns:
+            continue
+        row = int(chunk.rows.iat[int(case.index)])
+        if (row, case.column) in chunk.bad_cells:
+            continue  # already reported as unreadable
+        column = table.columns[case.column]
+        if case.check == "not_nullable":
+            problems.append(DataProblem(str(path), "missing value", row=row,
+                                        column=case.column, expected="a value"))
+        elif case.check_number is not None and not pd.isna(case.check_number):
+            check = column.checks[int(case.check_number)]
+            word = "not an allowed value" if check.name == "isin" else "out of range"
+            problems.append(DataProblem(str(path), word, row=row, column=case.column,
+                                        found=_show(case.failure_case),
+                                        expected=describe_check(check)))
+    return problems
+
+
+def _rule_problems(table: Table, path: Path, chunk: Chunk) -> list[DataProblem]:
+    problems = []
+    for rule in table.rules:
+        left, right = chunk.frame[rule.left], chunk.frame[rule.right]
+        broken = (left < right).fillna(False)
+        for i in broken[broken].index[:MAX_EXAMPLES + 1]:
+            problems.append(DataProblem(
+                str(path), rule.message, row=int(chunk.rows.iat[i]), column=rule.left,
+                found=_show(left.iat[i]), expected=f"on or after {rule.right} "
+                f"{_show(right.iat[i])}"))
+    return problems
+
+
+def _key_problems(table: Table, path: Path, chunk: Chunk) -> list[DataProblem]:
+    if not table.key:
+        return []
+    frame = chunk.frame[list(table.key)]
+    repeated = frame.duplicated(keep="first") & frame.notna().all(axis=1)
+    if not repeated.any():
+        return []
+    first_row = {}
+    for i, key in enumerate(frame.itertuples(index=False, name=None)):
+        first_row.setdefault(key, int(chunk.rows.iat[i]))
+    problems = []
+    for i in repeated[repeated].index:
+        key = tuple(frame.iloc[i])
+        shown = ", ".join(f"{c}={_show(v)}" for c, v in zip(table.key, key))
+        problems.append(DataProblem(
+            str(path), "duplicate key", row=int(chunk.rows.iat[i]), column=table.key[0],
+            found=f"{shown}, first on row {first_row[key]}", expected="each key once"))
+    return problems
+
+
+def _reference_problems(table: Table, path: Path, chunk: Chunk,
+                        keys: dict[tuple[str, str], set], only: str | None = None
+                        ) -> list[DataProblem]:
+    problems = []
+    for column, target in table.references.items():
+        if target not in keys or (only is not None and column != only):
+            continue
+        if target[0] == table.name and only is None:
+            continue
+        values = chunk.frame[column]
+        unknown = values.notna() & ~values.isin(keys[target])
+        for i in unknown[unknown].index[:MAX_EXAMPLES + 1]:
+            problems.append(DataProblem(
+                str(path), f"unknown {target[0]} key", row=int(chunk.rows.iat[i]),
+                column=column, found=_show(values.iat[i]),
+                expected=f"a {target[1]} listed in the {target[0]} table"))
+    return problems
+
+
+class _Log:
+    """Collects problems, keeping at most MAX_EXAMPLES of one kind in one column."""
+
+    def __init__(self):
+        self.problems: list[DataProblem] = []
+        self.counts: Counter = Counter()
+
+    def extend(self, problems: list[DataProblem]) -> None:
+        for p in problems:
+            kind = (p.file, p.column, p.message)
+            self.counts[kind] += 1
+            if self.counts[kind] <= MAX_EXAMPLES:
+                self.problems.append(p)
+
+    def done(self) -> list[DataProblem]:
+        more = [DataProblem(file, f"and {n - MAX_EXAMPLES:,} more rows: {message}",
+                            column=column)
+                for (file, column, message), n in self.counts.items() if n > MAX_EXAMPLES]
+        return self.problems + more
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float):
+        value = f"{value:g}"
+    if isinstance(value, pd.Timestamp):
+        value = value.isoformat(sep=" ").removesuffix(" 00:00:00")
+    text = str(value)
+    return repr(text[:60] + "..." if len(text) > 60 else text)

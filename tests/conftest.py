@@ -1,0 +1,79 @@
+"""Shared fixtures: the committed sample, small hand-made tables and a CLI runner."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cpo_kit.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(20261123)
+
+
+@pytest.fixture
+def sample_dir() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run ``cpo-kit`` in-process; returns (exit status, stdout, stderr)."""
+    def run(*args: str):
+        code = main([str(a) for a in args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+    return run
+
+
+@pytest.fixture
+def company_dir(tmp_path) -> Path:
+    """A small valid company, written by hand: three accounts, four users, a few events."""
+    files = {
+        "accounts.csv": """account_id,name,segment,signup_date,churn_date
+A1,Acme,SMB,2026-01-05,
+A2,Birch & Co,Enterprise,2026-02-10,
+A3,Cobalt,Mid-Market,2026-03-01,2026-09-15
+""",
+        "users.csv": """user_id,account_id,signup_at
+u1,A1,2026-01-05 09:00:00
+u2,A1,2026-01-06 10:30:00
+u3,A2,2026-02-10 08:00:00
+u4,A3,2026-03-01 12:00:00
+""",
+        "events.csv": """user_id,timestamp,event,feature,platform,session_id
+u1,2026-09-02 09:00:00,login,,web,s1
+u1,2026-09-02 09:01:00,create_report,reports,web,s1
+u2,2026-09-20 10:00:00,login,,ios,s2
+u1,2026-10-01 09:00:00,login,,web,s3
+u3,2026-10-15 11:00:00,login,,web,s4
+u3,2026-10-15 11:05:00,share_report,reports,web,s4
+u4,2026-10-31 23:59:59,login,,android,s5
+""",
+        "products.csv": """product_id,name,launch_date,stage,gross_margin
+P1,Core,2020-01-01,maturity,0.8
+""",
+        "mrr.csv": """account_id,product_id,month,mrr
+A1,P1,2026-09-01,100
+A2,P1,2026-09-01,1000
+A3,P1,2026-09-01,400
+A1,P1,2026-10-01,120
+A2,P1,2026-10-01,1000
+""",
+        "surveys.csv": """response_id,survey,submitted_at,user_id,nps,csat
+r1,nps,2026-10-02 10:00:00,u1,10,
+r2,nps,2026-10-03 10:00:00,u2,9,
+r3,nps,2026-10-04 10:00:00,u3,7,
+r4,nps,2026-09-04 10:00:00,u4,3,
+r5,csat,2026-10-05 10:00:00,u1,,5
+""",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path

@@ -1,0 +1,216 @@
+"""Every kind of bad company data ends in one clear line naming file, row and column."""
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from cpo_kit.validate import check_folder
+
+
+def _replace(path, old, new):
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def _excel(path, rows, sheets=("accounts",)):
+    book = openpyxl.Workbook()
+    book.active.title = sheets[0]
+    for row in rows:
+        book.active.append(row)
+    for extra in sheets[1:]:
+        book.create_sheet(extra)
+    book.save(path)
+
+
+ACCOUNT_ROWS = [["account_id", "name", "segment", "signup_date"],
+                ["A1", "Acme", "SMB", "2026-01-05"], ["A2", "Birch & Co", "Enterprise",
+                                                      "2026-02-10"],
+                ["A3", "Cobalt", "Mid-Market", "2026-03-01"]]
+
+
+def missing_column(d):
+    (d / "accounts.csv").write_text("account_id,name,signup_date\nA1,Acme,2026-01-05\n"
+                                    "A2,Birch,2026-02-10\nA3,Cobalt,2026-03-01\n")
+
+
+def wrong_type(d):
+    _replace(d / "mrr.csv", "A2,P1,2026-09-01,1000", "A2,P1,2026-09-01,lots")
+
+
+def bad_date(d):
+    _replace(d / "accounts.csv", "2026-02-10", "2026-02-30")
+
+
+def empty_file(d):
+    (d / "events.csv").write_text("")
+
+
+def header_only(d):
+    (d / "events.csv").write_text("user_id,timestamp,event\n")
+
+
+def duplicate_key(d):
+    _replace(d / "users.csv", "u4,A3", "u1,A3")
+
+
+def unknown_foreign_key(d):
+    _replace(d / "events.csv", "u2,2026-09-20", "u9,2026-09-20")
+
+
+def negative_mrr(d):
+    _replace(d / "mrr.csv", "A1,P1,2026-09-01,100", "A1,P1,2026-09-01,-100")
+
+
+def latin1(d):
+    text = (d / "accounts.csv").read_text().replace("Birch & Co", "Café Birch")
+    (d / "accounts.csv").write_bytes(text.encode("latin-1"))
+
+
+def excel_low_header(d):
+    (d / "accounts.csv").unlink()
+    _excel(d / "accounts.xlsx", [["Customer list, exported 2026-11-01"], [], *ACCOUNT_ROWS])
+
+
+def excel_many_sheets(d):
+    (d / "accounts.csv").unlink()
+    _excel(d / "accounts.xlsx", ACCOUNT_ROWS, sheets=("Sheet1", "Notes"))
+
+
+def truncated_parquet(d):
+    import pandas as pd
+
+    frame = pd.read_csv(d / "events.csv")
+    (d / "events.csv").unlink()
+    frame.to_parquet(d / "events.parquet")
+    data = (d / "events.parquet").read_bytes()
+    (d / "events.parquet").write_bytes(data[: len(data) // 2])
+
+
+def semicolons(d):
+    (d / "products.csv").write_text("product_id;name;launch_date;stage;gross_margin\n"
+                                    "P1;Core;2020-01-01;maturity;0.8\n")
+
+
+def not_allowed(d):
+    _replace(d / "accounts.csv", "Acme,SMB", "Acme,Small")
+
+
+def nps_out_of_range(d):
+    _replace(d / "surveys.csv", "r3,nps,2026-10-04 10:00:00,u3,7", "r3,nps,2026-10-04 10:00:00,u3,11")
+
+
+def churn_before_signup(d):
+    _replace(d / "accounts.csv", "2026-03-01,2026-09-15", "2026-03-01,2025-09-15")
+
+
+def extra_field(d):
+    _replace(d / "users.csv", "u3,A2,2026-02-10 08:00:00", "u3,A2,2026-02-10 08:00:00,oops")
+
+
+def missing_value(d):
+    _replace(d / "events.csv", "u3,2026-10-15 11:00:00,login", "u3,2026-10-15 11:00:00,")
+
+
+def two_files(d):
+    (d / "team.csv").write_text("member_id,role,level,start_date\nM1,cpo,8,2020-01-01\n")
+    (d / "Team.xlsx").write_bytes(b"")
+
+
+CASES = [
+    (missing_column, ["accounts.csv:1: segment: missing required column (found columns "
+                      "account_id, name, signup_date, expected a column named segment)"]),
+    (wrong_type, ["mrr.csv:3: mrr: not a valid number (found 'lots', expected a number)"]),
+    (bad_date, ["accounts.csv:3: signup_date: not a valid date (found '2026-02-30', "
+                "expected a date such as 2026-01-31)"]),
+    (empty_file, ["events.csv: the file is empty (expected a header row and rows of data)"]),
+    (header_only, ["events.csv: has a header but no rows (expected at least one row of data)"]),
+    (duplicate_key, ["users.csv:5: user_id: duplicate key (found user_id='u1', first on row 2, "
+                     "expected each key once)"]),
+    (unknown_foreign_key, ["events.csv:4: user_id: unknown users key (found 'u9', expected a "
+                           "user_id listed in the users table)"]),
+    (negative_mrr, ["mrr.csv:2: mrr: out of range (found '-100', expected 0 or more)"]),
+    (latin1, ["accounts.csv:3: the file is not UTF-8 text (found byte 0xe9, expected UTF-8: "
+              "save the file as 'CSV UTF-8')"]),
+    (excel_low_header, ["accounts.xlsx:3: the header is not on the first row (found column "
+                        "names on row 3, expected the header on row 1: delete the rows above "
+                        "it)"]),
+    (excel_many_sheets, ["accounts.xlsx: the workbook has several sheets and none is named "
+                         "after the table (found Sheet1, Notes, expected one sheet, or a sheet "
+                         "named accounts)"]),
+    (truncated_parquet, ["events.parquet: cannot be read as a Parquet file (found "]),
+    (semicolons, ["products.csv:1: product_id: missing required column; the header is "
+                  "separated by semicolons: save the file separated by commas"]),
+    (not_allowed, ["accounts.csv:2: segment: not an allowed value (found 'Small', expected one "
+                   "of SMB, Mid-Market, Enterprise)"]),
+    (nps_out_of_range, ["surveys.csv:4: nps: out of range (found '11', expected 0 to 10)"]),
+    (churn_before_signup, ["accounts.csv:4: churn_date: churned before it signed up (found "
+                           "'2025-09-15', expected on or after signup_date '2026-03-01')"]),
+    (extra_field, ["users.csv:4: a row has more fields than the header (expected one field per "
+                   "column (quote values that contain commas))"]),
+    (missing_value, ["events.csv:6: event: missing value (expected a value)"]),
+    (two_files, ["team.csv: a second file for table team (found Team.xlsx and team.csv, "
+                 "expected one file per table)"]),
+]
+
+
+@pytest.mark.parametrize("spoil, expected", CASES, ids=[c[0].__name__ for c in CASES])
+def test_bad_input_is_reported_in_one_line(company_dir, cli, spoil, expected):
+    spoil(company_dir)
+    code, out, err = cli("validate", company_dir)
+    assert code == 2
+    assert out == ""
+    lines = err.splitlines()
+    for line in expected:
+        assert any(l.startswith(f"{company_dir}/{line}") for l in lines), err
+    assert "Traceback" not in err
+    assert lines[-1].endswith("nothing was run or written.")
+
+
+def test_the_hand_made_company_is_valid(company_dir, cli):
+    code, out, err = cli("validate", company_dir)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == f"{company_dir}: 6 of 13 tables present, all valid"
+    assert "  events        events.csv                        7  2026-09-02  2026-10-31" in out
+
+
+def test_problems_of_one_kind_are_capped_and_counted(company_dir):
+    rows = "".join(f"u1,not-a-time-{i},login\n" for i in range(25))
+    (company_dir / "events.csv").write_text("user_id,timestamp,event\n" + rows)
+    problems = [str(p) for p in check_folder(company_dir).problems]
+    shown = [p for p in problems if "timestamp: not a valid date and time" in p]
+    assert len(shown) == 10
+    assert shown[0].startswith(f"{company_dir}/events.csv:2: timestamp:")
+    assert f"{company_dir}/events.csv: timestamp: and 15 more rows: not a valid date and time" \
+        in problems
+
+
+def test_invalid_yaml_params(company_dir, tmp_path, cli):
+    params = tmp_path / "params.yml"
+    params.write_text("company_name: Acme\ncolumns: [unclosed\n")
+    code, out, err = cli("validate", company_dir, "--params", params)
+    assert code == 2
+    assert err.startswith(f"cpo-kit: {params}:3: not valid YAML: ")
+    assert "Traceback" not in err
+
+
+def test_params_that_are_not_a_mapping(company_dir, tmp_path, cli):
+    params = tmp_path / "params.yml"
+    params.write_text("- a\n- b\n")
+    code, _, err = cli("validate", company_dir, "--params", params)
+    assert code == 2
+    assert err == f"cpo-kit: {params}: expected a mapping of names to values, found a list\n"
+
+
+def test_missing_data_folder(tmp_path, cli):
+    code, _, err = cli("validate", tmp_path / "nope")
+    assert code == 2
+    assert err.startswith(f"{tmp_path}/nope: no such data folder")
+
+
+def test_invalid_data_writes_nothing(company_dir, tmp_path, cli):
+    negative_mrr(company_dir)
+    root = tmp_path / "book"
+    (root / "notebooks").mkdir(parents=True)
+    code, _, err = cli("book", company_dir, "--root", root)
+    assert code == 2
+    assert "mrr.csv:2: mrr: out of range" in err
+    assert list(root.rglob("*")) == [root / "notebooks"]
