@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         "sample", help="write the sample company's data",
         description="Write a realistic B2B SaaS company (Brightlane: four products, three "
                     "segments, two years of history) to OUT_DIR. The same seed and scale "
-                    "always write byte-identical files.")
+                    "always write the same files, byte for byte.")
     sample.add_argument("out_dir", metavar="OUT_DIR", type=Path, help="folder to write into")
     sample.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     sample.add_argument("--scale", type=_positive, default=1.0,

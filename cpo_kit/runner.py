@@ -77,13 +77,14 @@ def build_book(data_dir: Path, *, root: Path = Path("."), params_file: Path | No
         if not checked.summaries.keys() >= set(notebook.needs):
             continue
         print(f"Running notebook {name} ...", flush=True)
+        output = folder / f"{name}.ipynb"
         try:
-            execute_notebook(folder / f"{name}.md", folder / f"{name}.ipynb",
-                             parameters=parameters, cwd=folder, progress=sys.stderr.isatty())
+            execute_notebook(folder / f"{name}.md", output, parameters=parameters, cwd=folder,
+                             progress=sys.stderr.isatty())
         except papermill.PapermillExecutionError as error:
             raise BuildError(f"notebook {name} failed in cell {error.exec_count}: "
-                             f"{error.ename}: {error.evalue} (see {folder / name}.ipynb)"
-                             ) from None
+                             f"{error.ename}: {error.evalue} (see {output})") from None
+        _hide_injected_parameters(output)
     print("Building the book ...", flush=True)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run([str(jupyter_book), "build", str(root), "-W", "--keep-going"],
@@ -91,3 +92,15 @@ def build_book(data_dir: Path, *, root: Path = Path("."), params_file: Path | No
     if result.returncode:
         raise BuildError("the book build failed; its messages are above")
     return root / "_build" / "html" / "index.html"
+
+
+def _hide_injected_parameters(path: Path) -> None:
+    """Keep the cell papermill injects out of the book: it holds this machine's paths."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+    nbformat.write(notebook, path)

@@ -17,7 +17,7 @@ def rng():
     return np.random.default_rng(20261123)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return SAMPLE
 

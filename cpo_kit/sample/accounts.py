@@ -112,7 +112,7 @@ def _signup_dates(rng: np.random.Generator, n: int) -> pd.DatetimeIndex:
     t = np.arange(len(days)) / len(days)
     # Growth of about 60% a year, fewer signups in August and December.
     weight = np.exp(0.95 * t) * np.where(days.month.isin([8, 12]), 0.7, 1.0)
-    weight *= np.where(days.dayofweek >= 5, 0.25, 1.0)
+    weight *= np.where(days.day_of_week >= 5, 0.25, 1.0)
     picked = days[rng.choice(len(days), size=n, p=weight / weight.sum())]
     old = pd.Timestamp("2021-01-04") + pd.to_timedelta(
         rng.integers(0, (START - pd.Timestamp("2021-01-04")).days, n), unit="D")

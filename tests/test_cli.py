@@ -1,0 +1,61 @@
+"""The ``cpo-kit`` command line: help, exit statuses and one-line errors."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cpo_kit.validate
+
+BIN = Path(sys.executable).parent
+
+
+def test_the_console_script_is_installed():
+    result = subprocess.run([str(BIN / "cpo-kit"), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    for command in ("validate", "sample", "book"):
+        assert command in result.stdout
+    assert "Exit status: 0 success, 1 a step failed, 2 invalid input" in result.stdout
+
+
+@pytest.mark.parametrize("command, words", [
+    ("validate", "file:row: column: what is wrong (found X, expected Y)"),
+    ("sample", "byte for byte"),
+    ("book", "papermill"),
+])
+def test_each_command_explains_itself(cli, capsys, command, words):
+    with pytest.raises(SystemExit) as stop:
+        cli(command, "--help")
+    assert stop.value.code == 0
+    assert words in " ".join(capsys.readouterr().out.split())
+
+
+def test_sample_command_reports_rows_written(tmp_path, cli):
+    code, out, err = cli("sample", tmp_path, "--seed", "5", "--scale", "0.1")
+    assert code == 0
+    assert out.startswith(f"Wrote the sample company to {tmp_path} in ")
+    assert "  accounts                15 rows" in out
+    assert (tmp_path / "events.parquet").is_file()
+    code, out, _ = cli("validate", tmp_path)
+    assert code == 0 and "13 of 13 tables present, all valid" in out
+
+
+@pytest.mark.parametrize("scale", ["0", "-1", "lots"])
+def test_sample_refuses_a_scale_that_is_not_positive(tmp_path, cli, capsys, scale):
+    with pytest.raises(SystemExit) as stop:
+        cli("sample", tmp_path, "--scale", scale)
+    assert stop.value.code == 2
+    assert "argument --scale: expected a number" in capsys.readouterr().err
+
+
+def test_an_internal_error_is_one_line_not_a_traceback(company_dir, cli, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("something we did not foresee")
+
+    monkeypatch.setattr(cpo_kit.validate, "check_folder", broken)
+    code, _, err = cli("validate", company_dir)
+    assert code == 1
+    assert err == ("cpo-kit: internal error: RuntimeError: something we did not foresee (set "
+                   "CPO_KIT_DEBUG=1 to see where, and please report it)\n")
