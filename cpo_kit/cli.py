@@ -95,7 +95,8 @@ def _validate(args) -> int:
     from cpo_kit.validate import check_folder
 
     params = load_params(args.params)
-    checked = check_folder(args.data_dir, columns=params.get("columns"))
+    checked = check_folder(args.data_dir, columns=params.get("columns"),
+                           progress=sys.stderr.isatty())
     if checked.problems:
         print("\n".join(problem_lines(checked)), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -1,8 +1,10 @@
 """Executing the notebooks with papermill, and building the book from the results."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from cpo_kit.errors import CpoKitError, DataError
@@ -77,14 +79,20 @@ def build_book(data_dir: Path, *, root: Path = Path("."), params_file: Path | No
         if not checked.summaries.keys() >= set(notebook.needs):
             continue
         print(f"Running notebook {name} ...", flush=True)
-        output = folder / f"{name}.ipynb"
-        try:
-            execute_notebook(folder / f"{name}.md", output, parameters=parameters, cwd=folder,
-                             progress=sys.stderr.isatty())
-        except papermill.PapermillExecutionError as error:
-            raise BuildError(f"notebook {name} failed in cell {error.exec_count}: "
-                             f"{error.ename}: {error.evalue} (see {output})") from None
-        _hide_injected_parameters(output)
+        # Executed beside the sources and moved into place only once complete, so a
+        # failed run leaves the previous executed notebook as it was.
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".running-") as running:
+            output = Path(running) / f"{name}.ipynb"
+            try:
+                execute_notebook(folder / f"{name}.md", output, parameters=parameters,
+                                 cwd=folder, progress=sys.stderr.isatty())
+            except papermill.PapermillExecutionError as error:
+                failed = folder / f"{name}.failed.ipynb"
+                os.replace(output, failed)
+                raise BuildError(f"notebook {name} failed in cell {error.exec_count}: "
+                                 f"{error.ename}: {error.evalue} (see {failed})") from None
+            _hide_injected_parameters(output)
+            os.replace(output, folder / f"{name}.ipynb")
     print("Building the book ...", flush=True)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run([str(jupyter_book), "build", str(root), "-W", "--keep-going"],

@@ -30,4 +30,8 @@ def kpi_table(headline: pd.DataFrame, *, caption: str):
     frame = pd.DataFrame(rows)
     # A fixed id keeps the HTML identical from run to run (nbval compares it).
     return (frame.style.hide(axis="index").set_caption(caption).set_uuid("kpis")
-            .format(escape="html"))
+            .format(escape="html")
+            .set_table_styles([{"selector": "th, td", "props": "padding: 4px 14px;"},
+                               {"selector": "caption", "props": "font-weight: bold;"}])
+            .set_properties(subset=["This month", "Month before", "Change"],
+                            **{"text-align": "right"}))

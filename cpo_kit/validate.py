@@ -63,7 +63,8 @@ class Checked:
         return not self.problems
 
 
-def check_folder(folder: Path, *, columns: dict | None = None) -> Checked:
+def check_folder(folder: Path, *, columns: dict | None = None, progress: bool = False
+                 ) -> Checked:
     """Read and check every table in a data folder.
 
     Parameters
@@ -73,6 +74,8 @@ def check_folder(folder: Path, *, columns: dict | None = None) -> Checked:
     columns : dict, optional
         The ``columns:`` mapping of a params file: either ``{their_name: contract_name}``
         for every table, or ``{table: {their_name: contract_name}}``, or both.
+    progress : bool
+        Show a progress bar while large tables are read.
 
     Returns
     -------
@@ -93,7 +96,8 @@ def check_folder(folder: Path, *, columns: dict | None = None) -> Checked:
     for name, table in TABLES.items():
         if name not in files:
             continue
-        _check_table(table, files[name], _mapping(columns, name), checked, keys)
+        _check_table(table, files[name], _mapping(columns, name), checked, keys,
+                     progress=progress and table.large)
     return checked
 
 
@@ -104,12 +108,17 @@ def _mapping(columns: dict | None, table: str) -> dict[str, str]:
 
 
 def _check_table(table: Table, path: Path, mapping: dict[str, str], checked: Checked,
-                 keys: dict[tuple[str, str], set]) -> None:
+                 keys: dict[tuple[str, str], set], *, progress: bool = False) -> None:
     summary = TableSummary(table.name, path)
     checked.summaries[table.name] = summary
     log = _Log()
     frames = []
-    for chunk in read_chunks(table, path, mapping=mapping):
+    chunks = read_chunks(table, path, mapping=mapping)
+    if progress:
+        from tqdm.auto import tqdm
+
+        chunks = tqdm(chunks, desc=f"checking {path.name}", unit=" chunks", leave=False)
+    for chunk in chunks:
         log.extend(chunk.problems)
         log.counts.update(chunk.more)
         if not len(chunk.frame):

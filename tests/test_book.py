@@ -50,3 +50,23 @@ def test_no_page_loads_anything_from_the_network(built):
                              page.read_text())
         assert sources == [], page
     assert (built / "_static" / "mathjax" / "MathJax.js").is_file()
+
+
+def test_a_failing_notebook_leaves_the_last_good_one_in_place(tmp_path, sample_dir, cli):
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "kpi_overview.md").write_text(
+        "---\njupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n"
+        "  name: python3\n  display_name: Python 3\n  language: python\n---\n\n"
+        "```{code-cell} ipython3\n:tags: [parameters]\ndata_dir = ''\n```\n\n"
+        "```{code-cell} ipython3\nraise ValueError('the data says no')\n```\n")
+    previous = tmp_path / "notebooks" / "kpi_overview.ipynb"
+    previous.write_text("the last good run")
+    code, _, err = cli("book", sample_dir, "--root", tmp_path)
+    assert code == 1
+    failed = tmp_path / "notebooks" / "kpi_overview.failed.ipynb"
+    assert err == (f"cpo-kit: notebook kpi_overview failed in cell 3: ValueError: the data "
+                   f"says no (see {failed})\n")
+    assert previous.read_text() == "the last good run"
+    assert "the data says no" in failed.read_text()
+    assert sorted(p.name for p in (tmp_path / "notebooks").iterdir()) == [
+        "kpi_overview.failed.ipynb", "kpi_overview.ipynb", "kpi_overview.md"]
