@@ -5,7 +5,7 @@ table is missing calls :meth:`Company.require`, which shows what to provide.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -39,6 +39,7 @@ class Company:
     tables: dict[str, pd.DataFrame]
     con: duckdb.DuckDBPyConnection
     files: dict[str, Path]
+    _ibis: object = field(default=None, repr=False)
 
     def has(self, *names: str) -> bool:
         """Whether every named table is present."""
@@ -59,6 +60,22 @@ class Company:
     def sql(self, query: str, **params) -> pd.DataFrame:
         """Run a query on the company's tables and return the result as a DataFrame."""
         return self.con.execute(query, params or None).df()
+
+    def table(self, name: str):
+        """A table as an ibis expression on the company's engine.
+
+        Expressions built on it run where the data lives (DuckDB in-process by
+        default); only what ``.execute()`` returns comes back to Python.
+        """
+        if name not in self.files:
+            from cpo_kit.metrics.registry import MissingTables
+
+            raise MissingTables(f"the {name} table was not provided")
+        if self._ibis is None:
+            import ibis
+
+            self._ibis = ibis.duckdb.from_connection(self.con)
+        return self._ibis.table(name)
 
 
 def missing_tables_text(names: list[str]) -> str:
@@ -129,3 +146,15 @@ def _register_large(con, name: str, path: Path, columns: dict | None) -> None:
 
 def _quote(path: Path) -> str:
     return str(path.resolve()).replace("'", "''")
+
+
+def company_from_frames(frames: dict[str, pd.DataFrame]) -> Company:
+    """A company made of in-memory tables already typed to the contract (for tests and notebooks).
+
+    Each frame is registered in a new in-process DuckDB under its table's name.
+    """
+    con = duckdb.connect()
+    for name, frame in frames.items():
+        con.register(name, frame)
+    return Company({n: f for n, f in frames.items() if not TABLES[n].large}, con,
+                   {n: Path(f"<{n}>") for n in frames})

@@ -2,8 +2,12 @@
 
 The notebooks compute metrics through :func:`compute`, the book's glossary is
 written from :data:`METRICS`, and the tests check each against hand-made data.
+Events-heavy metrics are ibis expressions run where the events live; only
+aggregates come back as pandas DataFrames.
 """
-from cpo_kit.metrics.registry import METRICS, Metric, compute, metric
-from cpo_kit.metrics import headline  # noqa: F401  (registers the headline metrics)
+from cpo_kit.metrics.registry import METRICS, Metric, MissingTables, compute, metric
+# Importing a family registers its metrics.
+from cpo_kit.metrics import (  # noqa: F401,E402
+    funnel, headline, retention, revenue, targets, usage, voice)
 
-__all__ = ["METRICS", "Metric", "compute", "metric"]
+__all__ = ["METRICS", "Metric", "MissingTables", "compute", "metric"]

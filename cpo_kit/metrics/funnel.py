@@ -1,0 +1,1 @@
+"""Metrics: funnel (being written)."""

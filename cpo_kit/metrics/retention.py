@@ -1,0 +1,1 @@
+"""Metrics: retention (being written)."""

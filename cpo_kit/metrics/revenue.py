@@ -1,0 +1,1 @@
+"""Metrics: revenue (being written)."""

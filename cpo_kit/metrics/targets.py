@@ -1,0 +1,1 @@
+"""Metrics: targets (being written)."""

@@ -1,0 +1,1 @@
+"""Metrics: usage (being written)."""

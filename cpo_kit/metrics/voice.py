@@ -1,0 +1,1 @@
+"""Metrics: voice (being written)."""
