@@ -7,7 +7,7 @@ import pytest
 from cpo_kit import load_company
 from cpo_kit.metrics import METRICS, compute
 from cpo_kit.metrics.headline import headline_numbers
-from cpo_kit.metrics.registry import MissingTables
+from cpo_kit.metrics.registry import FAMILIES, UNITS, MissingTables
 
 
 @pytest.fixture
@@ -75,4 +75,4 @@ def test_a_metric_names_the_tables_it_lacks(company_dir):
 def test_every_metric_is_documented():
     for m in METRICS.values():
         assert m.title and m.definition.endswith(".") and "=" in m.formula
-        assert m.needs and m.unit in {"currency", "users", "accounts", "score", "share"}
+        assert m.needs and m.family in FAMILIES and m.unit in UNITS

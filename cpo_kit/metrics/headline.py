@@ -10,7 +10,7 @@ def _month(period_end) -> pd.Timestamp:
     return pd.Timestamp(period_end).to_period("M").to_timestamp()
 
 
-@metric("monthly_active_users", title="Monthly active users (MAU)",
+@metric("monthly_active_users", family="usage", title="Monthly active users (MAU)",
         definition="Distinct users with at least one event in each calendar month.",
         formula="MAU(m) = |{user : user has an event in month m}|",
         needs={"events": ("user_id", "timestamp")}, unit="users")
@@ -31,7 +31,7 @@ def monthly_active_users(company, *, period_end) -> pd.DataFrame:
         {"month": "datetime64[us]", "users": "int64"})
 
 
-@metric("mrr", title="Monthly recurring revenue (MRR)",
+@metric("mrr", family="revenue", title="Monthly recurring revenue (MRR)",
         definition="Recurring revenue of all accounts and products in a calendar month; "
                    "one-off fees are not part of it.",
         formula="MRR(m) = sum of mrr over accounts a and products p in month m",
@@ -54,7 +54,7 @@ def mrr_by_month(company, *, period_end) -> pd.DataFrame:
     return out
 
 
-@metric("nps", title="Net Promoter Score (NPS)",
+@metric("nps", family="voice", title="Net Promoter Score (NPS)",
         definition="Percentage of promoters (9 or 10) minus percentage of detractors "
                    "(0 to 6) among NPS answers in a period; from -100 to 100.",
         formula="NPS = 100 × (promoters − detractors) / responses",

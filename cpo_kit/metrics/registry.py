@@ -15,6 +15,8 @@ class Metric:
     ----------
     name : str
         Identifier, such as ``mrr``.
+    family : str
+        One of :data:`FAMILIES`: where the metric is listed in the glossary.
     title : str
         How the metric is named for people.
     definition : str
@@ -25,12 +27,13 @@ class Metric:
     needs : dict
         Table name to the columns the metric reads.
     unit : str
-        ``currency``, ``users``, ``accounts``, ``score`` or ``share``.
+        One of :data:`UNITS`: how values are written and plotted.
     func : callable
         ``func(company, **options)`` computing it.
     """
 
     name: str
+    family: str
     title: str
     definition: str
     formula: str
@@ -40,15 +43,19 @@ class Metric:
 
 
 METRICS: dict[str, Metric] = {}
+FAMILIES = ("usage", "retention", "funnel", "revenue", "voice", "targets")
+UNITS = ("currency", "users", "accounts", "count", "score", "share", "ratio", "days", "months")
 
 
-def metric(name: str, *, title: str, definition: str, formula: str,
+def metric(name: str, *, family: str, title: str, definition: str, formula: str,
            needs: dict[str, tuple[str, ...]], unit: str) -> Callable:
     """Register the decorated function as a metric."""
     def register(func: Callable) -> Callable:
         if name in METRICS:
             raise ValueError(f"metric {name!r} is registered twice")
-        METRICS[name] = Metric(name, title, definition, formula, needs, unit, func)
+        if family not in FAMILIES or unit not in UNITS:
+            raise ValueError(f"metric {name!r}: unknown family {family!r} or unit {unit!r}")
+        METRICS[name] = Metric(name, family, title, definition, formula, needs, unit, func)
         return func
     return register
 
