@@ -5,6 +5,7 @@ table is missing calls :meth:`Company.require`, which shows what to provide.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,9 @@ class Company:
         if self._ibis is None:
             import ibis
 
+            # ibis 12 reads a pandas option that pandas 3 deprecates; the warning is
+            # theirs to fix and would otherwise show in every notebook's output.
+            warnings.filterwarnings("ignore", message="The 'future.infer_string' option")
             self._ibis = ibis.duckdb.from_connection(self.con)
         return self._ibis.table(name)
 
@@ -91,7 +95,7 @@ def missing_tables_text(names: list[str]) -> str:
 
 
 def load_company(data_dir: str | Path, *, columns: dict | None = None,
-                 memory_limit: str = "4GB") -> Company:
+                 memory_limit: str = "4GB", check_events: bool = True) -> Company:
     """Load and check a company's data folder.
 
     Parameters
@@ -102,13 +106,18 @@ def load_company(data_dir: str | Path, *, columns: dict | None = None,
         The params file's ``columns:`` mapping (see :func:`cpo_kit.validate.check_folder`).
     memory_limit : str
         DuckDB's memory limit; beyond it DuckDB spills to disk instead of failing.
+    check_events : bool
+        Check every row of the large tables. Pass False when the folder was
+        checked whole just before (``cpo-kit validate``): only their header and
+        first rows are checked then.
 
     Raises
     ------
     DataError
         With every problem found, when any table breaks the contract.
     """
-    checked = check_folder(Path(data_dir), columns=columns)
+    checked = check_folder(Path(data_dir), columns=columns,
+                           large_rows=None if check_events else 10_000)
     if checked.problems:
         raise DataError(checked.problems)
     con = duckdb.connect(config={"memory_limit": memory_limit})

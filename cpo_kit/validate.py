@@ -7,6 +7,7 @@ by chunk and not kept.
 """
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,8 +64,8 @@ class Checked:
         return not self.problems
 
 
-def check_folder(folder: Path, *, columns: dict | None = None, progress: bool = False
-                 ) -> Checked:
+def check_folder(folder: Path, *, columns: dict | None = None, progress: bool = False,
+                 large_rows: int | None = None) -> Checked:
     """Read and check every table in a data folder.
 
     Parameters
@@ -76,6 +77,10 @@ def check_folder(folder: Path, *, columns: dict | None = None, progress: bool = 
         for every table, or ``{table: {their_name: contract_name}}``, or both.
     progress : bool
         Show a progress bar while large tables are read.
+    large_rows : int, optional
+        Check only about this many rows of each large table (its header and first
+        rows): for data that was checked whole before, such as by ``cpo-kit validate``
+        at the start of a run. By default every row is checked.
 
     Returns
     -------
@@ -97,7 +102,8 @@ def check_folder(folder: Path, *, columns: dict | None = None, progress: bool = 
         if name not in files:
             continue
         _check_table(table, files[name], _mapping(columns, name), checked, keys,
-                     progress=progress and table.large)
+                     progress=progress and table.large,
+                     limit=large_rows if table.large else None)
     return checked
 
 
@@ -108,12 +114,15 @@ def _mapping(columns: dict | None, table: str) -> dict[str, str]:
 
 
 def _check_table(table: Table, path: Path, mapping: dict[str, str], checked: Checked,
-                 keys: dict[tuple[str, str], set], *, progress: bool = False) -> None:
+                 keys: dict[tuple[str, str], set], *, progress: bool = False,
+                 limit: int | None = None) -> None:
     summary = TableSummary(table.name, path)
     checked.summaries[table.name] = summary
     log = _Log()
     frames = []
-    chunks = read_chunks(table, path, mapping=mapping)
+    chunks = read_chunks(table, path, mapping=mapping, **({"chunk_rows": limit} if limit else {}))
+    if limit:
+        chunks = itertools.islice(chunks, 1)
     if progress:
         from tqdm.auto import tqdm
 

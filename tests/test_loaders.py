@@ -99,3 +99,13 @@ def test_unknown_files_are_ignored_and_listed(company_dir, cli):
     code, out, _ = cli("validate", company_dir)
     assert code == 0
     assert "Ignored, not named after a table: acounts.csv, notes.txt" in out
+
+
+def test_a_quick_load_checks_the_header_and_first_rows_of_events_only(tmp_path):
+    from cpo_kit import load_company
+
+    rows = "".join(f"u1,2026-01-01 10:00:{i % 60:02d},login\n" for i in range(12_000))
+    (tmp_path / "events.csv").write_text("user_id,timestamp,event\n" + rows + "u1,later,login\n")
+    assert load_company(tmp_path, check_events=False).table("events").count().execute() == 12_001
+    with pytest.raises(Exception, match=r"events.csv:12002: timestamp: not a valid date and time"):
+        load_company(tmp_path)
