@@ -8,6 +8,6 @@ aggregates come back as pandas DataFrames.
 from cpo_kit.metrics.registry import METRICS, Metric, MissingTables, compute, metric
 # Importing a family registers its metrics.
 from cpo_kit.metrics import (  # noqa: F401,E402
-    funnel, headline, retention, revenue, targets, usage, voice)
+    funnel, headline, retention, revenue, targets, unit_economics, usage, voice)
 
 __all__ = ["METRICS", "Metric", "MissingTables", "compute", "metric"]

@@ -1,9 +1,15 @@
-"""Headline metrics: the few numbers on the first page of any product review."""
+"""Headline metrics: the few numbers on the first page of any product review.
+
+MRR and NPS are defined with their families (revenue and voice); this module
+keeps monthly active users and puts the headline table together.
+"""
 from __future__ import annotations
 
 import pandas as pd
 
 from cpo_kit.metrics.registry import metric
+from cpo_kit.metrics.revenue import mrr_by_month
+from cpo_kit.metrics.voice import nps
 
 
 def _month(period_end) -> pd.Timestamp:
@@ -29,54 +35,6 @@ def monthly_active_users(company, *, period_end) -> pd.DataFrame:
         GROUP BY 1 ORDER BY 1
     """, end=_month(period_end) + pd.offsets.MonthBegin(1)).astype(
         {"month": "datetime64[us]", "users": "int64"})
-
-
-@metric("mrr", family="revenue", title="Monthly recurring revenue (MRR)",
-        definition="Recurring revenue of all accounts and products in a calendar month; "
-                   "one-off fees are not part of it.",
-        formula="MRR(m) = sum of mrr over accounts a and products p in month m",
-        needs={"mrr": ("account_id", "product_id", "month", "mrr")}, unit="currency")
-def mrr_by_month(company, *, period_end) -> pd.DataFrame:
-    """MRR and paying accounts per month up to the month of ``period_end``.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``month``, ``mrr`` and ``accounts`` (accounts with MRR above zero).
-    """
-    frame = company.tables["mrr"]
-    frame = frame[frame["month"] <= _month(period_end)]
-    paying = frame[frame["mrr"] > 0]
-    out = frame.groupby("month", as_index=False)["mrr"].sum()
-    out["accounts"] = out["month"].map(paying.groupby("month")["account_id"].nunique()).fillna(
-        0).astype("int64")
-    out["mrr"] = out["mrr"].astype("float64")
-    return out
-
-
-@metric("nps", family="voice", title="Net Promoter Score (NPS)",
-        definition="Percentage of promoters (9 or 10) minus percentage of detractors "
-                   "(0 to 6) among NPS answers in a period; from -100 to 100.",
-        formula="NPS = 100 × (promoters − detractors) / responses",
-        needs={"surveys": ("survey", "submitted_at", "nps")}, unit="score")
-def nps(company, *, start, end) -> dict:
-    """NPS of the answers submitted from ``start`` up to and including ``end``.
-
-    Returns
-    -------
-    dict
-        ``nps``, ``responses``, ``promoters``, ``passives``, ``detractors``;
-        ``nps`` is None when there is no answer.
-    """
-    s = company.tables["surveys"]
-    end = pd.Timestamp(end) + pd.Timedelta(days=1)
-    scores = s.loc[(s["survey"] == "nps") & (s["submitted_at"] >= pd.Timestamp(start))
-                   & (s["submitted_at"] < end), "nps"].dropna()
-    n = len(scores)
-    promoters, detractors = int((scores >= 9).sum()), int((scores <= 6).sum())
-    return {"nps": 100 * (promoters - detractors) / n if n else None, "responses": n,
-            "promoters": promoters, "passives": n - promoters - detractors,
-            "detractors": detractors}
 
 
 def headline_numbers(company, *, period_end) -> pd.DataFrame:
