@@ -29,7 +29,7 @@ def start_of(day, period: str) -> pd.Timestamp:
     if check_period(period) == "day":
         return day
     if period == "week":
-        return day - pd.Timedelta(days=day.dayofweek)
+        return day - pd.Timedelta(days=day.day_of_week)
     return day.replace(day=1)
 
 
