@@ -1,0 +1,134 @@
+"""Funnels in plain pandas, from the definition, over raw events in memory.
+
+Same options and same output as :func:`cpo_kit.metrics.funnel.funnel`, with pandas
+frames in place of ibis tables. In strict order each step is found with
+``merge_asof`` (the first step event at or after the step before); in any order
+a user reaches step k when the first events of steps 1 to k all fall in the window.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+HOUR = pd.Timedelta(hours=1)
+PERIOD_FREQ = {"day": "D", "week": "W-SUN", "month": "M"}
+
+
+def funnel(events: pd.DataFrame, *, steps, window, period_end, order: str = "strict",
+           by: str | None = None, period: str | None = None, start=None,
+           dimensions: pd.DataFrame | None = None, user: str = "user_id",
+           ts: str = "timestamp", event: str = "event") -> pd.DataFrame:
+    """The funnel table: see :func:`cpo_kit.metrics.funnel.funnel`."""
+    window = pd.Timedelta(window)
+    end = pd.Timestamp(period_end).normalize() + pd.Timedelta(days=1)
+    keep = events[ts] < end
+    if start is not None:
+        keep &= events[ts] >= pd.Timestamp(start)
+    events = events[keep]
+
+    entries = _entries(events, steps[0], by if dimensions is None else None,
+                       user=user, ts=ts, event=event)
+    if dimensions is not None:
+        values = dimensions[[user, by]].rename(columns={user: "user", by: "value"})
+        entries = entries.merge(values, on="user", how="left")
+    if period is None:
+        entries = entries[entries["entry"] + window <= end]
+    else:
+        entries["period"] = (entries["entry"].dt.to_period(PERIOD_FREQ[period]).dt.start_time
+                             .astype("datetime64[us]"))
+    keys = [k for k, wanted in (("period", period), ("value", by)) if wanted is not None]
+
+    in_window = events[events[event].isin(steps[1:])].rename(
+        columns={user: "user", ts: "ts", event: "event"})[["user", "ts", "event"]]
+    in_window = in_window.merge(entries[["user", "entry"]], on="user")
+    in_window = in_window[(in_window["ts"] >= in_window["entry"])
+                          & (in_window["ts"] < in_window["entry"] + window)]
+    reach = _strict if order == "strict" else _any_order
+    reached = reach(entries, in_window, steps)
+
+    rows = []
+    for k, name in enumerate(steps, start=1):
+        hours = (reached[k] - entries["entry"]) / HOUR
+        frame = entries[keys].assign(hours=hours)
+        stats = frame.groupby(keys, dropna=False)["hours"].agg(["count", "median", "mean"]) \
+            if keys else frame["hours"].agg(["count", "median", "mean"]).to_frame().T
+        rows.append(stats.reset_index().assign(step=k, event=name) if keys
+                    else stats.assign(step=k, event=name))
+    long = pd.concat(rows, ignore_index=True)
+    return _finish(long, entries, steps, keys, by=by, period=period, start=start,
+                   period_end=period_end, end=end, window=window)
+
+
+def _entries(events, first_step, by, *, user, ts, event) -> pd.DataFrame:
+    firsts = events[events[event] == first_step]
+    entry = firsts.groupby(user, as_index=False)[ts].min().rename(
+        columns={user: "user", ts: "entry"})
+    if by is None:
+        return entry
+    at_entry = firsts.merge(entry, left_on=[user, ts], right_on=["user", "entry"])
+    value = at_entry.groupby("user", as_index=False)[by].min()
+    return entry.merge(value.rename(columns={by: "value"}), on="user", how="left")
+
+
+def _strict(entries, in_window, steps) -> dict[int, pd.Series]:
+    """Step number to each entry's time of reaching it (NaT when not reached)."""
+    reached = {1: entries["entry"]}
+    current = entries[["user", "entry"]].rename(columns={"entry": "reached"})
+    for k, name in enumerate(steps[1:], start=2):
+        done = in_window.loc[in_window["event"] == name, ["user", "ts"]].sort_values("ts")
+        current = current.dropna(subset=["reached"]).sort_values("reached")
+        current = pd.merge_asof(current, done, left_on="reached", right_on="ts", by="user",
+                                direction="forward", allow_exact_matches=True)
+        current = current[["user", "ts"]].rename(columns={"ts": "reached"})
+        reached[k] = entries[["user"]].merge(current, on="user", how="left")[
+            "reached"].set_axis(entries.index)
+    return reached
+
+
+def _any_order(entries, in_window, steps) -> dict[int, pd.Series]:
+    """Step number to each entry's time of reaching it (NaT when not reached)."""
+    firsts = in_window.groupby(["user", "event"])["ts"].min().unstack()
+    firsts = firsts.reindex(columns=steps[1:]).astype("datetime64[us]")
+    times = pd.concat([entries.set_index("user")["entry"],
+                       firsts.reindex(entries["user"])], axis=1)
+    reached = {}
+    for k in range(1, len(steps) + 1):
+        upto = times.iloc[:, :k]
+        when = upto.max(axis=1).where(upto.notna().all(axis=1))
+        reached[k] = pd.Series(when.to_numpy(), index=entries.index, dtype="datetime64[us]")
+    return reached
+
+
+def _finish(long, entries, steps, keys, *, by, period, start, period_end, end, window):
+    """Fill in empty periods, then work out the ratios within each funnel."""
+    if period is not None:
+        freq = PERIOD_FREQ[period]
+        first = pd.Timestamp(start) if start is not None else entries["entry"].min()
+        periods = (pd.period_range(first.to_period(freq), pd.Timestamp(period_end).to_period(freq),
+                                   freq=freq) if pd.notna(first) else pd.PeriodIndex([], freq=freq))
+        grid = pd.DataFrame({"period": periods.start_time.astype("datetime64[us]")})
+        if by is not None:
+            grid = grid.merge(entries[["value"]].drop_duplicates(), how="cross")
+        grid = grid.merge(pd.DataFrame({"step": range(1, len(steps) + 1), "event": steps}),
+                          how="cross")
+        long = grid.merge(long.drop(columns="event"), on=[*keys, "step"], how="left")
+    long = long.sort_values([*keys, "step"], na_position="last", ignore_index=True)
+    users = long["count"].fillna(0).astype("int64")
+    if keys:
+        funnels = users.groupby([long[k] for k in keys], dropna=False, sort=False)
+        before, first = funnels.shift(1), funnels.transform("first")
+    else:
+        before, first = users.shift(1), pd.Series(users.iloc[0], index=users.index)
+    before = before.fillna(users)
+    out = long[keys].copy()
+    out["step"] = long["step"].astype("int64")
+    out["event"] = long["event"].astype("str")
+    out["users"] = users
+    out["step_conversion"] = users / before.where(before > 0)
+    out["overall_conversion"] = users / first.where(first > 0)
+    out["drop_off"] = (before - users).astype("int64")
+    out["median_hours_to_convert"] = long["median"].astype("float64")
+    out["mean_hours_to_convert"] = long["mean"].astype("float64")
+    if period is not None:
+        closes = (pd.PeriodIndex(long["period"], freq=PERIOD_FREQ[period]) + 1).start_time
+        out["complete"] = (closes + window <= end).astype(bool)
+    return out.rename(columns={"value": by})

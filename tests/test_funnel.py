@@ -1,0 +1,328 @@
+"""Funnels: a hand-made log with answers worked out by hand, and random logs against the
+plain pandas reference in ``tests/reference/funnel.py``."""
+from __future__ import annotations
+
+import ibis
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
+
+from cpo_kit.company import company_from_frames
+from cpo_kit.metrics import METRICS, compute
+from cpo_kit.metrics.funnel import funnel
+from tests.reference import funnel as reference
+from tests.strategies import EVENT_NAMES, event_logs, period_ends
+
+NAN = np.nan
+STEPS = ["signup", "create_report", "share_report"]
+
+# 2026-03-02 is a Monday. The window is 7 days; the period ends on 31 March.
+# u1 goes through in order; u2 shares before creating; u3 creates exactly 7 days after
+# signing up (too late: the window is open at its end); u4 signs up twice and converts
+# only after the second time; u5 does the three steps in the same instant; u6 shares
+# without creating and signs up twice at once, on android and web; u7 signs up in the
+# week of 23 March and shares on 1 April, after the period; u8 signs up after the period.
+EVENTS = [
+    ("u1", "2026-03-02 09:00:00", "signup", "web"),
+    ("u1", "2026-03-02 10:30:00", "create_report", "web"),
+    ("u1", "2026-03-03 09:00:00", "share_report", "ios"),
+    ("u2", "2026-03-02 12:00:00", "signup", "ios"),
+    ("u2", "2026-03-02 13:00:00", "share_report", "ios"),
+    ("u2", "2026-03-02 14:00:00", "create_report", "ios"),
+    ("u3", "2026-03-03 08:00:00", "signup", "web"),
+    ("u3", "2026-03-10 08:00:00", "create_report", "web"),
+    ("u4", "2026-03-04 10:00:00", "signup", "ios"),
+    ("u4", "2026-03-20 10:00:00", "signup", "web"),
+    ("u4", "2026-03-21 10:00:00", "create_report", "web"),
+    ("u4", "2026-03-21 11:00:00", "share_report", "web"),
+    ("u5", "2026-03-05 10:00:00", "signup", "web"),
+    ("u5", "2026-03-05 10:00:00", "create_report", "web"),
+    ("u5", "2026-03-05 10:00:00", "share_report", "web"),
+    ("u6", "2026-03-05 11:00:00", "signup", "web"),
+    ("u6", "2026-03-05 11:00:00", "signup", "android"),
+    ("u6", "2026-03-05 12:00:00", "share_report", "web"),
+    ("u6", "2026-03-05 12:30:00", "login", "web"),
+    ("u7", "2026-03-27 09:00:00", "signup", "web"),
+    ("u7", "2026-03-27 10:00:00", "create_report", "web"),
+    ("u7", "2026-04-01 09:00:00", "share_report", "web"),
+    ("u8", "2026-04-02 09:00:00", "signup", "web"),
+    ("u8", "2026-04-02 10:00:00", "create_report", "web"),
+]
+COLUMNS = ["step", "event", "users", "step_conversion", "overall_conversion", "drop_off",
+           "median_hours_to_convert", "mean_hours_to_convert"]
+
+
+def events_frame(rows=EVENTS) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["user_id", "timestamp", "event", "platform"])
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"]).astype("datetime64[us]")
+    frame["feature"] = None
+    frame["session_id"] = None
+    return frame[["user_id", "timestamp", "event", "feature", "platform", "session_id"]].astype(
+        {"user_id": "str", "event": "str", "feature": "str", "platform": "str",
+         "session_id": "str"})
+
+
+@pytest.fixture
+def events():
+    return company_from_frames({"events": events_frame()}).table("events")
+
+
+def table(rows, *leading) -> pd.DataFrame:
+    """An expected funnel table from rows written out by hand."""
+    frame = pd.DataFrame(rows, columns=[*leading, *COLUMNS, *(
+        ["complete"] if "period" in leading else [])])
+    frame = frame.astype({"step": "int64", "event": "str", "users": "int64",
+                          "drop_off": "int64", "step_conversion": "float64",
+                          "overall_conversion": "float64", "median_hours_to_convert": "float64",
+                          "mean_hours_to_convert": "float64"})
+    if "period" in leading:
+        frame["period"] = pd.to_datetime(frame["period"]).astype("datetime64[us]")
+        frame["complete"] = frame["complete"].astype("bool")
+    return frame
+
+
+# Entries with a closed window on 31 March: u1 to u6 (u7's closes on 3 April).
+# Strict: u1 and u5 reach step 3, u2 step 2 (its share came before its create).
+STRICT = table([
+    (1, "signup", 6, 1.0, 1.0, 0, 0.0, 0.0),
+    (2, "create_report", 3, 0.5, 0.5, 3, 1.5, 3.5 / 3),  # u1 1.5 h, u2 2 h, u5 0 h
+    (3, "share_report", 2, 2 / 3, 1 / 3, 1, 12.0, 12.0),  # u1 24 h, u5 0 h
+])
+# Any order: u2 also reaches step 3, when both later steps are done (2 h).
+ANY = table([
+    (1, "signup", 6, 1.0, 1.0, 0, 0.0, 0.0),
+    (2, "create_report", 3, 0.5, 0.5, 3, 1.5, 3.5 / 3),
+    (3, "share_report", 3, 1.0, 0.5, 0, 2.0, 26 / 3),  # u1 24 h, u2 2 h, u5 0 h
+])
+
+
+@pytest.mark.parametrize("order, expected", [("strict", STRICT), ("any", ANY)])
+def test_funnel(events, order, expected):
+    out = funnel(events, steps=STEPS, window="7D", period_end="2026-03-31", order=order)
+    assert_frame_equal(out, expected)
+
+
+def test_the_window_is_measured_from_the_first_entry(events):
+    # From 5 March, u1 to u3 are out, u4 enters at its second signup and converts in a
+    # day; u7's window is still open.
+    out = funnel(events, steps=STEPS, window="7D", period_end="2026-03-31", start="2026-03-05")
+    assert_frame_equal(out, table([
+        (1, "signup", 3, 1.0, 1.0, 0, 0.0, 0.0),  # u4, u5, u6
+        (2, "create_report", 2, 2 / 3, 2 / 3, 1, 12.0, 12.0),  # u4 24 h, u5 0 h
+        (3, "share_report", 2, 1.0, 2 / 3, 0, 12.5, 12.5),  # u4 25 h, u5 0 h
+    ]))
+
+
+@pytest.mark.parametrize("window, users", [
+    ("7D", [6, 3, 2]),  # u3's create, exactly 7 days on, is out
+    (pd.Timedelta(days=7, seconds=1), [6, 4, 2]),
+    # u7's hour has passed too, but it creates exactly 1 h on; u1 creates after 1.5 h.
+    ("1h", [7, 1, 1]),
+])
+def test_the_window_ends_before_entry_plus_window(events, window, users):
+    out = funnel(events, steps=STEPS, window=window, period_end="2026-03-31")
+    assert out["users"].tolist() == users
+
+
+def test_a_breakdown_by_an_events_column_takes_the_value_at_entry(events):
+    # u4 entered on ios; u6 signed up on android and web at once: the smaller, android.
+    out = funnel(events, steps=STEPS, window="7D", period_end="2026-03-31", by="platform")
+    assert_frame_equal(out, table([
+        ("android", 1, "signup", 1, 1.0, 1.0, 0, 0.0, 0.0),
+        ("android", 2, "create_report", 0, 0.0, 0.0, 1, NAN, NAN),
+        ("android", 3, "share_report", 0, NAN, 0.0, 0, NAN, NAN),
+        ("ios", 1, "signup", 2, 1.0, 1.0, 0, 0.0, 0.0),  # u2, u4
+        ("ios", 2, "create_report", 1, 0.5, 0.5, 1, 2.0, 2.0),
+        ("ios", 3, "share_report", 0, 0.0, 0.0, 1, NAN, NAN),
+        ("web", 1, "signup", 3, 1.0, 1.0, 0, 0.0, 0.0),  # u1, u3, u5
+        ("web", 2, "create_report", 2, 2 / 3, 2 / 3, 1, 0.75, 0.75),
+        ("web", 3, "share_report", 2, 1.0, 2 / 3, 0, 12.0, 12.0),
+    ], "platform"))
+
+
+EMPTY_WEEK = [(1, "signup", 0, NAN, NAN, 0, NAN, NAN),
+              (2, "create_report", 0, NAN, NAN, 0, NAN, NAN),
+              (3, "share_report", 0, NAN, NAN, 0, NAN, NAN)]
+
+
+def week(start, rows, complete):
+    return [(start, *row, complete) for row in rows]
+
+
+@pytest.mark.parametrize("period_end, u7_shares", [("2026-03-31", False), ("2026-04-01", True)])
+def test_a_weekly_trend_flags_the_weeks_whose_windows_are_open(events, period_end, u7_shares):
+    # A week is complete once its last entry's window has closed: the week of 16 March
+    # closes on 30 March; the week of 23 March (u7) not before 6 April. u7's share on
+    # 1 April counts only once 1 April is in the period; u4's second signup is no entry.
+    out = funnel(events, steps=STEPS, window="7D", period_end=period_end, period="week")
+    u7 = [(1, "signup", 1, 1.0, 1.0, 0, 0.0, 0.0),
+          (2, "create_report", 1, 1.0, 1.0, 0, 1.0, 1.0),
+          (3, "share_report", 1, 1.0, 1.0, 0, 120.0, 120.0) if u7_shares else
+          (3, "share_report", 0, 0.0, 0.0, 1, NAN, NAN)]
+    expected = table([
+        *week("2026-03-02", STRICT.itertuples(index=False), True),
+        *week("2026-03-09", EMPTY_WEEK, True),
+        *week("2026-03-16", EMPTY_WEEK, True),
+        *week("2026-03-23", u7, False),
+        *week("2026-03-30", EMPTY_WEEK, False),
+    ], "period")
+    assert_frame_equal(out, expected)
+
+
+def test_a_monthly_trend_by_platform(events):
+    out = funnel(events, steps=STEPS[:2], window="7D", period_end="2026-04-30",
+                 period="month", by="platform")
+    # u7 enters in March (web); in April only u8 enters, and April's windows are open.
+    assert_frame_equal(out, table([
+        ("2026-03-01", "android", 1, "signup", 1, 1.0, 1.0, 0, 0.0, 0.0, True),
+        ("2026-03-01", "android", 2, "create_report", 0, 0.0, 0.0, 1, NAN, NAN, True),
+        ("2026-03-01", "ios", 1, "signup", 2, 1.0, 1.0, 0, 0.0, 0.0, True),
+        ("2026-03-01", "ios", 2, "create_report", 1, 0.5, 0.5, 1, 2.0, 2.0, True),
+        ("2026-03-01", "web", 1, "signup", 4, 1.0, 1.0, 0, 0.0, 0.0, True),  # u1, u3, u5, u7
+        ("2026-03-01", "web", 2, "create_report", 3, 0.75, 0.75, 1, 1.0, 2.5 / 3, True),
+        ("2026-04-01", "android", 1, "signup", 0, NAN, NAN, 0, NAN, NAN, False),
+        ("2026-04-01", "android", 2, "create_report", 0, NAN, NAN, 0, NAN, NAN, False),
+        ("2026-04-01", "ios", 1, "signup", 0, NAN, NAN, 0, NAN, NAN, False),
+        ("2026-04-01", "ios", 2, "create_report", 0, NAN, NAN, 0, NAN, NAN, False),
+        ("2026-04-01", "web", 1, "signup", 1, 1.0, 1.0, 0, 0.0, 0.0, False),  # u8
+        ("2026-04-01", "web", 2, "create_report", 1, 1.0, 1.0, 0, 1.0, 1.0, False),
+    ], "period", "platform"))
+
+
+def test_an_empty_funnel_has_zero_users_and_no_ratios(events):
+    out = funnel(events, steps=["invite_user", "signup"], window="7D", period_end="2026-03-31")
+    assert_frame_equal(out, table([(1, "invite_user", 0, NAN, NAN, 0, NAN, NAN),
+                                   (2, "signup", 0, NAN, NAN, 0, NAN, NAN)]))
+
+
+def test_an_empty_trend_has_no_periods_unless_it_has_a_start(events):
+    kwargs = dict(steps=["invite_user", "signup"], window="7D", period_end="2026-03-15",
+                  period="week")
+    out = funnel(events, **kwargs)
+    assert out.columns.tolist() == ["period", *COLUMNS, "complete"] and out.empty
+    out = funnel(events, **kwargs, start="2026-03-04")
+    assert out["period"].unique().tolist() == [pd.Timestamp("2026-03-02"),
+                                               pd.Timestamp("2026-03-09")]
+    assert out["users"].tolist() == [0, 0, 0, 0]
+    # The last entry the week of 2 March can hold, just before 9 March, has its window
+    # closed at the end of 15 March; the week of 9 March has not.
+    assert out["complete"].tolist() == [True, True, False, False]
+
+
+def test_other_column_names():
+    frame = events_frame().rename(columns={"user_id": "who", "timestamp": "at", "event": "what"})
+    out = funnel(ibis.memtable(frame), steps=STEPS, window="7D", period_end="2026-03-31",
+                 user="who", ts="at", event="what")
+    assert_frame_equal(out, STRICT)
+
+
+# The registered metric, with a breakdown by a column of accounts reached through users.
+USERS = [("u1", "A1"), ("u2", "A1"), ("u3", "A2"), ("u4", "A2"), ("u5", "A1"), ("u6", None),
+         ("u7", "A2"), ("u8", "A1")]
+
+
+def company():
+    users = pd.DataFrame(USERS, columns=["user_id", "account_id"]).astype(
+        {"user_id": "str", "account_id": "str"})
+    users["signup_at"] = pd.Timestamp("2026-03-01").as_unit("us")
+    accounts = pd.DataFrame({"account_id": ["A1", "A2"], "name": ["Acme", "Birch"],
+                             "segment": ["SMB", "Enterprise"]}).astype("str")
+    accounts["signup_date"] = pd.Timestamp("2026-01-01").as_unit("us")
+    return company_from_frames({"events": events_frame(), "users": users,
+                                "accounts": accounts})
+
+
+def test_the_registered_funnel():
+    assert METRICS["funnel"].family == "funnel"
+    out = compute("funnel", company(), steps=STEPS, window="7D", period_end="2026-03-31",
+                  order="any")
+    assert_frame_equal(out, ANY)
+
+
+def test_a_breakdown_by_a_column_of_accounts():
+    out = compute("funnel", company(), steps=STEPS, window="7D", period_end="2026-03-31",
+                  by="segment")
+    expected = table([
+        ("Enterprise", 1, "signup", 2, 1.0, 1.0, 0, 0.0, 0.0),  # u3, u4
+        ("Enterprise", 2, "create_report", 0, 0.0, 0.0, 2, NAN, NAN),
+        ("Enterprise", 3, "share_report", 0, NAN, 0.0, 0, NAN, NAN),
+        ("SMB", 1, "signup", 3, 1.0, 1.0, 0, 0.0, 0.0),  # u1, u2, u5
+        ("SMB", 2, "create_report", 3, 1.0, 1.0, 0, 1.5, 3.5 / 3),
+        ("SMB", 3, "share_report", 2, 2 / 3, 2 / 3, 1, 12.0, 12.0),
+        (None, 1, "signup", 1, 1.0, 1.0, 0, 0.0, 0.0),  # u6 has no account
+        (None, 2, "create_report", 0, 0.0, 0.0, 1, NAN, NAN),
+        (None, 3, "share_report", 0, NAN, 0.0, 0, NAN, NAN),
+    ], "segment")
+    assert_frame_equal(out, expected, check_dtype=False)
+    assert out["segment"].isna().tolist() == [False] * 6 + [True] * 3
+
+
+def test_a_breakdown_by_a_column_of_users():
+    both = company()
+    events, users = both.table("events"), both.table("users")
+    out = funnel(events, steps=STEPS, window="7D", period_end="2026-03-31", by="account_id",
+                 dimensions=users.select("user_id", "account_id"))
+    assert out.loc[out["step"] == 1, "users"].tolist() == [3, 2, 1]  # A1, A2, none
+
+
+KW = dict(steps=STEPS, window="7D", period_end="2026-03-31")
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(steps=["signup"]), r"steps must be a list of two or more event names, not \['signup'\]"),
+    (dict(steps="signup"), r"steps must be a list of two or more event names, not 'signup'"),
+    (dict(steps=["signup", "login", "signup"]),
+     r"steps must be distinct event names; repeated: signup"),
+    (dict(window="soon"), r"window must be a positive duration such as '7D' or '12h', not 'soon'"),
+    (dict(window=7), r"window must be a positive duration .*, not 7"),
+    (dict(window="-1D"), r"window must be a positive duration .*, not '-1D'"),
+    (dict(order="sequential"), r"order must be one of strict, any, not 'sequential'"),
+    (dict(period="year"), r"period must be one of day, week, month, not 'year'"),
+    (dict(start="2026-04-01"), r"start \(2026-04-01\) must be on or before period_end "
+                               r"\(2026-03-31\)"),
+    (dict(by="country"), r"by must be a column of events \(user_id, timestamp, event, feature, "
+                         r"platform, session_id\), not 'country'; pass dimensions"),
+    (dict(by="users"), r"by cannot be 'users', a column of the funnel table itself"),
+])
+def test_errors(events, options, message):
+    with pytest.raises(ValueError, match=message):
+        funnel(events, **{**KW, **options})
+
+
+def test_dimension_errors():
+    both = company()
+    events, users = both.table("events"), both.table("users")
+    with pytest.raises(ValueError, match="dimensions is used only with by"):
+        funnel(events, **KW, dimensions=users)
+    with pytest.raises(ValueError, match="dimensions has no column 'segment'"):
+        funnel(events, **KW, by="segment", dimensions=users)
+    doubled = users.union(users)
+    with pytest.raises(ValueError, match="dimensions must have one row per user; some user_id "
+                                         "appear twice"):
+        funnel(events, **KW, by="account_id", dimensions=doubled)
+    with pytest.raises(ValueError, match="by must be a column of events, or of users or "
+                                         "accounts when they are provided, not 'colour'"):
+        compute("funnel", company(), **KW, by="colour")
+
+
+# Random logs against the reference. Coarse clocks make equal timestamps common.
+@settings(max_examples=60, deadline=None)
+@given(events=event_logs(max_users=4, max_events=80), period_end=period_ends(),
+       steps=st.lists(st.sampled_from(EVENT_NAMES), min_size=2, max_size=4, unique=True),
+       window=st.sampled_from(["1h", "1D", "7D", "30D"]),
+       order=st.sampled_from(["strict", "any"]),
+       period=st.sampled_from([None, "day", "week", "month"]),
+       by=st.sampled_from([None, "platform"]),
+       start=st.sampled_from([None, "2026-01-20"]),
+       clock=st.sampled_from([None, "h", "D"]))
+def test_funnel_matches_the_reference(events, period_end, steps, window, order, period, by,
+                                      start, clock):
+    if clock:
+        events = events.assign(timestamp=events["timestamp"].dt.floor(clock))
+    options = dict(steps=steps, window=window, period_end=period_end, order=order,
+                   period=period, by=by, start=start)
+    ours = funnel(company_from_frames({"events": events}).table("events"), **options)
+    assert_frame_equal(ours, reference.funnel(events, **options))
