@@ -11,7 +11,7 @@ INSTALLED := $(VENV)/.installed
 help:
 	@echo "make playbook   set up $(VENV), run the notebooks on the sample company, build the book"
 	@echo "make test       run the whole test suite (pytest and nbval on the notebooks)"
-	@echo "make bench      measure the sample generator at 10M events (time and memory)"
+	@echo "make bench      benchmarks: the sample generator, and the metrics at 10M and 100M events"
 	@echo "make sample     regenerate data/sample (it must not change)"
 	@echo "make clean      remove the built book and executed notebooks"
 
@@ -33,6 +33,7 @@ test: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/sample_scale.py
+	$(BIN)/python bench/kpi.py
 
 sample: $(INSTALLED)
 	$(BIN)/cpo-kit sample data/sample --seed 0

@@ -95,7 +95,8 @@ def missing_tables_text(names: list[str]) -> str:
 
 
 def load_company(data_dir: str | Path, *, columns: dict | None = None,
-                 memory_limit: str = "4GB", check_events: bool = True) -> Company:
+                 memory_limit: str = "4GB", check_events: bool = True,
+                 tables: tuple[str, ...] | None = None) -> Company:
     """Load and check a company's data folder.
 
     Parameters
@@ -110,6 +111,8 @@ def load_company(data_dir: str | Path, *, columns: dict | None = None,
         Check every row of the large tables. Pass False when the folder was
         checked whole just before (``cpo-kit validate``): only their header and
         first rows are checked then.
+    tables : tuple of str, optional
+        Load only these tables (those a notebook needs); by default every table present.
 
     Raises
     ------
@@ -117,10 +120,11 @@ def load_company(data_dir: str | Path, *, columns: dict | None = None,
         With every problem found, when any table breaks the contract.
     """
     checked = check_folder(Path(data_dir), columns=columns,
-                           large_rows=None if check_events else 10_000)
+                           large_rows=None if check_events else 10_000, only=tables)
     if checked.problems:
         raise DataError(checked.problems)
     con = duckdb.connect(config={"memory_limit": memory_limit})
+    con.execute("SET enable_progress_bar = false")  # notebooks and logs are no terminal
     for name, frame in checked.tables.items():
         con.register(name, frame)
     for name, path in checked.files.items():

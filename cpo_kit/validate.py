@@ -65,7 +65,8 @@ class Checked:
 
 
 def check_folder(folder: Path, *, columns: dict | None = None, progress: bool = False,
-                 large_rows: int | None = None) -> Checked:
+                 large_rows: int | None = None, only: tuple[str, ...] | None = None
+                 ) -> Checked:
     """Read and check every table in a data folder.
 
     Parameters
@@ -92,6 +93,8 @@ def check_folder(folder: Path, *, columns: dict | None = None, progress: bool = 
                               expected="a folder of table files such as events.csv")
         return Checked({}, {}, [problem], {}, [])
     files, ignored, problems = find_files(folder, TABLES)
+    if only is not None:
+        files = {name: path for name, path in files.items() if name in only}
     if not files and not problems:
         problems.append(DataProblem(str(folder), "holds no table of the contract",
                                     found=", ".join(p.name for p in ignored[:8]) or "no files",
