@@ -124,7 +124,10 @@ def load_company(data_dir: str | Path, *, columns: dict | None = None,
     if checked.problems:
         raise DataError(checked.problems)
     con = duckdb.connect(config={"memory_limit": memory_limit})
-    con.execute("SET enable_progress_bar = false")  # notebooks and logs are no terminal
+    try:  # a progress bar helps nobody in a notebook or a log
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        pass  # in a kernel without ipywidgets DuckDB refuses the setting, and shows no bar
     for name, frame in checked.tables.items():
         con.register(name, frame)
     for name, path in checked.files.items():
