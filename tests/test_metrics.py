@@ -16,14 +16,16 @@ def company(company_dir):
 
 
 def test_monthly_active_users(company):
-    mau = compute("monthly_active_users", company, period_end="2026-10-31")
-    assert mau.to_dict("list") == {"month": [pd.Timestamp("2026-09-01"), pd.Timestamp("2026-10-01")],
-                                   "users": [2, 3]}
+    mau = compute("mau", company, period_end="2026-10-31")
+    assert mau.to_dict("list") == {"period": [pd.Timestamp("2026-09-01"),
+                                              pd.Timestamp("2026-10-01")],
+                                   "users": [2, 3], "complete": [True, True]}
 
 
 def test_monthly_active_users_stop_at_the_period_end(company):
-    mau = compute("monthly_active_users", company, period_end="2026-09-30")
+    mau = compute("mau", company, period_end="2026-09-30")
     assert mau["users"].tolist() == [2]
+    assert compute("mau", company, period_end="2026-10-30")["complete"].tolist() == [True, False]
 
 
 def test_mrr_and_paying_accounts(company):

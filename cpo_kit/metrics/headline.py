@@ -1,40 +1,19 @@
 """Headline metrics: the few numbers on the first page of any product review.
 
-MRR and NPS are defined with their families (revenue and voice); this module
-keeps monthly active users and puts the headline table together.
+Each number is defined with its family (usage, revenue, voice); this module
+only puts the headline table together.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from cpo_kit.metrics.registry import metric
 from cpo_kit.metrics.revenue import mrr_by_month
+from cpo_kit.metrics.usage import active_users
 from cpo_kit.metrics.voice import nps
 
 
 def _month(period_end) -> pd.Timestamp:
     return pd.Timestamp(period_end).to_period("M").to_timestamp()
-
-
-@metric("monthly_active_users", family="usage", title="Monthly active users (MAU)",
-        definition="Distinct users with at least one event in each calendar month.",
-        formula="MAU(m) = |{user : user has an event in month m}|",
-        needs={"events": ("user_id", "timestamp")}, unit="users")
-def monthly_active_users(company, *, period_end) -> pd.DataFrame:
-    """MAU per calendar month up to the month of ``period_end``.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``month`` and ``users``, one row per month with events.
-    """
-    return company.sql("""
-        SELECT date_trunc('month', timestamp)::DATE AS month, count(DISTINCT user_id) AS users
-        FROM events
-        WHERE timestamp < $end
-        GROUP BY 1 ORDER BY 1
-    """, end=_month(period_end) + pd.offsets.MonthBegin(1)).astype(
-        {"month": "datetime64[us]", "users": "int64"})
 
 
 def headline_numbers(company, *, period_end) -> pd.DataFrame:
@@ -50,7 +29,8 @@ def headline_numbers(company, *, period_end) -> pd.DataFrame:
     before = month - pd.offsets.MonthBegin(1)
     rows = []
     if company.has("events"):
-        mau = monthly_active_users(company, period_end=period_end).set_index("month")["users"]
+        mau = active_users(company.table("events"), period="month", period_end=period_end)
+        mau = mau.set_index("period")["users"]
         rows.append(("Monthly active users", "users", mau.get(month), mau.get(before)))
     if company.has("mrr"):
         mrr = mrr_by_month(company, period_end=period_end).set_index("month")
