@@ -15,7 +15,7 @@ import pandas as pd
 from cpo_kit.errors import DataError
 from cpo_kit.loaders import SUFFIXES, normalise, read_table
 from cpo_kit.schemas import TABLES
-from cpo_kit.validate import check_folder
+from cpo_kit.validate import check_folder, column_mapping
 
 #: DuckDB's type for each of the contract's column types.
 SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
@@ -96,7 +96,8 @@ def missing_tables_text(names: list[str]) -> str:
 
 def load_company(data_dir: str | Path, *, columns: dict | None = None,
                  memory_limit: str = "4GB", check_events: bool = True,
-                 tables: tuple[str, ...] | None = None) -> Company:
+                 tables: tuple[str, ...] | None = None, timezone: str | None = None
+                 ) -> Company:
     """Load and check a company's data folder.
 
     Parameters
@@ -113,12 +114,18 @@ def load_company(data_dir: str | Path, *, columns: dict | None = None,
         first rows are checked then.
     tables : tuple of str, optional
         Load only these tables (those a notebook needs); by default every table present.
+    timezone : str, optional
+        An IANA time zone such as ``Europe/Berlin``. Timestamps in the data are UTC;
+        with a time zone they are shown as local times, so days, weeks and months
+        begin at local midnight. Dates (such as ``signup_date``) are left as they are.
 
     Raises
     ------
     DataError
         With every problem found, when any table breaks the contract.
     """
+    if timezone is not None:
+        _check_timezone(timezone)
     checked = check_folder(Path(data_dir), columns=columns,
                            large_rows=None if check_events else 10_000, only=tables)
     if checked.problems:
@@ -128,35 +135,61 @@ def load_company(data_dir: str | Path, *, columns: dict | None = None,
         con.execute("SET enable_progress_bar = false")
     except duckdb.Error:
         pass  # in a kernel without ipywidgets DuckDB refuses the setting, and shows no bar
-    for name, frame in checked.tables.items():
+    tables = {name: _local(TABLES[name], frame, timezone)
+              for name, frame in checked.tables.items()}
+    for name, frame in tables.items():
         con.register(name, frame)
     for name, path in checked.files.items():
         if TABLES[name].large:
-            _register_large(con, name, path, columns)
-    return Company(checked.tables, con, checked.files)
+            _register_large(con, name, path, column_mapping(columns, name), timezone)
+    return Company(tables, con, checked.files)
 
 
-def _register_large(con, name: str, path: Path, columns: dict | None) -> None:
+def _check_timezone(name: str) -> None:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}: expected an IANA name such as "
+                         "'Europe/Berlin' or 'America/New_York'") from None
+
+
+def _local(table, frame: pd.DataFrame, timezone: str | None) -> pd.DataFrame:
+    """The table with its UTC timestamps turned into local times of ``timezone``."""
+    stamps = [c for c in table.columns if table.kind(c) == "timestamp"]
+    if timezone is None or not stamps:
+        return frame
+    frame = frame.copy()
+    for column in stamps:
+        frame[column] = (frame[column].dt.tz_localize("UTC").dt.tz_convert(timezone)
+                         .dt.tz_localize(None))
+    return frame
+
+
+def _register_large(con, name: str, path: Path, mapping: dict[str, str],
+                    timezone: str | None) -> None:
     table = TABLES[name]
     kind = SUFFIXES[path.suffix.lower()]
     if kind == "excel":  # Excel tops out at a million rows: reading it whole is fine
-        con.register(name, read_table(table, path).frame)
+        con.register(name, _local(table, read_table(table, path, mapping=mapping).frame,
+                                  timezone))
         return
     source = (f"read_parquet('{_quote(path)}')" if kind == "parquet" else
               f"read_csv('{_quote(path)}', header=true, all_varchar=true)")
     original = con.sql(f"SELECT * FROM {source} LIMIT 0").columns
-    mapping = {normalise(k): normalise(v) for k, v in (columns or {}).items()
-               if not isinstance(v, dict)}
-    mapping.update({normalise(k): normalise(v) for k, v in ((columns or {}).get(name) or {})
-                    .items()})
-    by_name = {mapping.get(normalise(c), normalise(c)): c for c in original}
+    renames = {normalise(k): normalise(v) for k, v in mapping.items()}
+    by_name = {renames.get(normalise(c), normalise(c)): c for c in original}
     select = []
     for column in table.columns:
         sql_type = SQL_TYPES[table.kind(column)]
-        if column in by_name:
-            select.append(f'CAST("{by_name[column]}" AS {sql_type}) AS {column}')
-        else:
+        if column not in by_name:
             select.append(f"CAST(NULL AS {sql_type}) AS {column}")
+        elif table.kind(column) == "timestamp" and timezone is not None:
+            select.append(f"timezone('{timezone}', CAST(\"{by_name[column]}\" AS TIMESTAMP) "
+                          f"AT TIME ZONE 'UTC') AS {column}")
+        else:
+            select.append(f'CAST("{by_name[column]}" AS {sql_type}) AS {column}')
     con.execute(f"CREATE VIEW {name} AS SELECT {', '.join(select)} FROM {source}")
 
 

@@ -104,13 +104,14 @@ def check_folder(folder: Path, *, columns: dict | None = None, progress: bool = 
     for name, table in TABLES.items():
         if name not in files:
             continue
-        _check_table(table, files[name], _mapping(columns, name), checked, keys,
+        _check_table(table, files[name], column_mapping(columns, name), checked, keys,
                      progress=progress and table.large,
                      limit=large_rows if table.large else None)
     return checked
 
 
-def _mapping(columns: dict | None, table: str) -> dict[str, str]:
+def column_mapping(columns: dict | None, table: str) -> dict[str, str]:
+    """The renames of a params file's ``columns:`` that apply to one table."""
     columns = columns or {}
     flat = {k: v for k, v in columns.items() if not isinstance(v, dict)}
     return {**flat, **(columns.get(table) or {})}

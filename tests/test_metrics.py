@@ -78,3 +78,16 @@ def test_every_metric_is_documented():
     for m in METRICS.values():
         assert m.title and m.definition.endswith(".") and "=" in m.formula
         assert m.needs and m.family in FAMILIES and m.unit in UNITS
+
+
+def test_a_time_zone_moves_events_into_local_days(company_dir):
+    # u4's login at 23:59:59 UTC on 31 October is 08:59:59 on 1 November in Tokyo.
+    company = load_company(company_dir, timezone="Asia/Tokyo")
+    assert compute("mau", company, period_end="2026-10-31")["users"].tolist() == [2, 2]
+    surveys = company.tables["surveys"].set_index("response_id")
+    assert surveys.loc["r1", "submitted_at"] == pd.Timestamp("2026-10-02 19:00:00")
+
+
+def test_an_unknown_time_zone_is_refused(company_dir):
+    with pytest.raises(ValueError, match="unknown time zone 'Mars/Olympus'"):
+        load_company(company_dir, timezone="Mars/Olympus")
