@@ -304,7 +304,7 @@ def _typed(table: Table, path: Path, frame: pd.DataFrame, base: int) -> Chunk:
         for i in bad[:_MAX_BAD].tolist():
             chunk.problems.append(DataProblem(
                 str(path), message, row=int(rows.iat[i]), column=name,
-                found=_show(frame[name].iat[i]), expected=TYPE_WORDS[kind]))
+                found=show_value(frame[name].iat[i]), expected=TYPE_WORDS[kind]))
         if len(bad) > _MAX_BAD:
             chunk.more[(str(path), name, message)] += len(bad) - _MAX_BAD
         chunk.bad_cells.update((int(rows.iat[i]), name) for i in bad.tolist())
@@ -354,6 +354,11 @@ def _coerce(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Index]:
     return out.where(present), bad
 
 
-def _show(value: object) -> str:
+def show_value(value: object) -> str:
+    """A value as messages quote it: short, and numbers and dates without noise."""
+    if isinstance(value, float):
+        value = f"{value:g}"
+    if isinstance(value, pd.Timestamp):
+        value = value.isoformat(sep=" ").removesuffix(" 00:00:00")
     text = str(value)
     return repr(text[:60] + "..." if len(text) > 60 else text)

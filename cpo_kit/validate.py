@@ -17,7 +17,7 @@ from pandera.errors import SchemaErrors
 
 from cpo_kit.contract import Table, describe_check
 from cpo_kit.errors import DataProblem
-from cpo_kit.loaders import Chunk, find_files, read_chunks
+from cpo_kit.loaders import Chunk, find_files, read_chunks, show_value as _show
 from cpo_kit.schemas import TABLES
 
 #: Problems of one kind in one column shown before the rest are counted.
@@ -273,11 +273,3 @@ class _Log:
                 for (file, column, message), n in self.counts.items() if n > MAX_EXAMPLES]
         return self.problems + more
 
-
-def _show(value: object) -> str:
-    if isinstance(value, float):
-        value = f"{value:g}"
-    if isinstance(value, pd.Timestamp):
-        value = value.isoformat(sep=" ").removesuffix(" 00:00:00")
-    text = str(value)
-    return repr(text[:60] + "..." if len(text) > 60 else text)
