@@ -33,4 +33,6 @@ class Notebook:
 NOTEBOOKS: dict[str, Notebook] = {nb.name: nb for nb in (
     Notebook("kpi_overview", "Headline KPIs at a glance", needs=("events",),
              uses=("mrr", "surveys")),
+    Notebook("product_kpis", "Product KPIs: activity, retention, activation and adoption",
+             needs=("events",)),
 )}

@@ -8,10 +8,16 @@ import seaborn as sns
 
 PALETTE = "colorblind"
 FORMATS = {
-    "currency": mticker.FuncFormatter(lambda v, _: f"${v / 1000:,.0f}k" if abs(v) >= 1000
-                                      else f"${v:,.0f}"),
+    "currency": mticker.FuncFormatter(lambda v, _: _LABELS["currency"](v)),
     "count": mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"),
     "share": mticker.PercentFormatter(1.0),
+}
+
+#: How the last value of a line is written beside it.
+_LABELS = {
+    "currency": lambda v: f"${v / 1000:,.0f}k" if abs(v) >= 1000 else f"${v:,.0f}",
+    "count": lambda v: f"{v:,.0f}",
+    "share": lambda v: f"{v:.0%}",
 }
 
 
@@ -41,9 +47,100 @@ def trend(data: pd.DataFrame, *, x: str, y: str, title: str, ylabel: str,
         _, ax = plt.subplots()
     sns.lineplot(data=data, x=x, y=y, ax=ax, marker="o", markersize=4)
     last = data.iloc[-1]
-    ax.annotate(FORMATS[unit](last[y], None), (last[x], last[y]), textcoords="offset points",
+    ax.annotate(_LABELS[unit](last[y]), (last[x], last[y]), textcoords="offset points",
                 xytext=(6, 0), va="center", fontweight="bold")
     ax.set(title=title, xlabel="", ylabel=ylabel)
     ax.yaxis.set_major_formatter(FORMATS[unit])
     ax.set_ylim(bottom=0)
+    return ax
+
+
+def lifecycle_bars(data: pd.DataFrame, *, title: str, ax=None):
+    """Growth accounting per period: new, returning and resurrecting users above zero,
+    dormant users below it, so a period's net change in active users reads at a glance.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The output of :func:`cpo_kit.metrics.usage.lifecycle`.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 3.8))
+    colours = sns.color_palette(PALETTE)
+    x = data["period"]
+    width = (x.diff().median() if len(x) > 1 else pd.Timedelta(days=7)) * 0.8
+    bottom = 0
+    for column, colour in (("returning", colours[0]), ("new", colours[2]),
+                           ("resurrecting", colours[1])):
+        ax.bar(x, data[column], width=width, bottom=bottom, color=colour, label=column)
+        bottom = bottom + data[column]
+    ax.bar(x, -data["dormant"], width=width, color=colours[3], label="dormant (left)")
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set(title=title, xlabel="", ylabel="users")
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
+    ax.legend(ncols=4, loc="upper left", frameon=False, fontsize="small")
+    return ax
+
+
+def retention_heatmap(table: pd.DataFrame, *, title: str, period: str = "week",
+                      ax=None):
+    """Cohorts down, periods since the cohort across, the retained share in each cell.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The wide table of :func:`cpo_kit.metrics.retention.retention_table`.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, max(3.0, 0.22 * len(table))))
+    labels = [d.strftime("%Y-%m-%d") for d in table.index]
+    sns.heatmap(table.to_numpy(dtype=float), ax=ax, cmap="Blues", vmin=0, vmax=1,
+                cbar_kws={"label": "share of the cohort active", "format": FORMATS["share"]},
+                yticklabels=labels, xticklabels=list(table.columns))
+    ax.set(title=title, xlabel=f"{period}s since the cohort's first {period}",
+           ylabel=f"cohort ({period} of first activity)")
+    ax.tick_params(axis="y", labelsize="x-small")
+    ax.tick_params(axis="x", labelsize="small")
+    return ax
+
+
+def funnel_bars(data: pd.DataFrame, *, title: str, ax=None):
+    """Users reaching each step, with the overall conversion written on each bar.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The output of :func:`cpo_kit.metrics.funnel.funnel` without periods.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.2))
+    labels = [f"{s}. {e}" for s, e in zip(data["step"], data["event"])]
+    ax.barh(labels, data["users"], color=sns.color_palette(PALETTE)[0])
+    ax.invert_yaxis()
+    for y, (users, share) in enumerate(zip(data["users"], data["overall_conversion"])):
+        ax.annotate(f"{users:,.0f} ({share:.0%})", (users, y), xytext=(4, 0),
+                    textcoords="offset points", va="center")
+    ax.set(title=title, xlabel="users", ylabel="")
+    ax.xaxis.set_major_formatter(FORMATS["count"])
+    ax.set_xlim(right=data["users"].max() * 1.25 if len(data) else 1)
+    return ax
+
+
+def share_lines(data: pd.DataFrame, *, x: str, y: str, hue: str, title: str, ylabel: str,
+                ax=None):
+    """Shares over time, one line per group (feature adoption, conversion by week).
+
+    Parameters
+    ----------
+    data : DataFrame
+    x, y, hue : str
+        Columns for time, the share (0 to 1) and the group.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 3.8))
+    sns.lineplot(data=data, x=x, y=y, hue=hue, ax=ax, marker="o", markersize=3)
+    ax.set(title=title, xlabel="", ylabel=ylabel)
+    ax.yaxis.set_major_formatter(FORMATS["share"])
+    ax.set_ylim(bottom=0)
+    ax.legend(title="", frameon=False, fontsize="small", ncols=2)
     return ax

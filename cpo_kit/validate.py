@@ -93,12 +93,12 @@ def check_folder(folder: Path, *, columns: dict | None = None, progress: bool = 
                               expected="a folder of table files such as events.csv")
         return Checked({}, {}, [problem], {}, [])
     files, ignored, problems = find_files(folder, TABLES)
-    if only is not None:
-        files = {name: path for name, path in files.items() if name in only}
     if not files and not problems:
         problems.append(DataProblem(str(folder), "holds no table of the contract",
                                     found=", ".join(p.name for p in ignored[:8]) or "no files",
                                     expected="files named after tables, such as events.csv"))
+    if only is not None:
+        files = {name: path for name, path in files.items() if name in only}
     checked = Checked({}, {}, problems, files, ignored)
     keys: dict[tuple[str, str], set] = {}
     for name, table in TABLES.items():

@@ -75,3 +75,16 @@ def test_a_missing_table_makes_its_section_say_what_to_provide(company_dir, tmp_
     assert "This section needs data that was not provided" in text
     assert "**mrr** (Monthly recurring revenue of one account for one product in one month)" in text
     assert ">Monthly active users</td>" in text and ">MRR</td>" not in text
+
+
+def test_product_kpis_without_events_says_what_to_provide(company_dir, tmp_path):
+    (company_dir / "events.csv").unlink()
+    out = tmp_path / "product_kpis.ipynb"
+    execute_notebook(NOTEBOOK_DIR / "product_kpis.md", out,
+                     parameters={"data_dir": str(company_dir)}, cwd=NOTEBOOK_DIR)
+    notebook = nbformat.read(out, as_version=4)
+    text = _text(notebook)
+    assert "**events** (One row per thing a user did in the product; the only table that can " \
+           "be large)" in text
+    assert not [o for c in notebook.cells for o in c.get("outputs", [])
+                if o.get("output_type") == "error" or "image/png" in o.get("data", {})]
