@@ -129,13 +129,18 @@ def read_chunks(table: Table, path: Path, *, mapping: dict[str, str] | None = No
 
 def read_table(table: Table, path: Path, *, mapping: dict[str, str] | None = None) -> Chunk:
     """Read a whole (small) table: :func:`read_chunks` joined into one chunk."""
-    chunks = list(read_chunks(table, path, mapping=mapping))
+    return join_chunks(list(read_chunks(table, path, mapping=mapping)))
+
+
+def join_chunks(chunks: list[Chunk]) -> Chunk:
+    """Several chunks of one table as one, rows and problems in file order."""
     if len(chunks) == 1:
         return chunks[0]
     return Chunk(pd.concat([c.frame for c in chunks], ignore_index=True),
                  pd.concat([c.rows for c in chunks], ignore_index=True),
                  [p for c in chunks for p in c.problems],
-                 set().union(*(c.bad_cells for c in chunks)))
+                 set().union(*(c.bad_cells for c in chunks)),
+                 sum((c.more for c in chunks), Counter()))
 
 
 class _Unreadable(Exception):

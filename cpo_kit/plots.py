@@ -7,12 +7,6 @@ import pandas as pd
 import seaborn as sns
 
 PALETTE = "colorblind"
-FORMATS = {
-    "currency": mticker.FuncFormatter(lambda v, _: _LABELS["currency"](v)),
-    "count": mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"),
-    "share": mticker.PercentFormatter(1.0),
-}
-
 #: How the last value of a line is written beside it.
 _LABELS = {
     "currency": lambda v: f"${v / 1000:,.0f}k" if abs(v) >= 1000 else f"${v:,.0f}",
@@ -20,6 +14,12 @@ _LABELS = {
     "share": lambda v: f"{v:.0%}",
 }
 
+
+FORMATS = {
+    "currency": mticker.FuncFormatter(lambda v, _: _LABELS["currency"](v)),
+    "count": mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"),
+    "share": mticker.PercentFormatter(1.0),
+}
 
 def set_theme() -> None:
     """The playbook's look; call once at the top of a notebook."""

@@ -17,7 +17,7 @@ from pandera.errors import SchemaErrors
 
 from cpo_kit.contract import Table, describe_check
 from cpo_kit.errors import DataProblem
-from cpo_kit.loaders import Chunk, find_files, read_chunks, show_value as _show
+from cpo_kit.loaders import Chunk, find_files, join_chunks, read_chunks, show_value as _show
 from cpo_kit.schemas import TABLES
 
 #: Problems of one kind in one column shown before the rest are counted.
@@ -143,9 +143,7 @@ def _check_table(table: Table, path: Path, mapping: dict[str, str], checked: Che
         if not table.large:
             frames.append(chunk)
     if frames:
-        chunk = frames[0] if len(frames) == 1 else Chunk(
-            pd.concat([c.frame for c in frames], ignore_index=True),
-            pd.concat([c.rows for c in frames], ignore_index=True))
+        chunk = join_chunks(frames)
         log.extend(_key_problems(table, path, chunk))
         for column, (other, other_column) in table.references.items():
             if other == table.name:  # refers to itself: known only once it is read whole

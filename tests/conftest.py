@@ -3,18 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from cpo_kit.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
-
-
-@pytest.fixture
-def rng():
-    return np.random.default_rng(20261123)
 
 
 @pytest.fixture(scope="session")

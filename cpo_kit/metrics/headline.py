@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cpo_kit.metrics.periods import start_of
 from cpo_kit.metrics.revenue import mrr_by_month
 from cpo_kit.metrics.usage import active_users
 from cpo_kit.metrics.voice import nps
-
-
-def _month(period_end) -> pd.Timestamp:
-    return pd.Timestamp(period_end).to_period("M").to_timestamp()
 
 
 def headline_numbers(company, *, period_end) -> pd.DataFrame:
@@ -25,7 +22,7 @@ def headline_numbers(company, *, period_end) -> pd.DataFrame:
         Columns ``kpi``, ``unit``, ``value``, ``previous`` and ``change`` (relative,
         or in points for NPS); one row per metric whose tables are present.
     """
-    month = _month(period_end)
+    month = start_of(period_end, "month")
     before = month - pd.offsets.MonthBegin(1)
     rows = []
     if company.has("events"):

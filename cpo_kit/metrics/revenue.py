@@ -28,10 +28,6 @@ _MRR_NEEDS = {"mrr": MRR_COLUMNS}
 MISSING_LABEL = "(missing)"
 
 
-def _month(period_end) -> pd.Timestamp:
-    return pd.Timestamp(period_end).to_period("M").to_timestamp()
-
-
 @metric("mrr", family="revenue", title="Monthly recurring revenue (MRR)",
         definition="Recurring revenue of all accounts and products in a calendar month; "
                    "one-off fees are not part of it.",
@@ -49,7 +45,7 @@ def mrr_by_month(company, *, period_end) -> pd.DataFrame:
         Columns ``month``, ``mrr`` and ``accounts`` (accounts with MRR above zero).
     """
     frame = company.tables["mrr"]
-    frame = frame[frame["month"] <= _month(period_end)]
+    frame = frame[frame["month"] <= start_of(period_end, "month")]
     paying = frame[frame["mrr"] > 0]
     out = frame.groupby("month", as_index=False)["mrr"].sum()
     out["accounts"] = out["month"].map(paying.groupby("month")["account_id"].nunique()).fillna(
