@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -51,7 +52,8 @@ def build_book(data_dir: Path, *, root: Path = Path("."), params_file: Path | No
     """Check the data, execute every notebook on it and build the Jupyter Book.
 
     The executed notebooks are written beside their sources (``notebooks/<name>.ipynb``),
-    where the book's table of contents finds them.
+    where the book's table of contents finds them, and each notebook's result tables and
+    headline numbers beside them (``notebooks/<name>_results/``).
 
     Returns
     -------
@@ -76,15 +78,17 @@ def build_book(data_dir: Path, *, root: Path = Path("."), params_file: Path | No
                   **{k: str(params[k]) for k in SHARED_PARAMETERS if k in params}}
     folder = root / "notebooks"
     for name, notebook in NOTEBOOKS.items():
-        if not checked.summaries.keys() >= set(notebook.needs):
-            continue
-        print(f"Running notebook {name} ...", flush=True)
+        missing = [t for t in notebook.needs if t not in checked.summaries]
+        print(f"Running notebook {name} ..." + (
+            f" (without {', '.join(missing)}: its page says what to provide)" if missing else ""),
+            flush=True)
         # Executed beside the sources and moved into place only once complete, so a
         # failed run leaves the previous executed notebook as it was.
         with tempfile.TemporaryDirectory(dir=folder, prefix=".running-") as running:
             output = Path(running) / f"{name}.ipynb"
             try:
-                execute_notebook(folder / f"{name}.md", output, parameters=parameters,
+                execute_notebook(folder / f"{name}.md", output,
+                                 parameters={**parameters, "results_dir": running},
                                  cwd=folder, progress=sys.stderr.isatty())
             except papermill.PapermillExecutionError as error:
                 failed = folder / f"{name}.failed.ipynb"
@@ -93,6 +97,7 @@ def build_book(data_dir: Path, *, root: Path = Path("."), params_file: Path | No
                                  f"{error.ename}: {error.evalue} (see {failed})") from None
             _hide_injected_parameters(output)
             os.replace(output, folder / f"{name}.ipynb")
+            _replace_folder(Path(running) / f"{name}_results", folder / f"{name}_results")
     print("Building the book ...", flush=True)
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run([str(jupyter_book), "build", str(root), "-W", "--keep-going"],
@@ -100,6 +105,20 @@ def build_book(data_dir: Path, *, root: Path = Path("."), params_file: Path | No
     if result.returncode:
         raise BuildError("the book build failed; its messages are above")
     return root / "_build" / "html" / "index.html"
+
+
+def _replace_folder(new: Path, target: Path) -> None:
+    """Put ``new`` where ``target`` is, keeping the old one until the new one is in place."""
+    if not new.exists():
+        return
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    if old.exists():
+        shutil.rmtree(old)
 
 
 def _hide_injected_parameters(path: Path) -> None:

@@ -3,13 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-_FORMATS = {
-    "currency": lambda v: f"${v:,.0f}",
-    "users": lambda v: f"{v:,.0f}",
-    "accounts": lambda v: f"{v:,.0f}",
-    "score": lambda v: f"{v:+.0f}" if v < 0 else f"{v:.0f}",
-    "share": lambda v: f"{v:.1%}",
-}
+from cpo_kit.results import format_value
 
 
 def kpi_table(headline: pd.DataFrame, *, caption: str):
@@ -20,12 +14,11 @@ def kpi_table(headline: pd.DataFrame, *, caption: str):
     """
     rows = []
     for r in headline.itertuples(index=False):
-        fmt = _FORMATS[r.unit]
         change = "" if pd.isna(r.change) else (
             f"{r.change:+.0f} pts" if r.unit == "score" else f"{r.change:+.1%}")
         rows.append({"KPI": r.kpi,
-                     "This month": "n/a" if pd.isna(r.value) else fmt(r.value),
-                     "Month before": "n/a" if pd.isna(r.previous) else fmt(r.previous),
+                     "This month": format_value(r.value, r.unit),
+                     "Month before": format_value(r.previous, r.unit),
                      "Change": change})
     frame = pd.DataFrame(rows)
     # A fixed id keeps the HTML identical from run to run (nbval compares it).
@@ -34,4 +27,44 @@ def kpi_table(headline: pd.DataFrame, *, caption: str):
             .set_table_styles([{"selector": "th, td", "props": "padding: 4px 14px;"},
                                {"selector": "caption", "props": "font-weight: bold;"}])
             .set_properties(subset=["This month", "Month before", "Change"],
+                            **{"text-align": "right"}))
+
+
+#: Background colours of the red / amber / green statuses, light enough for black text.
+STATUS_COLOURS = {"green": "#b7e1b0", "amber": "#fbd88a", "red": "#f4a6a0"}
+
+
+def status_table(status: pd.DataFrame, *, units: dict[str, str], caption: str):
+    """Format :func:`~cpo_kit.metrics.targets.status_against_targets` for reading.
+
+    Parameters
+    ----------
+    status : DataFrame
+        Its output: ``kpi``, ``value``, ``previous``, ``change``, ``target``,
+        ``direction`` and ``status``.
+    units : dict
+        Each KPI's unit, as :func:`cpo_kit.results.format_value` knows them.
+    caption : str
+        The table's caption.
+    """
+    rows = []
+    for r in status.itertuples(index=False):
+        unit = units[r.kpi]
+        change = "" if pd.isna(r.change) else (
+            f"{r.change * 100:+.1f} pts" if unit == "share" else format_value(r.change, unit))
+        if change and unit != "share" and r.change > 0:
+            change = "+" + change
+        rows.append({"KPI": r.kpi, "Now": format_value(r.value, unit),
+                     "Before": format_value(r.previous, unit), "Change": change,
+                     "Target": ("≥ " if r.direction == "higher" else "≤ ")
+                     + format_value(r.target, unit),
+                     "Status": r.status if isinstance(r.status, str) else "n/a"})
+    frame = pd.DataFrame(rows)
+    return (frame.style.hide(axis="index").set_caption(caption).set_uuid("status")
+            .format(escape="html")
+            .map(lambda s: f"background-color: {STATUS_COLOURS[s]}" if s in STATUS_COLOURS
+                 else "", subset=["Status"])
+            .set_table_styles([{"selector": "th, td", "props": "padding: 4px 14px;"},
+                               {"selector": "caption", "props": "font-weight: bold;"}])
+            .set_properties(subset=["Now", "Before", "Change", "Target"],
                             **{"text-align": "right"}))

@@ -6,14 +6,52 @@ from pathlib import Path
 import pytest
 
 from cpo_kit.cli import main
+from cpo_kit.notebooks import NOTEBOOKS
+from cpo_kit.runner import execute_notebook
+from cpo_kit.schemas import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
+NOTEBOOK_DIR = ROOT / "notebooks"
 
 
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def run_notebook(tmp_path_factory, sample_dir):
+    """Execute a notebook of ``notebooks/`` on a company, once per session and company.
+
+    ``run_notebook(name, tables=None)`` returns the folder holding ``<name>.ipynb`` and
+    its ``<name>_results/``. With ``tables``, the notebook sees only those tables of
+    the sample (linked into a folder of their own).
+    """
+    done: dict[tuple, Path] = {}
+
+    def run(name: str, tables: tuple[str, ...] | None = None) -> Path:
+        key = (name, tuple(sorted(tables)) if tables is not None else None)
+        if key not in done:
+            assert name in NOTEBOOKS, f"{name} is not a registered notebook"
+            out = tmp_path_factory.mktemp(f"nb-{name}")
+            data = sample_dir
+            if tables is not None:
+                data = out / "data"
+                data.mkdir()
+                for path in sample_dir.iterdir():
+                    if path.stem in tables:
+                        (data / path.name).symlink_to(path)
+            execute_notebook(NOTEBOOK_DIR / f"{name}.md", out / f"{name}.ipynb",
+                             parameters={"data_dir": str(data), "results_dir": str(out)},
+                             cwd=NOTEBOOK_DIR)
+            done[key] = out
+        return done[key]
+    return run
+
+
+#: The tables the sample has beside events: the "small tables".
+SMALL_TABLES = tuple(name for name, table in TABLES.items() if not table.large)
 
 
 @pytest.fixture

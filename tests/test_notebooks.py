@@ -2,45 +2,91 @@
 
 nbval only collects ``.ipynb`` files, so each jupytext notebook is first
 executed into a temporary folder; nbval then runs it again and compares every
-output but images with the stored one.
+output but images with the stored one. Each notebook also runs with only the
+events and with only the small tables, and must then say what to provide.
 """
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
-from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 
+from conftest import NOTEBOOK_DIR, ROOT, SMALL_TABLES
 from cpo_kit.notebooks import NOTEBOOKS
 from cpo_kit.runner import execute_notebook
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK_DIR = ROOT / "notebooks"
-
-
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory, sample_dir):
-    out = tmp_path_factory.mktemp("executed")
-    for name in NOTEBOOKS:
-        execute_notebook(NOTEBOOK_DIR / f"{name}.md", out / f"{name}.ipynb",
-                         parameters={"data_dir": str(sample_dir)}, cwd=NOTEBOOK_DIR)
-    return out
+#: Every notebook's parameters cell has these, so the runner can hand them to all.
+COMMON_PARAMETERS = ("data_dir", "company_name", "period_end", "results_dir")
+MISSING_NOTE = "This section needs data that was not provided"
 
 
 def test_every_registered_notebook_has_a_source_and_every_source_is_registered():
     assert {p.stem for p in NOTEBOOK_DIR.glob("*.md")} == set(NOTEBOOKS)
 
 
-def test_notebooks_reproduce_their_outputs_under_nbval(executed):
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_has_the_common_parameters(name):
+    notebook = jupytext.read(NOTEBOOK_DIR / f"{name}.md", fmt="md:myst")
+    cells = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1
+    names = [line.split(":")[0] for line in cells[0].source.splitlines() if ":" in line]
+    assert set(COMMON_PARAMETERS) <= set(names)
+
+
+def _errors(notebook: nbformat.NotebookNode) -> list:
+    return [o for c in notebook.cells for o in c.get("outputs", [])
+            if o.get("output_type") == "error" or o.get("name") == "stderr"]
+
+
+def _images(notebook: nbformat.NotebookNode) -> list:
+    return [o for c in notebook.cells for o in c.get("outputs", [])
+            if "image/png" in o.get("data", {})]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_runs_on_the_sample_and_leaves_its_results(name, run_notebook):
+    out = run_notebook(name)
+    notebook = nbformat.read(out / f"{name}.ipynb", as_version=4)
+    assert _errors(notebook) == []
+    assert _images(notebook), "every notebook draws at least one chart"
+    assert MISSING_NOTE not in _text(notebook)
+    summary = json.loads((out / f"{name}_results" / "headline.json").read_text())
+    assert summary["notebook"] == name and summary["period_end"] == "2026-10-31"
+    assert summary["headlines"] and all(h["value"] is not None
+                                        for h in summary["headlines"].values())
+    assert summary["tables"]
+    for file in summary["tables"].values():
+        assert (out / f"{name}_results" / file).stat().st_size > 0
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_reproduces_its_outputs_under_nbval(name, run_notebook):
+    out = run_notebook(name)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q",
          "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
-         "--rootdir", str(executed), str(executed)],
+         "--rootdir", str(out), str(out / f"{name}.ipynb")],
         capture_output=True, text=True, cwd=NOTEBOOK_DIR)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+@pytest.mark.parametrize("present", [("events",), SMALL_TABLES], ids=["only-events",
+                                                                      "only-small-tables"])
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_with_tables_missing_says_what_to_provide(name, present, run_notebook):
+    out = run_notebook(name, tables=present)
+    notebook = nbformat.read(out / f"{name}.ipynb", as_version=4)
+    assert _errors(notebook) == []
+    wanted = set(NOTEBOOKS[name].needs) | set(NOTEBOOKS[name].uses)
+    if wanted - set(present):
+        assert MISSING_NOTE in _text(notebook)
+    else:
+        assert MISSING_NOTE not in _text(notebook)
 
 
 def _text(notebook: nbformat.NotebookNode) -> str:
@@ -52,17 +98,13 @@ def _text(notebook: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
-def test_kpi_overview_shows_the_table_and_the_charts(executed):
-    notebook = nbformat.read(executed / "kpi_overview.ipynb", as_version=4)
-    assert not [o for c in notebook.cells for o in c.get("outputs", [])
-                if o.get("output_type") == "error"]
+def test_kpi_overview_shows_the_table_and_the_charts(run_notebook):
+    notebook = nbformat.read(run_notebook("kpi_overview") / "kpi_overview.ipynb", as_version=4)
     text = _text(notebook)
     for kpi in ("Monthly active users", "MRR", "ARR (MRR × 12)", "Paying accounts",
                 "NPS (last 90 days)"):
         assert f">{kpi}</td>" in text
-    images = [o for c in notebook.cells for o in c.get("outputs", [])
-              if "image/png" in o.get("data", {})]
-    assert len(images) == 1
+    assert len(_images(notebook)) == 1
 
 
 def test_a_missing_table_makes_its_section_say_what_to_provide(company_dir, tmp_path):

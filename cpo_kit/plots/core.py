@@ -1,4 +1,4 @@
-"""Charts in one style: one seaborn theme, readable colours, labelled axes with units."""
+"""The shared chart style and the charts of product KPIs."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -143,4 +143,31 @@ def share_lines(data: pd.DataFrame, *, x: str, y: str, hue: str, title: str, yla
     ax.yaxis.set_major_formatter(FORMATS["share"])
     ax.set_ylim(bottom=0)
     ax.legend(title="", frameon=False, fontsize="small", ncols=2)
+    return ax
+
+
+def range_band(data: pd.DataFrame, *, x: str, title: str, ylabel: str, unit: str = "count",
+               ax=None):
+    """A series with the band of its usual range, and its unusual points in red.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The output of :func:`cpo_kit.metrics.changes.unusual_changes`.
+    x : str
+        Its period column.
+    title, ylabel, unit
+        As in :func:`trend`.
+    """
+    if ax is None:
+        _, ax = plt.subplots()
+    ax.fill_between(data[x], data["low"].clip(lower=0), data["high"], color="0.85",
+                    label="usual range")
+    ax.plot(data[x], data["value"], marker="o", markersize=4, label="value")
+    odd = data[data["unusual"]]
+    ax.scatter(odd[x], odd["value"], s=60, color="#c0392b", zorder=3, label="unusual")
+    ax.set(title=title, xlabel="", ylabel=ylabel)
+    ax.yaxis.set_major_formatter(FORMATS[unit])
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="lower left", frameon=False, ncols=3)
     return ax

@@ -1,0 +1,81 @@
+"""The product scorecard: a few product KPIs, each now and one period before.
+
+The values come from tables the events suite already computed, so the scorecard
+costs no further pass over the events; :func:`status_against_targets` then rates
+them against the team's targets.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+#: Cohorts and weeks pooled for the retention and activation rows, so one small week
+#: does not swing the number.
+POOLED = 4
+
+
+def product_scorecard(suite: dict[str, pd.DataFrame], weekly_funnel: pd.DataFrame, *,
+                      retention_period: int = 4, pooled: int = POOLED) -> pd.DataFrame:
+    """The product KPIs of the latest complete period, with the period before.
+
+    Parameters
+    ----------
+    suite : dict of DataFrame
+        The output of :func:`cpo_kit.metrics.suite.events_suite` with weekly periods;
+        its ``wau``, ``stickiness`` and ``retention`` tables are read.
+    weekly_funnel : DataFrame
+        :func:`cpo_kit.metrics.funnel.funnel` with ``period="week"``.
+    retention_period : int
+        The period whose retention is scored: 4 for week-4 retention.
+    pooled : int
+        How many cohorts (and funnel weeks) are pooled in one value.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``key`` (a short name for programs), ``kpi`` (its label), ``unit``,
+        ``value`` and ``previous``, one row per KPI:
+        weekly active users (latest complete week), stickiness (latest month),
+        week-N retention of the latest ``pooled`` cohorts that have reached week N
+        (their retained users over their size) and activation, the users who
+        completed the funnel over those who entered it, in the latest ``pooled``
+        complete weeks of entry. ``previous`` is the week, month or pool before.
+    """
+    weeks = suite["wau"][suite["wau"]["complete"]].sort_values("period")["users"]
+    months = suite["stickiness"].sort_values("month")["stickiness"]
+    retained = suite["retention"]
+    retained = retained[retained["period_number"] == retention_period].sort_values("cohort")
+    entered = _funnel_step(weekly_funnel, weekly_funnel["step"].min())
+    finished = _funnel_step(weekly_funnel, weekly_funnel["step"].max())
+    rows = [
+        ("wau", "Weekly active users", "count", *_last_two(weeks)),
+        ("stickiness", "Stickiness (DAU / MAU)", "share", *_last_two(months)),
+        (f"week_{retention_period}_retention", f"Week-{retention_period} retention", "share",
+         *_pooled_ratio(retained["users"], retained["cohort_size"], pooled)),
+        ("activation", "Activation (whole funnel)", "share",
+         *_pooled_ratio(finished, entered, pooled)),
+    ]
+    out = pd.DataFrame(rows, columns=["key", "kpi", "unit", "value", "previous"])
+    return out.astype({"value": "float64", "previous": "float64"})
+
+
+def _funnel_step(weekly_funnel: pd.DataFrame, step: int) -> pd.Series:
+    rows = weekly_funnel[(weekly_funnel["step"] == step) & weekly_funnel["complete"]]
+    return rows.sort_values("period")["users"].reset_index(drop=True)
+
+
+def _last_two(values: pd.Series) -> tuple[float | None, float | None]:
+    values = values.tolist()
+    return (values[-1] if values else None), (values[-2] if len(values) > 1 else None)
+
+
+def _pooled_ratio(part, whole, pooled: int) -> tuple[float | None, float | None]:
+    """The ratio of sums over the last ``pooled`` rows, and over the ``pooled`` before."""
+    part, whole = list(part), list(whole)
+
+    def ratio(end: int) -> float | None:
+        start = end - pooled
+        if start < 0 or sum(whole[start:end]) == 0:
+            return None
+        return sum(part[start:end]) / sum(whole[start:end])
+
+    return ratio(len(whole)), ratio(len(whole) - pooled)
