@@ -6,12 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: playbook test bench sample clean help
+.PHONY: playbook test bench lab sample clean help
 
 help:
 	@echo "make playbook   set up $(VENV), run the notebooks on the sample company, build the book"
 	@echo "make test       run the whole test suite (pytest and nbval on the notebooks)"
 	@echo "make bench      benchmarks: the sample generator, and the metrics at 10M and 100M events"
+	@echo "make lab        open the notebooks in JupyterLab, to change a parameter and rerun"
 	@echo "make sample     regenerate data/sample (it must not change)"
 	@echo "make clean      remove the built book and executed notebooks"
 
@@ -34,6 +35,15 @@ test: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python bench/sample_scale.py
 	$(BIN)/python bench/kpi.py
+
+# JupyterLab opens the MyST markdown notebooks as notebooks (jupytext's viewer), not as text.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_SETTINGS): | $(INSTALLED)
+	mkdir -p $(dir $@)
+	echo '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $@
+
+lab: $(INSTALLED) $(LAB_SETTINGS)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(LAB_ARGS)
 
 sample: $(INSTALLED)
 	$(BIN)/cpo-kit sample data/sample --seed 0
