@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
-from cpo_kit.errors import CpoKitError
+from cpo_kit.errors import CpoKitError, DataError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -34,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cpo-kit",
@@ -49,7 +54,9 @@ def _parser() -> argparse.ArgumentParser:
                     "schema and the keys between tables, and print a summary or every problem "
                     "as 'file:row: column: what is wrong (found X, expected Y)'.",
         epilog="Exit status: 0 valid, 2 problems found.")
-    validate.add_argument("data_dir", metavar="DATA_DIR", type=Path, help="folder of table files")
+    validate.add_argument("data_dir", metavar="DATA",
+                          help="folder of table files, a DuckDB database file, or a database "
+                               "URL (as for run)")
     validate.add_argument("--params", metavar="FILE", type=Path,
                           help="YAML params file; its 'columns:' mapping renames your column "
                                "names to the contract's")
@@ -76,6 +83,36 @@ def _parser() -> argparse.ArgumentParser:
                       help="the playbook's folder, holding _config.yml (default: .)")
     book.add_argument("--params", metavar="FILE", type=Path, help="YAML params file")
     book.set_defaults(handler=_book)
+
+    run = commands.add_parser(
+        "run", help="rerun the playbook's notebooks on a company's data into a new run folder",
+        description="Check DATA (a folder of table files) and the parameters, then execute "
+                    "the notebooks with papermill, JOBS at a time, into OUT/<date>-<hash>/: "
+                    "the executed notebooks, each notebook's result tables and headline "
+                    "numbers (<name>_results/), run.log and manifest.json (input hashes, "
+                    "parameters, package versions, times, the status of each notebook). "
+                    "OUT/latest points to the newest complete run; an interrupted run "
+                    "leaves earlier runs as they were.",
+        epilog="Parameters: a params file holds company_name, period_end, columns: (your "
+               "column names mapped to the contract's) and any notebook parameter, given to "
+               "every notebook that declares it, or under notebooks: <name>: to one. "
+               "-p name=value (or -p notebook.name=value) overrides the file; values are "
+               "read as YAML. Exit status: 0 every notebook ran, 1 some notebook failed, "
+               "2 invalid data or parameters (nothing was run).")
+    run.add_argument("data", metavar="DATA",
+                     help="folder of table files, a DuckDB database file, or a database URL "
+                          "such as postgresql://me:${PGPASSWORD}@host/db (credentials only "
+                          "as ${VARIABLES} of the environment)")
+    run.add_argument("--params", metavar="FILE", type=Path, help="YAML params file")
+    run.add_argument("-p", "--parameter", metavar="NAME=VALUE", action="append", default=[],
+                     dest="overrides", help="set a notebook parameter (repeatable)")
+    run.add_argument("--out", metavar="DIR", type=Path, default=Path("runs"),
+                     help="folder of runs (default: runs)")
+    run.add_argument("--only", metavar="NAME", nargs="+",
+                     help="run only these notebooks (default: all)")
+    run.add_argument("--jobs", metavar="N", type=_whole, default=None,
+                     help="notebooks run at once (default: the number of cores)")
+    run.set_defaults(handler=_run)
     return parser
 
 
@@ -89,18 +126,31 @@ def _positive(text: str) -> float:
     return value
 
 
+def _whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, found {text}")
+    return value
+
+
 def _validate(args) -> int:
     from cpo_kit.params import load_params
     from cpo_kit.report import problem_lines, summary_lines
+    from cpo_kit.sources import open_source, shown_problem
     from cpo_kit.validate import check_folder
 
     params = load_params(args.params)
-    checked = check_folder(args.data_dir, columns=params.get("columns"),
-                           progress=sys.stderr.isatty())
-    if checked.problems:
-        print("\n".join(problem_lines(checked)), file=sys.stderr)
-        return EXIT_BAD_INPUT
-    print("\n".join(summary_lines(checked, args.data_dir)))
+    with open_source(args.data_dir) as source:
+        checked = check_folder(source.folder, columns=params.get("columns"),
+                               progress=sys.stderr.isatty())
+        if checked.problems:
+            problems = [shown_problem(p, source) for p in checked.problems]
+            print("\n".join(problem_lines(DataError(problems))), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print("\n".join(summary_lines(checked, source.shown)))
     return EXIT_OK
 
 
@@ -124,6 +174,33 @@ def _book(args) -> int:
 
     index = build_book(args.data_dir, root=args.root, params_file=args.params)
     print(f"The playbook is built: {index}")
+    return EXIT_OK
+
+
+def _run(args) -> int:
+    from cpo_kit.report import problem_lines
+    from cpo_kit.run import run_playbook
+
+    # A polite kill (SIGTERM) cleans up like Ctrl-C: the running notebooks are stopped
+    # and the half-written run is removed.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        result = run_playbook(args.data, params_file=args.params, overrides=args.overrides,
+                              out=args.out, only=args.only, jobs=args.jobs,
+                              progress=sys.stderr.isatty())
+    except DataError as error:
+        print("\n".join(problem_lines(error)), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    failed = result.failed
+    if failed:
+        print(f"{len(failed)} of {len(result.notebooks)} notebooks failed: "
+              f"{', '.join(n.name for n in failed)}; their executed notebooks in "
+              f"{result.folder} show the error.", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"All {len(result.notebooks)} notebooks ran; the run is in {result.folder} "
+          f"(also {result.folder.parent / 'latest'}).")
     return EXIT_OK
 
 

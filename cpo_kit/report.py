@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cpo_kit.errors import DataError
 from cpo_kit.schemas import TABLES
 from cpo_kit.validate import Checked
 
 
-def summary_lines(checked: Checked, folder: Path) -> list[str]:
+def summary_lines(checked: Checked, folder: Path | str) -> list[str]:
     """A table of what was read: rows and date range of each table present."""
     lines = [f"{folder}: {len(checked.summaries)} of {len(TABLES)} tables present, all valid",
              "", f"  {'table':<13} {'file':<22} {'rows':>12}  {'from':<10}  {'to':<10}"]
@@ -25,7 +26,7 @@ def summary_lines(checked: Checked, folder: Path) -> list[str]:
     return lines
 
 
-def problem_lines(checked: Checked) -> list[str]:
+def problem_lines(checked: Checked | DataError) -> list[str]:
     """Every problem on its own line, then a count."""
     lines = [str(p) for p in checked.problems]
     files = len({p.file for p in checked.problems})

@@ -10,12 +10,10 @@ from pathlib import Path
 
 from cpo_kit.errors import CpoKitError, DataError
 from cpo_kit.notebooks import NOTEBOOKS
+from cpo_kit.parameters import resolve_parameters
 from cpo_kit.params import load_params
+from cpo_kit.run import notebook_parameters
 from cpo_kit.validate import check_folder
-
-#: Params-file keys handed to every notebook, when present.
-SHARED_PARAMETERS = ("company_name", "period_end")
-
 
 class BuildError(CpoKitError):
     """A notebook or the book failed to build; the message says which and where to look."""
@@ -24,13 +22,13 @@ class BuildError(CpoKitError):
 
 
 def execute_notebook(source: Path, output: Path, *, parameters: dict, cwd: Path,
-                     progress: bool = False) -> None:
+                     progress: bool | dict = False) -> None:
     """Execute one jupytext notebook with papermill.
 
     Parameters
     ----------
     source : Path
-        A MyST markdown notebook.
+        A MyST markdown notebook (or an ``.ipynb`` one).
     output : Path
         Where the executed ``.ipynb`` is written.
     parameters : dict
@@ -38,11 +36,13 @@ def execute_notebook(source: Path, output: Path, *, parameters: dict, cwd: Path,
     cwd : Path
         The kernel's working directory, so relative paths hold wherever the
         command was started.
+    progress : bool or dict
+        Show papermill's progress bar; a dict holds options for its tqdm bar.
     """
     import jupytext
     import papermill
 
-    notebook = jupytext.read(source, fmt="md:myst")
+    notebook = jupytext.read(source, fmt="md:myst" if source.suffix == ".md" else None)
     papermill.execute_notebook(notebook, str(output), parameters=parameters,
                                kernel_name="python3", language="python", cwd=str(cwd),
                                progress_bar=progress)
@@ -74,8 +74,9 @@ def build_book(data_dir: Path, *, root: Path = Path("."), params_file: Path | No
     checked = check_folder(data_dir, columns=params.get("columns"))
     if checked.problems:
         raise DataError(checked.problems)
-    parameters = {"data_dir": str(Path(data_dir).resolve()),
-                  **{k: str(params[k]) for k in SHARED_PARAMETERS if k in params}}
+    values = resolve_parameters(params, [], list(NOTEBOOKS),
+                                source=str(params_file) if params_file else "params file")
+    parameters = notebook_parameters(values, Path(data_dir), params.get("columns"))
     folder = root / "notebooks"
     for name, notebook in NOTEBOOKS.items():
         missing = [t for t in notebook.needs if t not in checked.summaries]
@@ -87,9 +88,8 @@ def build_book(data_dir: Path, *, root: Path = Path("."), params_file: Path | No
         with tempfile.TemporaryDirectory(dir=folder, prefix=".running-") as running:
             output = Path(running) / f"{name}.ipynb"
             try:
-                execute_notebook(folder / f"{name}.md", output,
-                                 parameters={**parameters, "results_dir": running},
-                                 cwd=folder, progress=sys.stderr.isatty())
+                execute_notebook(folder / f"{name}.md", output, parameters=parameters[name],
+                                 cwd=Path(running), progress=sys.stderr.isatty())
             except papermill.PapermillExecutionError as error:
                 failed = folder / f"{name}.failed.ipynb"
                 os.replace(output, failed)

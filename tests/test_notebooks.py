@@ -20,7 +20,7 @@ from cpo_kit.notebooks import NOTEBOOKS
 from cpo_kit.runner import execute_notebook
 
 #: Every notebook's parameters cell has these, so the runner can hand them to all.
-COMMON_PARAMETERS = ("data_dir", "company_name", "period_end", "results_dir")
+COMMON_PARAMETERS = ("data_dir", "company_name", "period_end", "results_dir", "columns")
 MISSING_NOTE = "This section needs data that was not provided"
 
 

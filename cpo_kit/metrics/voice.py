@@ -5,7 +5,8 @@ by the month or quarter they were submitted in (a period is named by its first
 day), or taken all together with ``period="overall"``. Periods run from the one
 holding the first answer to the last complete one on ``period_end``; a period
 without answers is kept, with zero responses and NaN scores, so that charts show
-the gap instead of hiding it.
+the gap instead of hiding it. :func:`csat_interval` and :func:`sus_interval` add the
+confidence intervals that the CSAT and SUS metrics do not carry themselves.
 """
 from __future__ import annotations
 
@@ -247,6 +248,135 @@ def sus_by_period(surveys: pd.DataFrame, *, period_end, period: str = "month",
     out = _totals(answers, period=period, period_end=period_end, complete_only=complete_only)
     out["sus"] = 2.5 * out["points"] / out["responses"].where(out["responses"] > 0)
     return _finish(out, {"responses": "int64", "incomplete": "int64", "sus": "float64"})
+
+
+# --- intervals the registered metrics do not give --------------------------------------
+
+def wilson_interval(successes, n, *, z: float = Z_95) -> tuple[np.ndarray, np.ndarray]:
+    """The Wilson score interval of a share: ``successes`` out of ``n``.
+
+    Unlike the normal approximation it stays within 0 and 1 and behaves with few
+    answers or shares near 0 or 1, which CSAT often is.
+
+    Parameters
+    ----------
+    successes, n : array-like
+        Counts; where ``n`` is 0 the bounds are NaN.
+    z : float
+        The normal quantile: 1.96 for a 95% interval.
+
+    Returns
+    -------
+    tuple of arrays
+        The lower and upper bounds.
+
+    Raises
+    ------
+    ValueError
+        When a count is negative or ``successes`` exceeds ``n``.
+
+    Examples
+    --------
+    >>> low, high = wilson_interval(8, 10)
+    >>> round(float(low), 3), round(float(high), 3)
+    (0.49, 0.943)
+    """
+    k, n = np.asarray(successes, dtype=float), np.asarray(n, dtype=float)
+    if np.any(k < 0) or np.any(n < 0) or np.any(k > n):
+        raise ValueError("successes and n must be counts with successes at most n")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = k / n
+        centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+        half = z / (1 + z * z / n) * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+    # At a share of 0 or 1 one bound is exactly 0 or 1, but for rounding noise.
+    low = np.where(k == 0, 0.0, np.clip(centre - half, 0, 1))
+    high = np.where(k == n, 1.0, np.clip(centre + half, 0, 1))
+    empty = n == 0
+    return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
+
+
+def csat_interval(csat: pd.DataFrame, *, z: float = Z_95) -> pd.DataFrame:
+    """CSAT per period with its Wilson interval.
+
+    Parameters
+    ----------
+    csat : DataFrame
+        The output of :func:`cpo_kit.metrics.voice.csat_by_period`.
+    z : float
+        The normal quantile of the interval.
+
+    Returns
+    -------
+    DataFrame
+        ``csat`` with ``ci_low`` and ``ci_high`` (shares, NaN without answers).
+
+    Examples
+    --------
+    >>> csat = pd.DataFrame({"period": [pd.Timestamp("2026-01-01")], "responses": [10],
+    ...                      "satisfied": [8], "csat": [0.8], "mean_score": [4.1]})
+    >>> csat_interval(csat)["ci_low"].round(3).tolist()
+    [0.49]
+    """
+    missing = [c for c in ("responses", "satisfied") if c not in csat.columns]
+    if missing:
+        raise ValueError(f"csat lacks the column(s) {', '.join(missing)}")
+    out = csat.copy()
+    out["ci_low"], out["ci_high"] = wilson_interval(out["satisfied"], out["responses"], z=z)
+    return out
+
+
+def sus_interval(surveys: pd.DataFrame, *, period_end, period: str = "month",
+                 complete_only: bool = True, confidence: float = 0.95) -> pd.DataFrame:
+    """The average SUS score per period with a t interval of the mean.
+
+    Parameters
+    ----------
+    surveys : DataFrame
+        The ``surveys`` table.
+    period_end : date-like
+        The last day counted.
+    period : {"month", "quarter"}
+        How answers are grouped.
+    complete_only : bool
+        Leave out the period holding ``period_end`` unless it is complete.
+    confidence : float
+        The interval's confidence, between 0 and 1.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`cpo_kit.metrics.voice.sus_by_period` with ``sd`` (the
+        standard deviation of the scores), ``ci_low`` and ``ci_high`` (NaN with fewer
+        than two complete answers).
+
+    Examples
+    --------
+    >>> items = {f"sus_q{i}": [3, 5 if i % 2 else 1] for i in range(1, 11)}
+    >>> surveys = pd.DataFrame({"response_id": ["r1", "r2"], "survey": "sus",
+    ...     "submitted_at": pd.to_datetime(["2026-01-05", "2026-01-06"]), **items})
+    >>> sus_interval(surveys, period_end="2026-01-31")[["sus", "sd"]].round(2).values.tolist()
+    [[75.0, 35.36]]
+    """
+    if period not in ("month", "quarter"):
+        raise ValueError(f"period must be month or quarter, not {period!r}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, not {confidence!r}")
+    # Imported here: every notebook imports the metrics, few need a t quantile.
+    from scipy import stats
+
+    out = sus_by_period(surveys, period_end=period_end, period=period,
+                        complete_only=complete_only)
+    scores = sus_scores(surveys)
+    freq = {"month": "M", "quarter": "Q"}[period]
+    scores["period"] = scores["submitted_at"].dt.to_period(freq).dt.start_time.astype(
+        "datetime64[us]")
+    sd = scores.groupby("period")["sus"].std(ddof=1)
+    out["sd"] = out["period"].map(sd).astype("float64")
+    n = out["responses"].where(out["responses"] > 1)
+    t = stats.t.ppf(0.5 + confidence / 2, n - 1)
+    half = t * out["sd"] / np.sqrt(n)
+    out["ci_low"], out["ci_high"] = out["sus"] - half, out["sus"] + half
+    return out
 
 
 # --- registered metrics ---------------------------------------------------------------------

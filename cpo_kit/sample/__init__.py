@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpo_kit.sample.accounts import simulate_accounts
+from cpo_kit.sample.accounts import simulate_accounts, trial_accounts
 from cpo_kit.sample.events import write_events
 from cpo_kit.sample.planning import planning_tables
 from cpo_kit.sample.voice import feedback_table, surveys_table
@@ -47,7 +47,9 @@ def write_sample(out: str | Path, *, seed: int = 0, scale: float = 1.0,
     company = simulate_accounts(world)
     tables = {
         "products": company.products,
-        "accounts": company.accounts,
+        # Lost trials only appear here: they have no users, revenue or feedback.
+        "accounts": pd.concat([company.accounts, trial_accounts(world, company.accounts)],
+                              ignore_index=True),
         "users": company.users,
         "mrr": company.mrr,
         "surveys": surveys_table(world, company),

@@ -29,6 +29,9 @@ SEATS = {"SMB": (3, 10), "Mid-Market": (12, 40), "Enterprise": (45, 160)}
 CHURN = np.array([0.024, 0.011, 0.005])
 CORE_PRICE = np.array([[32.0, 37.0], [29.0, 33.0], [24.0, 26.0]])
 ADDON_PRICE = {"P2": 9.0, "P3": 12.0, "P4": 6.0}
+#: Share of trial sign-ups that became customers, before and after the price change:
+#: the higher price lost some teams at the moment of buying.
+TRIAL_CONVERSION = (0.32, 0.25)
 
 INDUSTRIES = ["Software", "Retail", "Logistics", "Healthcare", "Financial services",
               "Manufacturing", "Education", "Media", "Professional services"]
@@ -145,8 +148,38 @@ def _accounts_frame(rng, n, segment, signup, paying) -> pd.DataFrame:
     })
 
 
-def _names(rng, n) -> list[str]:
-    seen: set[str] = set()
+def trial_accounts(world: World, accounts: pd.DataFrame) -> pd.DataFrame:
+    """Accounts that signed up for a trial in the two years and never paid.
+
+    Each customer who signed up in the two years stands for a few lost trials of
+    the same segment around the same days: as many as a trial conversion of
+    :data:`TRIAL_CONVERSION` implies, drawn at random.
+    """
+    rng = world.rng("trials")
+    won = accounts[accounts["signup_date"] >= START]
+    rate = np.where(won["signup_date"] >= PRICE_CHANGE, *TRIAL_CONVERSION[::-1])
+    # Failures before the first success: on average (1 - rate) / rate lost trials each.
+    lost = rng.negative_binomial(1, rate)
+    like = won.loc[won.index.repeat(lost)]
+    n = len(like)
+    offset = pd.to_timedelta(rng.integers(-20, 21, n), unit="D")
+    signup = (like["signup_date"] + offset).clip(START, MONTHS[-1] + pd.offsets.MonthEnd(0))
+    first = len(accounts) + 1
+    return pd.DataFrame({
+        "account_id": [f"A{first + i:05d}" for i in range(n)],
+        "name": _names(rng, n, taken=set(accounts["name"])),
+        "segment": like["segment"].to_numpy(),
+        "industry": rng.choice(INDUSTRIES, size=n),
+        "country": rng.choice(COUNTRIES, size=n, p=COUNTRY_WEIGHTS),
+        "channel": like["channel"].to_numpy(),
+        "signup_date": signup.to_numpy(),
+        "churn_date": pd.NaT,
+        "acquisition_cost": np.nan,
+    })
+
+
+def _names(rng, n, taken: set[str] = frozenset()) -> list[str]:
+    seen: set[str] = set(taken)
     names = []
     for _ in range(n):
         base = (f"{rng.choice(_FIRST)}{rng.choice(_SECOND)} {rng.choice(_KIND)}")

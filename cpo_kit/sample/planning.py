@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpo_kit.sample.world import COMPANY, World
+from cpo_kit.sample.world import COMPANY, END, World
 
 FEATURES = ["dashboards", "custom reports", "scheduled exports", "alerts", "automation",
             "mobile app", "SSO and SCIM", "audit log", "warehouse connectors", "embedded analytics",
@@ -114,10 +114,17 @@ def _initiatives(world: World) -> pd.DataFrame:
     n = len(INITIATIVES)
     status = rng.choice(["idea", "planned", "in_progress", "done", "dropped"], size=n,
                         p=[0.25, 0.3, 0.25, 0.15, 0.05])
-    start = pd.Timestamp("2026-05-04") + pd.to_timedelta(rng.integers(0, 150, n) * 7 // 7, "D")
+    offset = pd.to_timedelta(rng.integers(0, 150, n), "D")
     effort = np.round(rng.uniform(0.5, 9, n), 1)
-    due = start + pd.to_timedelta(np.round(effort * 30 * rng.uniform(0.8, 1.4, n)), "D")
-    done = pd.Series(due + pd.to_timedelta(rng.integers(-10, 40, n), "D")).where(status == "done")
+    duration = pd.to_timedelta(np.round(effort * 30 * rng.uniform(0.8, 1.4, n)), "D")
+    slip = pd.to_timedelta(rng.integers(-10, 40, n), "D")
+    # Open work starts from May 2026 on; finished work is dated back from a finish
+    # before the period end, so that nothing is done in the future.
+    finished = status == "done"
+    start = np.where(finished, END - offset - slip - duration, pd.Timestamp("2026-05-04") + offset)
+    start = pd.DatetimeIndex(start)
+    due = start + duration
+    done = pd.Series(due + slip).where(finished)
     planned = np.isin(status, ["planned", "in_progress", "done"])
     return pd.DataFrame({
         "initiative_id": [f"I{i + 1:03d}" for i in range(n)],

@@ -1,0 +1,321 @@
+"""``cpo-kit run``: the whole playbook on a company's data, into a new run folder.
+
+A run checks the data and the parameters before anything executes, then runs the
+notebooks with papermill, several at a time, each in a process of its own. It
+writes into a hidden folder and renames it into place only once every notebook
+has finished, so an interrupted run never looks complete and never touches
+earlier runs or ``runs/latest``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+from cpo_kit.errors import DataError, ParamsError
+from cpo_kit.notebooks import NOTEBOOKS
+from cpo_kit.parameters import (NOTEBOOK_DIR, declared_parameters, did_you_mean,
+                                 resolve_parameters)
+from cpo_kit.params import load_params
+from cpo_kit.sources import Source, open_source, shown_problem
+from cpo_kit.validate import check_folder
+
+#: Packages whose versions the manifest records: what a rerun would need to match.
+PACKAGES = ("cpo-kit", "duckdb", "ibis-framework", "jupytext", "matplotlib", "numpy",
+            "pandas", "pandera", "papermill", "pyarrow", "scipy", "seaborn", "statsmodels")
+
+
+@dataclass
+class NotebookRun:
+    """How one notebook of a run ended."""
+
+    name: str
+    status: str  # "ok" or "failed"
+    seconds: float
+    error: str | None = None
+
+
+@dataclass
+class RunResult:
+    """A finished run: its folder and how each notebook ended."""
+
+    folder: Path
+    notebooks: list[NotebookRun]
+
+    @property
+    def failed(self) -> list[NotebookRun]:
+        return [n for n in self.notebooks if n.status != "ok"]
+
+
+def run_playbook(data: str | Path, *, params_file: str | Path | None = None,
+                 overrides: list[str] = (), out: str | Path = "runs",
+                 only: list[str] | None = None, jobs: int | None = None,
+                 progress: bool = False, echo=print) -> RunResult:
+    """Run the playbook's notebooks on a company's data into ``out/<date>-<hash>/``.
+
+    Parameters
+    ----------
+    data : str or Path
+        A folder of table files, a DuckDB database file, or a database URL whose
+        credentials come from environment variables (see :mod:`cpo_kit.sources`).
+    params_file : str or Path, optional
+        YAML: company name, period end, column mappings and any notebook parameter.
+    overrides : list of str
+        ``name=value`` or ``notebook.name=value``, overriding the params file.
+    out : str or Path
+        The folder of runs; ``out/latest`` points to the newest complete run.
+    only : list of str, optional
+        The notebooks to run; all when omitted.
+    jobs : int, optional
+        How many notebooks run at once; the number of cores when omitted.
+    progress : bool
+        Show a progress bar per running notebook (on standard error).
+    echo : callable
+        Where the line per finished notebook goes.
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    ParamsError, DataError
+        Invalid parameters or data; nothing was run or written.
+    """
+    started = datetime.now(timezone.utc)
+    params = load_params(params_file)
+    selected = _selected(only)
+    values = resolve_parameters(params, list(overrides), selected,
+                                source=str(params_file) if params_file else "params file")
+    with open_source(data) as source:
+        checked = check_folder(source.folder, columns=params.get("columns"), progress=progress)
+        if checked.problems:
+            raise DataError([shown_problem(p, source) for p in checked.problems])
+        inputs = {table: _describe(path, source) for table, path in sorted(checked.files.items())}
+        return _run(source, inputs, params, values, selected, started=started, out=Path(out),
+                    jobs=jobs or os.cpu_count() or 1, progress=progress, echo=echo)
+
+
+def _run(source: Source, inputs: dict, params: dict, values: dict, selected: list[str], *,
+         started: datetime, out: Path, jobs: int, progress: bool, echo) -> RunResult:
+    out.mkdir(parents=True, exist_ok=True)
+    name = _run_name(started, inputs, values)
+    partial = out / f".partial-{name}"
+    partial.mkdir()
+    log = _Log(partial / "run.log")
+    log.write(f"run {name} of {len(selected)} notebook(s) on {source.shown}")
+    parameters = notebook_parameters(values, source.folder, params.get("columns"))
+    try:
+        finished = _execute_all(selected, parameters, partial, jobs=jobs,
+                                progress=progress, echo=echo, log=log)
+    except BaseException:
+        # Interrupted (Ctrl-C, or SIGTERM turned into one by the command line): the
+        # notebooks were stopped; drop the half run so that only complete runs remain.
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    ended = datetime.now(timezone.utc)
+    manifest = {
+        "run": name,
+        "data": source.shown if source.database else str(source.folder.resolve()),
+        "inputs": inputs,
+        "parameters": values,
+        "columns": params.get("columns") or {},
+        "packages": _versions(),
+        "python": platform.python_version(),
+        "started": started.isoformat(timespec="seconds"),
+        "ended": ended.isoformat(timespec="seconds"),
+        "notebooks": {n.name: asdict(n) for n in finished},
+    }
+    (partial / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n",
+                                           encoding="utf-8")
+    failed = [n.name for n in finished if n.status != "ok"]
+    log.write(f"finished: {len(finished) - len(failed)} ok, {len(failed)} failed"
+              + (f" ({', '.join(failed)})" if failed else ""))
+    folder = out / name
+    os.replace(partial, folder)
+    _point_latest(out, name)
+    return RunResult(folder, finished)
+
+
+def notebook_parameters(values: dict[str, dict], data_dir: Path, columns: dict | None
+                        ) -> dict[str, dict]:
+    """Each notebook's parameters: the user's, and those the runner sets.
+
+    The data was checked whole before any notebook runs, so notebooks that can
+    skip their own check of the events (``data_checked``) do. ``results_dir`` is
+    relative to the working directory, the folder the notebook is executed into,
+    so an executed notebook rerun where it lies writes beside itself.
+    """
+    common = {"data_dir": str(Path(data_dir).resolve()), "results_dir": "."}
+    if columns:
+        common["columns"] = columns
+    return {name: {**given, **common, **({"data_checked": True} if "data_checked" in
+                                          declared_parameters(name) else {})}
+            for name, given in values.items()}
+
+
+def _selected(only: list[str] | None) -> list[str]:
+    if not only:
+        return list(NOTEBOOKS)
+    for name in only:
+        if name not in NOTEBOOKS:
+            raise ParamsError("--only", f"no notebook is called {name!r}"
+                              f"{did_you_mean(name, NOTEBOOKS)}")
+    return [n for n in NOTEBOOKS if n in only]
+
+
+def _describe(path: Path, source: Source) -> dict:
+    """A table's input: its file (or the database's snapshot of it), size and content hash."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    where = (f"{source.shown} (table {path.stem})" if source.database
+             else str(path.resolve()))
+    return {"file": where, "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def _run_name(started: datetime, inputs: dict, values: dict) -> str:
+    """``<date>-<hash>``: the hash covers the inputs, the parameters and the start time."""
+    key = json.dumps([started.isoformat(), inputs, values], sort_keys=True, default=str)
+    return f"{started:%Y-%m-%d}-{hashlib.sha256(key.encode()).hexdigest()[:7]}"
+
+
+def _versions() -> dict[str, str]:
+    versions = {}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def _point_latest(out: Path, name: str) -> None:
+    """Point ``out/latest`` at the run ``name`` in one step: readers never see it missing."""
+    link = out / "latest"
+    fresh = out / f".latest-{name}"
+    if fresh.is_symlink() or fresh.exists():
+        fresh.unlink()
+    fresh.symlink_to(name, target_is_directory=True)
+    os.replace(fresh, link)
+
+
+class _Log:
+    """The run's log file, written line by line from several threads."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._lock = threading.Lock()
+
+    def write(self, line: str) -> None:
+        stamp = datetime.now(timezone.utc).strftime("%H:%M:%S")
+        with self._lock, open(self.path, "a", encoding="utf-8") as f:
+            f.write(f"{stamp} {line}\n")
+
+
+def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
+                 progress: bool, echo, log: _Log) -> list[NotebookRun]:
+    """Run the notebooks ``jobs`` at a time, each in a child process; results in given order."""
+    slots = list(range(min(jobs, len(names))))
+    lock = threading.Lock()
+    children: set[subprocess.Popen] = set()
+
+    def one(name: str) -> NotebookRun:
+        with lock:
+            slot = slots.pop(0)
+        try:
+            outcome = _execute_one(name, parameters[name], folder, slot=slot,
+                                   progress=progress, children=children, lock=lock)
+        finally:
+            with lock:
+                slots.append(slot)
+        line = f"{name:<16} {outcome.status:<7} {outcome.seconds:6.1f} s"
+        log.write(line + (f"  {outcome.error}" if outcome.error else ""))
+        echo(line + (f"  {outcome.error}" if outcome.error else ""))
+        return outcome
+
+    pool = ThreadPoolExecutor(max_workers=len(slots) or 1)
+    try:
+        return list(pool.map(one, names))
+    except BaseException:
+        # Interrupted: stop the notebooks still running; the run folder stays hidden.
+        for child in list(children):
+            _stop(child)
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _execute_one(name: str, parameters: dict, folder: Path, *, slot: int, progress: bool,
+                 children: set, lock) -> NotebookRun:
+    request = {"source": str(NOTEBOOK_DIR / f"{name}.md"),
+               "output": str(folder / f"{name}.ipynb"), "parameters": parameters,
+               "cwd": str(folder),
+               "progress": {"desc": f"{name:<16}", "position": slot, "leave": False}
+               if progress else False}
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "cpo_kit.run", json.dumps(request)],
+                             stdout=subprocess.PIPE, stderr=None if progress else subprocess.PIPE,
+                             text=True, start_new_session=True)
+    with lock:
+        children.add(child)
+    try:
+        report, _ = child.communicate()
+    finally:
+        with lock:
+            children.discard(child)
+    seconds = round(time.perf_counter() - started, 1)
+    lines = (report or "").strip().splitlines()
+    if child.returncode == 0:
+        return NotebookRun(name, "ok", seconds)
+    error = lines[-1] if lines else f"the notebook's process ended with status {child.returncode}"
+    return NotebookRun(name, "failed", seconds, error)
+
+
+def _stop(child: subprocess.Popen) -> None:
+    """End a notebook's process and its kernel (they share a process group)."""
+    import signal
+
+    try:
+        os.killpg(child.pid, signal.SIGTERM)
+        child.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _child(request: dict) -> int:
+    """Run one notebook (in its own process); print one line saying why, if it fails."""
+    import papermill
+
+    from cpo_kit.runner import execute_notebook
+
+    try:
+        execute_notebook(Path(request["source"]), Path(request["output"]),
+                         parameters=request["parameters"], cwd=Path(request["cwd"]),
+                         progress=request["progress"])
+    except papermill.PapermillExecutionError as error:
+        print(f"cell {error.exec_count}: {error.ename}: {error.evalue}")
+        return 1
+    except Exception as error:  # the kernel died, or the notebook could not be read
+        print(f"{type(error).__name__}: {error}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child(json.loads(sys.argv[1])))

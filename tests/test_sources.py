@@ -1,0 +1,119 @@
+"""Databases as a run's data: DuckDB files and URLs, with credentials kept out of outputs."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from cpo_kit.errors import ParamsError
+from cpo_kit.sources import is_database, masked, open_source
+
+SECRET = "planted-Secret-4f9c2e"
+
+
+def _database(path, folder, *, key=None, tables=None):
+    """Copy the tables of a data folder into a DuckDB database (encrypted with ``key``)."""
+    con = duckdb.connect()
+    if key:
+        # Writing encrypted files needs httpfs, not installed offline; reading does not.
+        con.execute("SET force_mbedtls_unsafe = 'true'")
+    options = f" (ENCRYPTION_KEY '{key}')" if key else ""
+    con.execute(f"ATTACH '{path}' AS db{options}")
+    for file in sorted(folder.iterdir()):
+        if tables is None or file.stem in tables:
+            reader = "read_parquet" if file.suffix == ".parquet" else "read_csv"
+            con.execute(f"CREATE TABLE db.{file.stem} AS SELECT * FROM {reader}('{file}')")
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("postgresql://ana:hunter2@db.internal/product", "postgresql://ana:***@db.internal/product"),
+    ("postgresql://ana:${PGPASSWORD}@db/product", "postgresql://ana:${PGPASSWORD}@db/product"),
+    ("duckdb:///data/co.duckdb?encryption_key=abc123", "duckdb:///data/co.duckdb?encryption_key=***"),
+    ("duckdb:///data/co.duckdb?encryption_key=${KEY}", "duckdb:///data/co.duckdb?encryption_key=${KEY}"),
+    ("mysql://reader@db/prod?password=pw", "mysql://reader@db/prod?password=***"),
+    ("data/company", "data/company"),
+])
+def test_literal_secrets_are_masked_and_variables_are_shown_by_name(text, expected):
+    assert masked(text) == expected
+
+
+@pytest.mark.parametrize("data, expected", [
+    ("data/sample", False), ("company.duckdb", True), ("company.DB", True),
+    ("postgresql://ana@db/x", True)])
+def test_what_counts_as_a_database(data, expected):
+    assert is_database(data) is expected
+
+
+def test_a_duckdb_file_is_read_as_a_snapshot_of_its_contract_tables(tmp_path, sample_dir):
+    path = _database(tmp_path / "company.duckdb", sample_dir, tables=("accounts", "mrr"))
+    with open_source(path) as source:
+        assert source.database and source.shown == str(path)
+        assert sorted(p.name for p in source.folder.iterdir()) == ["accounts.parquet",
+                                                                   "mrr.parquet"]
+        accounts = pd.read_parquet(source.folder / "accounts.parquet")
+        assert len(accounts) == 463 and accounts["account_id"].iloc[0] == "A00001"
+        snapshot = source.folder
+    assert not snapshot.exists()  # the snapshot lasts as long as the run
+
+
+def test_problems_in_a_database_name_the_database_table_row_and_column(tmp_path, cli):
+    path = tmp_path / "company.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE accounts (account_id VARCHAR, name VARCHAR, segment VARCHAR, "
+                "signup_date DATE)")
+    con.execute("INSERT INTO accounts VALUES ('A1', 'Acme', 'SMB', '2026-01-05'), "
+                "('A2', 'Birch', 'Galactic', '2026-02-01')")
+    con.close()
+    code, _, err = cli("validate", path)
+    assert code == 2
+    assert err.startswith(f"{path} (table accounts):2: segment: ")
+    assert "found 'Galactic'" in err
+
+
+@pytest.mark.parametrize("data, message", [
+    ("duckdb:///nowhere.duckdb?encryption_key=${CPO_TEST_UNSET_VARIABLE}",
+     "the environment variable CPO_TEST_UNSET_VARIABLE is not set"),
+    ("ftp://host/data", "unknown kind of database 'ftp'"),
+    ("duckdb:///x.duckdb?mode=fast", "unknown option 'mode' of a duckdb:// URL"),
+])
+def test_bad_database_sources_say_what_is_wrong(data, message):
+    with pytest.raises(ParamsError, match=message):
+        with open_source(data):
+            pass
+
+
+def test_a_wrong_key_is_refused_without_showing_it(tmp_path, sample_dir, monkeypatch):
+    path = _database(tmp_path / "locked.duckdb", sample_dir, key=SECRET, tables=("accounts",))
+    monkeypatch.setenv("CPO_TEST_KEY", SECRET + "-wrong")
+    with pytest.raises(ParamsError) as error:
+        with open_source(f"duckdb://{path}?encryption_key=${{CPO_TEST_KEY}}"):
+            pass
+    assert "cannot open the database" in str(error.value)
+    assert SECRET not in str(error.value)
+
+
+def test_a_run_on_an_encrypted_database_writes_the_key_nowhere(tmp_path, sample_dir):
+    """The planted secret: a run's every output file is searched for it."""
+    path = _database(tmp_path / "locked.duckdb", sample_dir, key=SECRET)
+    out = tmp_path / "runs"
+    url = f"duckdb://{path}?encryption_key=${{CPO_TEST_KEY}}"
+    env = {"PATH": "/usr/bin:/bin", "CPO_TEST_KEY": SECRET, "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "cpo_kit.cli", "run", url, "--out", str(out),
+                             "--only", "kpi_overview", "product_kpis", "--jobs", "2"],
+                            capture_output=True, text=True, cwd=ROOT, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    run = (out / "latest").resolve()
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert {p.name for p in written} >= {"manifest.json", "run.log", "kpi_overview.ipynb",
+                                          "product_kpis.ipynb", "headline.json"}
+    for file in written:
+        assert SECRET.encode() not in file.read_bytes(), file
+    assert SECRET not in result.stdout + result.stderr
+    manifest = (run / "manifest.json").read_text()
+    assert "encryption_key=${CPO_TEST_KEY}" in manifest  # the source, shown by name
