@@ -13,6 +13,7 @@ Usage: python bench/run.py [--jobs N]
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import subprocess
@@ -23,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out" / "runs"
+#: The script `cpo-kit run` starts per notebook.
+PROCESS = ROOT / "cpo_kit" / "notebook_process.py"
 TARGET_SECONDS = 45.0
 
 
@@ -32,15 +35,19 @@ def imports_only(source: Path, target: Path) -> None:
     import nbformat
 
     notebook = jupytext.read(source, fmt="md:myst")
-    lines = [line for cell in notebook.cells if cell.cell_type == "code"
-             for line in cell.source.splitlines()
-             if line.startswith(("import ", "from ")) and not line.startswith("from __future__")]
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("\n".join(lines))],
-                                            metadata=notebook.metadata), target)
+    statements = []
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            tree = ast.parse(cell.source)
+            statements += [ast.get_source_segment(cell.source, node) for node in tree.body
+                           if isinstance(node, (ast.Import, ast.ImportFrom))]
+    nbformat.write(nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("\n".join(statements))], metadata=notebook.metadata),
+        target)
 
 
 def start_up(names: list[str]) -> dict[str, float]:
-    """Seconds to start a child, its kernel and the imports, per notebook, one at a time."""
+    """Seconds to start a notebook's process, its kernel and its imports, one at a time."""
     seconds = {}
     with tempfile.TemporaryDirectory() as folder:
         for name in names:
@@ -49,7 +56,7 @@ def start_up(names: list[str]) -> dict[str, float]:
             request = {"source": str(stub), "output": str(Path(folder) / f"{name}.out.ipynb"),
                        "parameters": {}, "cwd": folder, "progress": False}
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "cpo_kit.run", json.dumps(request)],
+            subprocess.run([sys.executable, "-I", str(PROCESS), json.dumps(request)],
                            check=True, capture_output=True)
             seconds[name] = time.perf_counter() - started
     return seconds

@@ -12,11 +12,13 @@ import sys
 from pathlib import Path
 
 from cpo_kit.errors import CpoKitError, DataError
+from cpo_kit.notebook_process import skip_slow_format_checks
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
+    skip_slow_format_checks()
     parser = _parser()
     args = parser.parse_args(argv)
     try:

@@ -15,6 +15,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
+
+import jupytext
+import nbformat
 
 from cpo_kit.errors import DataError, ParamsError
 from cpo_kit.notebooks import NOTEBOOKS
@@ -32,6 +36,8 @@ from cpo_kit.sources import Source, open_source, shown_problem
 from cpo_kit.validate import check_folder
 
 #: Packages whose versions the manifest records: what a rerun would need to match.
+#: The script each notebook's process runs.
+PROCESS = Path(__file__).with_name("notebook_process.py")
 PACKAGES = ("cpo-kit", "duckdb", "ibis-framework", "jupytext", "matplotlib", "numpy",
             "pandas", "pandera", "papermill", "pyarrow", "scipy", "seaborn", "statsmodels")
 
@@ -118,7 +124,8 @@ def _run(source: Source, inputs: dict, params: dict, values: dict, selected: lis
     parameters = notebook_parameters(values, source.folder, params.get("columns"))
     try:
         finished = _execute_all(selected, parameters, partial, jobs=jobs,
-                                progress=progress, echo=echo, log=log)
+                                progress=progress, echo=echo, log=log,
+                                previous=_previous_seconds(out))
     except BaseException:
         # Interrupted (Ctrl-C, or SIGTERM turned into one by the command line): the
         # notebooks were stopped; drop the half run so that only complete runs remain.
@@ -202,6 +209,15 @@ def _versions() -> dict[str, str]:
     return versions
 
 
+def _previous_seconds(out: Path) -> dict[str, float]:
+    """Each notebook's seconds in the newest complete run, if there is one."""
+    try:
+        manifest = json.loads((out / "latest" / "manifest.json").read_text(encoding="utf-8"))
+        return {name: float(n["seconds"]) for name, n in manifest["notebooks"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def _point_latest(out: Path, name: str) -> None:
     """Point ``out/latest`` at the run ``name`` in one step: readers never see it missing."""
     link = out / "latest"
@@ -226,17 +242,25 @@ class _Log:
 
 
 def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
-                 progress: bool, echo, log: _Log) -> list[NotebookRun]:
-    """Run the notebooks ``jobs`` at a time, each in a child process; results in given order."""
+                 progress: bool, echo, log: _Log, previous: dict[str, float]
+                 ) -> list[NotebookRun]:
+    """Run the notebooks ``jobs`` at a time, each in a child process; results in given order.
+
+    ``previous`` holds each notebook's seconds in the last run, to start the longest first.
+    """
     slots = list(range(min(jobs, len(names))))
     lock = threading.Lock()
     children: set[subprocess.Popen] = set()
 
-    def one(name: str) -> NotebookRun:
+    # The longest notebooks (by the last run) start first: the run ends sooner.
+    longest_first = sorted(names, key=lambda n: -previous.get(n, 0.0))
+
+    def one(name: str, sources: Path) -> NotebookRun:
         with lock:
             slot = slots.pop(0)
         try:
-            outcome = _execute_one(name, parameters[name], folder, slot=slot,
+            outcome = _execute_one(name, sources / f"{name}.ipynb", parameters[name], folder,
+                                   slot=slot,
                                    progress=progress, children=children, lock=lock)
         finally:
             with lock:
@@ -248,7 +272,14 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
 
     pool = ThreadPoolExecutor(max_workers=len(slots) or 1)
     try:
-        return list(pool.map(one, names))
+        with tempfile.TemporaryDirectory(prefix="cpo-kit-sources-") as sources:
+            # Converted here once, so that no notebook's process imports jupytext.
+            for name in names:
+                nbformat.write(jupytext.read(NOTEBOOK_DIR / f"{name}.md", fmt="md:myst"),
+                               Path(sources) / f"{name}.ipynb")
+            done = dict(zip(longest_first, pool.map(lambda n: one(n, Path(sources)),
+                                                    longest_first)))
+        return [done[name] for name in names]
     except BaseException:
         # Interrupted: stop the notebooks still running; the run folder stays hidden.
         for child in list(children):
@@ -258,15 +289,15 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _execute_one(name: str, parameters: dict, folder: Path, *, slot: int, progress: bool,
-                 children: set, lock) -> NotebookRun:
-    request = {"source": str(NOTEBOOK_DIR / f"{name}.md"),
+def _execute_one(name: str, source: Path, parameters: dict, folder: Path, *, slot: int,
+                 progress: bool, children: set, lock) -> NotebookRun:
+    request = {"source": str(source),
                "output": str(folder / f"{name}.ipynb"), "parameters": parameters,
                "cwd": str(folder),
                "progress": {"desc": f"{name:<16}", "position": slot, "leave": False}
                if progress else False}
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "cpo_kit.run", json.dumps(request)],
+    child = subprocess.Popen([sys.executable, "-I", str(PROCESS), json.dumps(request)],
                              stdout=subprocess.PIPE, stderr=None if progress else subprocess.PIPE,
                              text=True, start_new_session=True)
     with lock:
@@ -296,26 +327,3 @@ def _stop(child: subprocess.Popen) -> None:
             os.killpg(child.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-
-
-def _child(request: dict) -> int:
-    """Run one notebook (in its own process); print one line saying why, if it fails."""
-    import papermill
-
-    from cpo_kit.runner import execute_notebook
-
-    try:
-        execute_notebook(Path(request["source"]), Path(request["output"]),
-                         parameters=request["parameters"], cwd=Path(request["cwd"]),
-                         progress=request["progress"])
-    except papermill.PapermillExecutionError as error:
-        print(f"cell {error.exec_count}: {error.ename}: {error.evalue}")
-        return 1
-    except Exception as error:  # the kernel died, or the notebook could not be read
-        print(f"{type(error).__name__}: {error}")
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_child(json.loads(sys.argv[1])))

@@ -8,7 +8,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 from cpo_kit.errors import CpoKitError, DataError
+from cpo_kit.notebook_process import execute
 from cpo_kit.notebooks import NOTEBOOKS
 from cpo_kit.parameters import resolve_parameters
 from cpo_kit.params import load_params
@@ -39,13 +42,13 @@ def execute_notebook(source: Path, output: Path, *, parameters: dict, cwd: Path,
     progress : bool or dict
         Show papermill's progress bar; a dict holds options for its tqdm bar.
     """
-    import jupytext
-    import papermill
+    if source.suffix == ".ipynb":
+        notebook = nbformat.read(source, as_version=4)
+    else:
+        import jupytext  # slow to import (~1.5 s): only for text notebooks
 
-    notebook = jupytext.read(source, fmt="md:myst" if source.suffix == ".md" else None)
-    papermill.execute_notebook(notebook, str(output), parameters=parameters,
-                               kernel_name="python3", language="python", cwd=str(cwd),
-                               progress_bar=progress)
+        notebook = jupytext.read(source, fmt="md:myst")
+    execute(notebook, str(output), parameters=parameters, cwd=str(cwd), progress=progress)
 
 
 def build_book(data_dir: Path, *, root: Path = Path("."), params_file: Path | None = None) -> Path:
@@ -123,8 +126,6 @@ def _replace_folder(new: Path, target: Path) -> None:
 
 def _hide_injected_parameters(path: Path) -> None:
     """Keep the cell papermill injects out of the book: it holds this machine's paths."""
-    import nbformat
-
     notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:
         tags = cell.metadata.get("tags", [])
