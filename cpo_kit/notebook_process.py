@@ -12,6 +12,7 @@ standard output saying why.
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 
@@ -41,10 +42,16 @@ def main(argv: list[str]) -> int:
     import papermill
 
     request = json.loads(argv[0])
+    progress = request["progress"]
+    if progress:
+        # The bar goes to the terminal; the kernel, which inherits standard error,
+        # would otherwise print its start-up warnings and shutdown notes across it.
+        progress = {**progress, "file": os.fdopen(os.dup(2), "w")}
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 2)
     try:
         execute(nbformat.read(request["source"], as_version=4), request["output"],
-                parameters=request["parameters"], cwd=request["cwd"],
-                progress=request["progress"])
+                parameters=request["parameters"], cwd=request["cwd"], progress=progress)
     except papermill.PapermillExecutionError as error:
         print(f"cell {error.exec_count}: {error.ename}: {error.evalue}")
         return 1
