@@ -26,8 +26,10 @@ $(INSTALLED): requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+# The notebooks run once, into runs/<date>-<hash>/; the book is built from that run.
 playbook: $(INSTALLED)
-	$(BIN)/cpo-kit book data/sample
+	$(BIN)/cpo-kit run data/sample
+	$(BIN)/cpo-kit publish runs/latest
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest

@@ -76,16 +76,6 @@ def _parser() -> argparse.ArgumentParser:
                              "events, 22 about 10M (default: 1)")
     sample.set_defaults(handler=_sample)
 
-    book = commands.add_parser(
-        "book", help="run the notebooks on a company's data and build the playbook",
-        description="Check DATA_DIR, execute every notebook of the playbook on it with "
-                    "papermill, and build the Jupyter Book into ROOT/_build/html.")
-    book.add_argument("data_dir", metavar="DATA_DIR", type=Path, help="folder of table files")
-    book.add_argument("--root", type=Path, default=Path("."),
-                      help="the playbook's folder, holding _config.yml (default: .)")
-    book.add_argument("--params", metavar="FILE", type=Path, help="YAML params file")
-    book.set_defaults(handler=_book)
-
     run = commands.add_parser(
         "run", help="rerun the playbook's notebooks on a company's data into a new run folder",
         description="Check DATA (a folder of table files) and the parameters, then execute "
@@ -115,6 +105,25 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", metavar="N", type=_whole, default=None,
                      help="notebooks run at once (default: the number of cores)")
     run.set_defaults(handler=_run)
+
+    publish = commands.add_parser(
+        "publish", help="build the playbook (a Jupyter Book) from a run's executed notebooks",
+        description="Build the playbook from RUN_DIR, a complete run of every notebook made "
+                    "by 'cpo-kit run' (such as runs/latest), without executing anything "
+                    "again: the chapters of ROOT/book and the run's notebooks, each page "
+                    "opening with the run's parameters and data sources. The build is "
+                    "strict (any Sphinx warning fails it); the new site replaces "
+                    "OUT/_build/html only once it is complete.",
+        epilog="Exit status: 0 built, 1 the book build failed, 2 RUN_DIR is not a complete "
+               "run without failures.")
+    publish.add_argument("run_dir", metavar="RUN_DIR", type=Path,
+                         help="a run folder, such as runs/latest")
+    publish.add_argument("--out", metavar="DIR", type=Path, default=Path("."),
+                         help="the site goes to DIR/_build/html (default: .)")
+    publish.add_argument("--root", metavar="DIR", type=Path, default=Path("."),
+                         help="the playbook's sources: _config.yml, _toc.yml, book/ "
+                              "(default: .)")
+    publish.set_defaults(handler=_publish)
     return parser
 
 
@@ -171,10 +180,11 @@ def _sample(args) -> int:
     return EXIT_OK
 
 
-def _book(args) -> int:
-    from cpo_kit.runner import build_book
+def _publish(args) -> int:
+    from cpo_kit.publish import publish_run
 
-    index = build_book(args.data_dir, root=args.root, params_file=args.params)
+    print(f"Building the playbook of {args.run_dir} ...", flush=True)
+    index = publish_run(args.run_dir, out=args.out, root=args.root)
     print(f"The playbook is built: {index}")
     return EXIT_OK
 

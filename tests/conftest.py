@@ -1,6 +1,8 @@
 """Shared fixtures: the committed sample, small hand-made tables and a CLI runner."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,19 @@ from cpo_kit.schemas import TABLES
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 NOTEBOOK_DIR = ROOT / "notebooks"
+CPO_KIT = [sys.executable, "-m", "cpo_kit.cli"]
+
+
+def cpo_kit(*args, **options) -> subprocess.CompletedProcess:
+    """Run ``cpo-kit`` as a user would, in a process of its own, from the project's root."""
+    return subprocess.run([*CPO_KIT, *map(str, args)], capture_output=True, text=True,
+                          cwd=ROOT, **options)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--refresh-headlines", action="store_true",
+                     help="store each notebook's headline numbers in tests/expected/ "
+                          "(after a deliberate change to a metric or to the sample)")
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +63,21 @@ def run_notebook(tmp_path_factory, sample_dir):
             done[key] = out
         return done[key]
     return run
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory, sample_dir):
+    """One ``cpo-kit run`` of every notebook on the sample company, two at a time.
+
+    Returns the folder of runs and the finished process. The run uses a params
+    file and an override, so the run's pages and manifest have something to show.
+    """
+    out = tmp_path_factory.mktemp("runs")
+    params = out.parent / "acme.yml"
+    params.write_text("company_name: Acme Analytics\nperiod_end: 2026-10-31\n")
+    result = cpo_kit("run", sample_dir, "--out", out, "--jobs", 2, "--params", params,
+                     "-p", "product_kpis.unusual_window=6")
+    return out, result
 
 
 #: The tables the sample has beside events: the "small tables".

@@ -204,13 +204,3 @@ def test_missing_data_folder(tmp_path, cli):
     code, _, err = cli("validate", tmp_path / "nope")
     assert code == 2
     assert err.startswith(f"{tmp_path}/nope: no such data folder")
-
-
-def test_invalid_data_writes_nothing(company_dir, tmp_path, cli):
-    negative_mrr(company_dir)
-    root = tmp_path / "book"
-    (root / "notebooks").mkdir(parents=True)
-    code, _, err = cli("book", company_dir, "--root", root)
-    assert code == 2
-    assert "mrr.csv:2: mrr: out of range" in err
-    assert list(root.rglob("*")) == [root / "notebooks"]

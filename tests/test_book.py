@@ -1,72 +1,337 @@
-"""The published playbook: built by ``cpo-kit book`` from the sample, readable offline."""
+"""The published playbook: ``cpo-kit publish`` of a run, read as files and in a real browser.
+
+The browser is Debian's Chromium (``.ci/run`` installs it), driven by Playwright,
+and the site is served from a local HTTP server as a reader's would be. Where
+Chromium is missing the browser tests fail: they never skip.
+"""
 from __future__ import annotations
 
+import functools
+import html
+import json
 import re
 import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT, cpo_kit
+from cpo_kit.metrics import METRICS
+from cpo_kit.notebooks import NOTEBOOKS
+from cpo_kit.schemas import TABLES
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: As root and on a closed network, Chromium needs these to start quietly.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, sample_dir):
-    """A copy of the book's sources, built by the command the Makefile runs."""
-    from cpo_kit.cli import main
-
-    root = tmp_path_factory.mktemp("book")
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy(ROOT / name, root / name)
-    shutil.copytree(ROOT / "book", root / "book")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks",
-                    ignore=shutil.ignore_patterns("*.ipynb"))
-    assert main(["book", str(sample_dir), "--root", str(root)]) == 0
-    return root / "_build" / "html"
+def published(sample_run, tmp_path_factory):
+    """The book of the sample run, published the way ``make playbook`` does."""
+    runs, result = sample_run
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = tmp_path_factory.mktemp("site")
+    built = cpo_kit("publish", runs / "latest", "--out", out)
+    return out, built
 
 
-def test_the_book_opens_on_the_introduction(built):
-    index = (built / "index.html").read_text()
-    assert 'url=book/intro.html' in index
-    intro = (built / "book" / "intro.html").read_text()
+@pytest.fixture(scope="module")
+def site(published) -> Path:
+    out, built = published
+    assert built.returncode == 0, built.stdout[-5000:] + built.stderr[-5000:]
+    return out / "_build" / "html"
+
+
+def toc_pages() -> list[str]:
+    """Every page of the table of contents, as its path in the site."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            files.append(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in toc["parts"]:
+        walk(part["chapters"])
+    return [f"{f}.html" for f in files]
+
+
+def test_publish_builds_without_a_warning(published):
+    out, built = published
+    assert built.returncode == 0, built.stderr[-5000:]
+    assert "WARNING" not in built.stdout + built.stderr
+    assert built.stdout.endswith(f"The playbook is built: {out / '_build' / 'html' / 'index.html'}\n")
+
+
+def test_the_book_opens_on_the_start_page(site):
+    assert 'url=book/intro.html' in (site / "index.html").read_text()
+    intro = (site / "book" / "intro.html").read_text()
     assert "<h1>The CPO Playbook" in intro
 
 
-def test_the_notebook_page_shows_its_numbers_and_chart(built):
-    page = (built / "notebooks" / "kpi_overview.html").read_text()
+def test_every_page_of_the_table_of_contents_is_built(site):
+    pages = toc_pages()
+    assert len(pages) == 1 + 6 + 12 + len(NOTEBOOKS) + 8 + 4 + 4
+    assert [p for p in pages if not (site / p).is_file()] == []
+
+
+def test_no_internal_link_or_image_is_broken(site):
+    broken = []
+    ids = {}
+    for page in site.rglob("*.html"):
+        if "_static" in page.parts:
+            continue
+        text = page.read_text()
+        for ref in re.findall(r'<(?:a|img|link|script)\b[^>]*?(?:href|src)="([^"]+)"', text):
+            ref = html.unescape(ref)
+            parts = urlsplit(ref)
+            if parts.scheme or ref.startswith(("mailto:", "javascript:")):
+                continue
+            target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)}: {ref}")
+            elif parts.fragment and target.suffix == ".html":
+                if target not in ids:
+                    ids[target] = set(re.findall(r'\bid="([^"]+)"', target.read_text()))
+                if parts.fragment not in ids[target]:
+                    broken.append(f"{page.relative_to(site)}: {ref} (no such anchor)")
+    assert broken == []
+
+
+def test_no_page_loads_anything_from_the_network(site):
+    for page in site.rglob("*.html"):
+        sources = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?:[^"]+)"',
+                             page.read_text())
+        assert sources == [], page
+    assert (site / "_static" / "mathjax" / "MathJax.js").is_file()
+
+
+def test_a_notebook_page_shows_its_numbers_and_chart(site):
+    page = (site / "notebooks" / "kpi_overview.html").read_text()
     assert "Headline KPIs at a glance" in page
     assert re.search(r">Monthly active users</td>\s*<td[^>]*>[\d,]+</td>", page)
     assert re.search(r'<img[^>]+src="\.\./_images/[0-9a-f]+\.png"', page)
 
 
-def test_the_injected_parameters_do_not_reach_the_page(built, sample_dir):
-    page = (built / "notebooks" / "kpi_overview.html").read_text()
-    assert str(sample_dir) not in page
+def test_a_notebook_page_opens_with_the_run_it_comes_from(site, sample_run, sample_dir):
+    runs, _ = sample_run
+    manifest = json.loads((runs / "latest" / "manifest.json").read_text())
+    page = (site / "notebooks" / "product_kpis.html").read_text()
+    box = page[page.index("About this run"):]
+    box = box[:box.index("</table>")]
+    assert manifest["run"] in box
+    assert "<code class=\"docutils literal notranslate\"><span class=\"pre\">sample</span>" in box
+    assert re.search(r"Parameter <code[^>]*><span class=\"pre\">unusual_window</span></code>"
+                     r"</p></td>\s*<td><p><code[^>]*><span class=\"pre\">6</span>", box)
+    assert "Acme" in box and "2026-10-31" in box
+    sha = manifest["inputs"]["events"]["sha256"][:12]
+    assert f"events (<code" in box and sha in box
+    # The page opens with it: after the title and the question, before the first section.
+    article = page[page.index('<article class="bd-article">'):]
+    assert article.index("About this run") < article.index("<h2")
+    # The injected cell, with this machine's paths, is not on the page.
+    assert str(sample_dir) not in page and "injected-parameters" not in page
 
 
-def test_no_page_loads_anything_from_the_network(built):
-    for page in built.rglob("*.html"):
-        sources = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?:[^"]+)"',
-                             page.read_text())
-        assert sources == [], page
-    assert (built / "_static" / "mathjax" / "MathJax.js").is_file()
+def test_the_glossary_lists_every_metric_of_the_registry(site):
+    page = html.unescape((site / "book" / "reference" / "glossary.html").read_text())
+    for m in METRICS.values():
+        assert f'id="metric-{m.name.replace("_", "-")}"' in page, m.name
+        assert m.title in page and m.formula in page
+    assert "NRR = MRR now of the cohort / MRR of the cohort N months before" in page
 
 
-def test_a_failing_notebook_leaves_the_last_good_one_in_place(tmp_path, sample_dir, cli):
-    (tmp_path / "notebooks").mkdir()
-    (tmp_path / "notebooks" / "kpi_overview.md").write_text(
-        "---\njupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n"
-        "  name: python3\n  display_name: Python 3\n  language: python\n---\n\n"
-        "```{code-cell} ipython3\n:tags: [parameters]\ndata_dir = ''\n```\n\n"
-        "```{code-cell} ipython3\nraise ValueError('the data says no')\n```\n")
-    previous = tmp_path / "notebooks" / "kpi_overview.ipynb"
-    previous.write_text("the last good run")
-    code, _, err = cli("book", sample_dir, "--root", tmp_path)
-    assert code == 1
-    failed = tmp_path / "notebooks" / "kpi_overview.failed.ipynb"
-    assert err == (f"cpo-kit: notebook kpi_overview failed in cell 3: ValueError: the data "
-                   f"says no (see {failed})\n")
-    assert previous.read_text() == "the last good run"
-    assert "the data says no" in failed.read_text()
-    assert sorted(p.name for p in (tmp_path / "notebooks").iterdir()) == [
-        "kpi_overview.failed.ipynb", "kpi_overview.ipynb", "kpi_overview.md"]
+def test_the_data_contract_lists_every_column_and_offers_example_files(site):
+    page = html.unescape((site / "book" / "reference" / "data_contract.html").read_text())
+    for table in TABLES.values():
+        assert f'<h2>{table.name}' in page
+        for column in table.columns:
+            assert f'<span class="pre">{column}</span>' in page, (table.name, column)
+    links = re.findall(r'href="(\.\./\.\./_downloads/[0-9a-f]+/(\w+)\.csv)"', page)
+    assert sorted(name for _, name in links) == sorted(TABLES)
+    accounts = dict((name, link) for link, name in links)["accounts"]
+    rows = (site / "book" / "reference" / accounts).resolve().read_text().splitlines()
+    assert rows[0].startswith("account_id,name,segment,")
+    assert len(rows) == 1 + 20
+
+
+def test_the_cli_reference_is_the_commands_own_help(site):
+    page = html.unescape((site / "book" / "reference" / "cli.html").read_text())
+    for command in ("validate", "sample", "run", "publish"):
+        assert f"usage: cpo-kit {command}" in page
+    assert "--jobs N" in page and "notebooks run at once" in page
+
+
+def test_publishing_a_folder_that_is_not_a_run_is_refused(tmp_path):
+    result = cpo_kit("publish", tmp_path, "--out", tmp_path / "site")
+    assert result.returncode == 2
+    assert result.stderr == (f"cpo-kit: {tmp_path}: not a run folder (it has no "
+                             "manifest.json); make one with cpo-kit run\n")
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("status, message", [
+    ("failed", "notebooks failed in this run: pricing; their executed notebooks show the error"),
+    (None, "the book needs every notebook, and this run lacks pricing; run them without --only"),
+])
+def test_publishing_a_failed_or_partial_run_is_refused(sample_run, tmp_path, status, message):
+    runs, _ = sample_run
+    run = tmp_path / "run"
+    shutil.copytree(runs / "latest", run)
+    manifest = json.loads((run / "manifest.json").read_text())
+    if status:
+        manifest["notebooks"]["pricing"]["status"] = status
+    else:
+        del manifest["notebooks"]["pricing"]
+    (run / "manifest.json").write_text(json.dumps(manifest))
+    result = cpo_kit("publish", run, "--out", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == f"cpo-kit: {run}: {message}\n"
+    assert not (tmp_path / "_build").exists()
+
+
+def test_a_failed_build_leaves_the_published_site_as_it_was(sample_run, site, tmp_path):
+    runs, _ = sample_run
+    root = tmp_path / "sources"
+    root.mkdir()
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "book", root / "book")
+    intro = root / "book" / "intro.md"
+    intro.write_text(intro.read_text() + "\nSee {ref}`a-label-nobody-defined`.\n")
+    out = tmp_path / "out"
+    shutil.copytree(site, out / "_build" / "html")
+    before = {p: p.read_bytes() for p in (out / "_build" / "html").rglob("*") if p.is_file()}
+    result = cpo_kit("publish", runs / "latest", "--out", out, "--root", root)
+    assert result.returncode == 1
+    assert "a-label-nobody-defined" in result.stdout + result.stderr
+    assert result.stderr.endswith("cpo-kit: the book build failed; its messages are above\n")
+    after = {p: p.read_bytes() for p in (out / "_build" / "html").rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in (out / "_build").iterdir()) == ["html"]
+
+
+# --- In a real browser -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package "
+                    "(.ci/run does) to test the book in a real browser")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+    page.on("response", lambda r: r.status >= 400 and page.problems.append(
+        f"{r.status}: {r.url}"))
+    yield page
+    context.close()
+
+
+def test_every_page_loads_with_no_console_error_and_every_image_shows(page, server):
+    for path in toc_pages():
+        page.goto(f"{server}/{path}", wait_until="load")
+        assert page.locator("article h1").first.is_visible(), path
+        unloaded = page.evaluate(
+            "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
+            ".map(i => i.src)")
+        assert unloaded == [], path
+        assert page.problems == [], path
+
+
+def test_the_notebook_pages_show_their_charts(page, server):
+    page.goto(f"{server}/notebooks/product_kpis.html", wait_until="load")
+    sizes = page.evaluate("Array.from(document.querySelectorAll('article img'))"
+                          ".map(i => i.naturalWidth)")
+    assert len(sizes) >= 5 and min(sizes) >= 300
+
+
+def test_search_for_retention_finds_the_kpi_notebook(page, server):
+    page.goto(f"{server}/search.html?q=retention", wait_until="load")
+    results = page.locator("#search-results a")
+    results.first.wait_for(timeout=15000)
+    hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert any(h.startswith("notebooks/product_kpis.html") for h in hrefs), hrefs
+    assert page.problems == []
+
+
+def test_an_exercise_solution_opens_on_a_click(page, server):
+    page.goto(f"{server}/book/onboarding/exercises.html", wait_until="load")
+    solution = page.locator(".solution.dropdown").first
+    body = solution.locator(".solution-content, section, p").last
+    assert not body.is_visible()
+    solution.locator(".toggle-button").click()
+    body.wait_for(state="visible", timeout=5000)
+    assert body.is_visible()
+
+
+def test_the_start_page_links_to_each_part(page, server):
+    page.goto(f"{server}/book/intro.html", wait_until="load")
+    targets = {"The role": "role/index.html", "The playbook": "playbook/index.html",
+               "Templates": "templates/index.html", "Onboarding": "onboarding/index.html",
+               "Worked examples": "../notebooks/kpi_overview.html",
+               "Reference": "reference/rerun.html"}
+    hrefs = page.locator("article a.reference.internal").evaluate_all(
+        "links => links.map(a => a.getAttribute('href').split('#')[0])")
+    assert set(targets.values()) <= set(hrefs)
+    page.locator("article a.reference.internal[href^='playbook/index.html']").first.click()
+    page.wait_for_url("**/book/playbook/index.html*")
+    assert page.locator("article h1").first.inner_text().startswith("How the playbook is organised")
+
+
+def test_a_long_table_sorts_by_a_click_on_its_heading(page, server):
+    page.goto(f"{server}/book/reference/data_contract.html", wait_until="load")
+    table = page.locator("section#accounts table.cpo-sortable")
+    first_column = "rows => rows.map(r => r.cells[0].textContent.trim())"
+    before = table.locator("tbody tr").evaluate_all(first_column)
+    assert before[0] == "account_id" and len(before) >= 8
+    table.locator("thead th").first.click()
+    assert table.locator("tbody tr").evaluate_all(first_column) == sorted(before)
+    table.locator("thead th").first.click()
+    assert table.locator("tbody tr").evaluate_all(first_column) == sorted(before, reverse=True)
+
+
+def test_a_chapter_prints_without_the_site_around_it(page, server):
+    page.goto(f"{server}/book/playbook/kpis.html", wait_until="load")
+    assert page.locator(".bd-sidebar-primary").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator(".bd-sidebar-primary").is_visible()
+    assert not page.locator(".bd-header").is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000

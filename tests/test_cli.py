@@ -16,7 +16,7 @@ BIN = Path(sys.executable).parent
 def test_the_console_script_is_installed():
     result = subprocess.run([str(BIN / "cpo-kit"), "--help"], capture_output=True, text=True)
     assert result.returncode == 0
-    for command in ("validate", "sample", "book"):
+    for command in ("validate", "sample", "run", "publish"):
         assert command in result.stdout
     assert "Exit status: 0 success, 1 a step failed, 2 invalid input" in result.stdout
 
@@ -24,7 +24,8 @@ def test_the_console_script_is_installed():
 @pytest.mark.parametrize("command, words", [
     ("validate", "file:row: column: what is wrong (found X, expected Y)"),
     ("sample", "byte for byte"),
-    ("book", "papermill"),
+    ("run", "papermill"),
+    ("publish", "without executing anything again"),
 ])
 def test_each_command_explains_itself(cli, capsys, command, words):
     with pytest.raises(SystemExit) as stop:

@@ -2,8 +2,11 @@
 
 nbval only collects ``.ipynb`` files, so each jupytext notebook is first
 executed into a temporary folder; nbval then runs it again and compares every
-output but images with the stored one. Each notebook also runs with only the
-events and with only the small tables, and must then say what to provide.
+output but images with that run's. The cell that prints the headline numbers is
+compared with the output stored in ``tests/expected/``, so a metric that changes
+fails the suite; ``pytest --refresh-headlines`` stores the current ones after a
+deliberate change. Each notebook also runs with only the events and with only
+the small tables, and must then say what to provide.
 """
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ from cpo_kit.runner import execute_notebook
 #: Every notebook's parameters cell has these, so the runner can hand them to all.
 COMMON_PARAMETERS = ("data_dir", "company_name", "period_end", "results_dir", "columns")
 MISSING_NOTE = "This section needs data that was not provided"
+EXPECTED = ROOT / "tests" / "expected"
+HEADLINE_CELL = "results.show()"
 
 
 def test_every_registered_notebook_has_a_source_and_every_source_is_registered():
@@ -64,15 +69,47 @@ def test_notebook_runs_on_the_sample_and_leaves_its_results(name, run_notebook):
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_reproduces_its_outputs_under_nbval(name, run_notebook):
+def test_notebook_reproduces_its_outputs_under_nbval(name, run_notebook, request):
     out = run_notebook(name)
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q",
-         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
-         "--rootdir", str(out), str(out / f"{name}.ipynb")],
-        capture_output=True, text=True, cwd=NOTEBOOK_DIR)
+    notebook = nbformat.read(out / f"{name}.ipynb", as_version=4)
+    stored = EXPECTED / f"{name}.txt"
+    cell = _headline_cell(notebook)
+    if request.config.getoption("--refresh-headlines"):
+        stored.write_text("".join(o["text"] for o in cell.outputs))
+    assert stored.exists(), f"no stored headline numbers: run pytest --refresh-headlines"
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored.read_text())]
+    checked = out / f"{name}.stored.ipynb"
+    nbformat.write(notebook, checked)
+    result = _nbval(checked)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+def test_nbval_fails_when_a_headline_number_differs_from_the_stored_one(run_notebook):
+    out = run_notebook("pricing")
+    notebook = nbformat.read(out / "pricing.ipynb", as_version=4)
+    stored = (EXPECTED / "pricing.txt").read_text()
+    assert stored.startswith("Optimal price point (OPP)             $34\n")
+    _headline_cell(notebook).outputs = [nbformat.v4.new_output(
+        "stream", name="stdout", text=stored.replace("$34\n", "$35\n", 1))]
+    nbformat.write(notebook, out / "pricing.regressed.ipynb")
+    result = _nbval(out / "pricing.regressed.ipynb")
+    assert result.returncode == 1
+    assert "1 failed" in result.stdout and "$35" in result.stdout
+
+
+def _headline_cell(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    (cell,) = [c for c in notebook.cells if c.source.strip() == HEADLINE_CELL]
+    assert [o["output_type"] for o in cell.outputs] == ["stream"]
+    return cell
+
+
+def _nbval(path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q",
+         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
+         "--rootdir", str(path.parent), str(path)],
+        capture_output=True, text=True, cwd=NOTEBOOK_DIR)
 
 
 @pytest.mark.parametrize("present", [("events",), SMALL_TABLES], ids=["only-events",

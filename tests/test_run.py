@@ -12,15 +12,8 @@ import time
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import CPO_KIT, ROOT, cpo_kit as _cpo_kit
 from cpo_kit.notebooks import NOTEBOOKS
-
-CPO_KIT = [sys.executable, "-m", "cpo_kit.cli"]
-
-
-def _cpo_kit(*args, **options):
-    return subprocess.run([*CPO_KIT, *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, **options)
 
 
 def _files(folder):
@@ -36,14 +29,8 @@ def _injected(notebook_path):
 
 
 @pytest.fixture(scope="module")
-def full_run(tmp_path_factory, sample_dir):
-    """One run of every notebook on the sample company, two at a time."""
-    out = tmp_path_factory.mktemp("runs")
-    params = out.parent / "acme.yml"
-    params.write_text("company_name: Acme Analytics\nperiod_end: 2026-10-31\n")
-    result = _cpo_kit("run", sample_dir, "--out", out, "--jobs", 2, "--params", params,
-                      "-p", "product_kpis.unusual_window=6")
-    return out, result
+def full_run(sample_run):
+    return sample_run
 
 
 def test_a_run_executes_every_notebook_into_a_new_folder_and_points_latest_at_it(full_run):
@@ -155,7 +142,7 @@ def test_an_interrupted_run_leaves_earlier_runs_and_latest_untouched(tmp_path, s
     run = subprocess.Popen([*CPO_KIT, "run", str(sample_dir), "--out", str(out), "--jobs", "1",
                             "--only", "kpi_overview", "product_kpis"], cwd=ROOT,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           start_new_session=True)
+                           start_new_session=True, preexec_fn=_as_in_a_terminal)
     deadline = time.monotonic() + 120
     while not list(out.glob(".partial-*/kpi_overview.ipynb")):  # papermill has started
         assert run.poll() is None and time.monotonic() < deadline, run.communicate()
@@ -172,6 +159,12 @@ def test_an_interrupted_run_leaves_earlier_runs_and_latest_untouched(tmp_path, s
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert visible == [earlier.name, "latest"]
     assert {k: v for k, v in _files(out).items() if not str(k).startswith(".")} == before
+
+
+def _as_in_a_terminal():
+    # A shell ignores Ctrl-C in the commands it starts in the background, and Python then
+    # keeps ignoring it: restore what a user's terminal gives, whoever started the tests.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_papermill_runs_a_single_notebook_directly_through_jupytext(tmp_path, sample_dir):

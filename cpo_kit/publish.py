@@ -1,0 +1,232 @@
+"""Publishing a run: the Jupyter Book of one run's executed notebooks.
+
+``cpo-kit publish RUN_DIR`` builds the playbook from a run folder written by
+``cpo-kit run``, without executing anything again. The book's sources
+(``_config.yml``, ``_toc.yml``, ``book/``) are copied with the run's notebooks
+into a staging folder, each notebook page opening with the run's parameters and
+data sources in place of the cell papermill injected. The site replaces the
+previous one only once the strict build (warnings are errors) has succeeded.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from cpo_kit.errors import CpoKitError
+from cpo_kit.notebooks import NOTEBOOKS
+from cpo_kit.results import format_value
+
+#: The playbook's own sources: the repository that holds this package.
+ROOT = Path(__file__).resolve().parents[1]
+#: The runner's own parameters: paths on the machine that ran, not choices worth showing.
+NOT_SHOWN = ("data_dir", "results_dir", "data_checked")
+
+
+class PublishError(CpoKitError):
+    """The run cannot be published (exit 2), or the book failed to build (exit 1)."""
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT,
+                progress: bool = False) -> Path:
+    """Build the playbook of the run in ``run_dir`` into ``out/_build/html``.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        A complete run of every notebook (``runs/latest`` or ``runs/<date>-<hash>``).
+    out : str or Path
+        The site goes to ``out/_build/html``, replacing the one there only once
+        the new one is built.
+    root : Path
+        The folder holding the book's sources: ``_config.yml``, ``_toc.yml`` and ``book/``.
+    progress : bool
+        Show Sphinx's progress (the build's own messages); otherwise only warnings.
+
+    Returns
+    -------
+    Path
+        The built book's ``index.html``.
+
+    Raises
+    ------
+    PublishError
+        ``run_dir`` is not a complete, successful run of every notebook (exit
+        status 2), or the book build failed (exit status 1).
+    """
+    run = Path(run_dir)
+    manifest = read_manifest(run)
+    target = Path(out).resolve() / "_build" / "html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".publishing-", dir=target.parent) as staging:
+        staging = Path(staging)
+        shutil.copy(root / "_toc.yml", staging / "_toc.yml")
+        config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+        config.setdefault("parse", {})["myst_substitutions"] = substitutions(run)
+        (staging / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False),
+                                             encoding="utf-8")
+        shutil.copytree(root / "book", staging / "book")
+        (staging / "notebooks").mkdir()
+        for name in NOTEBOOKS:
+            notebook = nbformat.read(run / f"{name}.ipynb", as_version=4)
+            nbformat.write(page_notebook(notebook, manifest, name),
+                           staging / "notebooks" / f"{name}.ipynb")
+        _build(staging, progress=progress)
+        _replace(staging / "_build" / "html", target)
+    return target / "index.html"
+
+
+def read_manifest(run: Path) -> dict:
+    """The run's manifest, once it is known to hold every notebook, each run without error."""
+    try:
+        manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+        statuses = {name: n["status"] for name, n in manifest["notebooks"].items()}
+    except FileNotFoundError:
+        raise PublishError(f"{run}: not a run folder (it has no manifest.json); "
+                           "make one with cpo-kit run") from None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise PublishError(f"{run / 'manifest.json'}: cannot be read ({error})") from None
+    missing = [name for name in NOTEBOOKS if name not in statuses]
+    if missing:
+        raise PublishError(f"{run}: the book needs every notebook, and this run lacks "
+                           f"{', '.join(missing)}; run them without --only")
+    failed = [name for name, status in statuses.items() if status != "ok"]
+    if failed:
+        raise PublishError(f"{run}: notebooks failed in this run: {', '.join(failed)}; "
+                           f"their executed notebooks show the error")
+    return manifest
+
+
+def substitutions(run: Path) -> dict[str, str]:
+    """The run's headline numbers, for the chapters to quote: ``{{ pricing_opp }}``.
+
+    A chapter that cites a number of the worked examples writes it as a
+    substitution, so the book never disagrees with its notebooks and a company's
+    own playbook quotes its own numbers. A key that no notebook records fails the
+    strict build.
+    """
+    values = {}
+    for name in NOTEBOOKS:
+        summary = json.loads((run / f"{name}_results" / "headline.json").read_text(
+            encoding="utf-8"))
+        for key, headline in summary["headlines"].items():
+            value = headline["value"]
+            shown = value if isinstance(value, str) else format_value(value, headline["unit"])
+            # A dollar sign would open a formula in the book's markdown.
+            values[f"{name}_{key}"] = shown.replace("$", "\\$")
+    return values
+
+
+def page_notebook(notebook: nbformat.NotebookNode, manifest: dict, name: str
+                  ) -> nbformat.NotebookNode:
+    """The notebook as its page shows it: the run's parameters in place of the injected cell.
+
+    The cell papermill injects holds paths of the machine that ran it; the page
+    shows instead a small table of the company, the period, the parameters given
+    and the tables read, placed after the page's opening cell.
+    """
+    defaults = {}
+    for cell in notebook.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            from papermill.translators import PythonTranslator
+
+            defaults = {p.name: p.default for p in PythonTranslator.inspect(cell)}
+    cells = [c for c in notebook.cells
+             if "injected-parameters" not in c.metadata.get("tags", [])]
+    opening = next((i for i, c in enumerate(cells) if c.cell_type == "markdown"
+                    and any(line.startswith("# ") for line in c.source.splitlines())), 0)
+    cells.insert(opening + 1, nbformat.v4.new_markdown_cell(run_table(manifest, name, defaults)))
+    notebook.cells = cells
+    return notebook
+
+
+def run_table(manifest: dict, name: str, defaults: dict[str, str]) -> str:
+    """The markdown of a notebook's "about this run" box.
+
+    ``defaults`` holds the notebook's declared defaults as source text, for the
+    company and period when the run did not set them.
+    """
+    given = {k: v for k, v in manifest["parameters"].get(name, {}).items()
+             if k not in NOT_SHOWN}
+    rows = [("Run", f"`{manifest['run']}`, {_when(manifest['ended'])}"),
+            ("Data", f"`{_data_shown(manifest['data'])}`")]
+    for key, label in (("company_name", "Company"), ("period_end", "Period end")):
+        if key in given:
+            rows.append((label, _shown(given.pop(key))))
+        elif key in defaults:
+            rows.append((label, f"`{_literal(defaults[key])}` (the notebook's default)"))
+    rows += [(f"Parameter `{key}`", _shown(value)) for key, value in sorted(given.items())]
+    if manifest.get("columns"):
+        rows.append(("Columns renamed", ", ".join(
+            f"{table}: " + ", ".join(f"`{a}` → `{b}`" for a, b in mapping.items())
+            for table, mapping in manifest["columns"].items())))
+    read = set(NOTEBOOKS[name].needs) | set(NOTEBOOKS[name].uses)
+    rows.append(("Tables read", ", ".join(
+        f"`{Path(i['file']).name if os.path.isabs(i['file']) else table}` ({i['sha256'][:8]})"
+        for table, i in manifest["inputs"].items() if table in read) or "none"))
+    body = "\n".join(f"| {label} | {value.replace('|', '/')} |" for label, value in rows)
+    return (":::{admonition} About this run\n:class: cpo-run\n\n"
+            "The numbers on this page come from this run of the notebook; the tables are "
+            "shown with the start of their SHA-256.\n\n"
+            f"| | |\n|---|---|\n{body}\n:::\n")
+
+
+def _build(staging: Path, *, progress: bool) -> None:
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [str(jupyter_book), "build", str(staging), "-W", "--keep-going"]
+    if not progress:
+        command.append("--quiet")
+    # Jupyter Book's banner names the staging folder, which is gone once the site is in
+    # place: it is shown only when the build fails. Sphinx's warnings (standard error)
+    # always reach the user.
+    result = subprocess.run(command, cwd=staging, stdout=subprocess.PIPE, text=True)
+    if result.returncode:
+        print(result.stdout, file=sys.stderr, end="")
+        raise PublishError("the book build failed; its messages are above", exit_code=1)
+
+
+def _replace(new: Path, target: Path) -> None:
+    """Put ``new`` where ``target`` is, keeping the old one until the new one is in place."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _data_shown(data: str) -> str:
+    # A folder by its name: the rest of its path belongs to the machine that ran, not
+    # to the readers. A database is shown as the run recorded it, without credentials.
+    return Path(data).name if os.path.isabs(data) else data
+
+
+def _literal(source: str) -> str:
+    try:
+        return str(ast.literal_eval(source))
+    except (ValueError, SyntaxError):
+        return source
+
+
+def _when(stamp: str) -> str:
+    return datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _shown(value) -> str:
+    if isinstance(value, (date, str)):
+        return f"`{value}`"
+    return f"`{json.dumps(value, default=str)}`"
