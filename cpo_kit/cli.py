@@ -184,7 +184,8 @@ def _publish(args) -> int:
     from cpo_kit.publish import publish_run
 
     print(f"Building the playbook of {args.run_dir} ...", flush=True)
-    index = publish_run(args.run_dir, out=args.out, root=args.root)
+    index = publish_run(args.run_dir, out=args.out, root=args.root,
+                        progress=sys.stderr.isatty())
     print(f"The playbook is built: {index}")
     return EXIT_OK
 

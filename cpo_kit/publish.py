@@ -107,6 +107,11 @@ def read_manifest(run: Path) -> dict:
     if failed:
         raise PublishError(f"{run}: notebooks failed in this run: {', '.join(failed)}; "
                            f"their executed notebooks show the error")
+    lost = [f"{name}.ipynb" for name in NOTEBOOKS if not (run / f"{name}.ipynb").is_file()]
+    lost += [f"{name}_results/headline.json" for name in NOTEBOOKS
+             if not (run / f"{name}_results" / "headline.json").is_file()]
+    if lost:
+        raise PublishError(f"{run}: files of the run are missing: {', '.join(lost)}")
     return manifest
 
 
@@ -185,16 +190,26 @@ def run_table(manifest: dict, name: str, defaults: dict[str, str]) -> str:
 
 
 def _build(staging: Path, *, progress: bool) -> None:
+    """Run the strict Jupyter Book build; Sphinx's warnings always reach standard error.
+
+    With ``progress``, Sphinx's own progress is shown as it goes, up to "build
+    succeeded": what follows names the staging folder, gone once the site is in
+    place. Without, its messages are shown only if the build fails.
+    """
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [str(jupyter_book), "build", str(staging), "-W", "--keep-going"]
     if not progress:
         command.append("--quiet")
-    # Jupyter Book's banner names the staging folder, which is gone once the site is in
-    # place: it is shown only when the build fails. Sphinx's warnings (standard error)
-    # always reach the user.
-    result = subprocess.run(command, cwd=staging, stdout=subprocess.PIPE, text=True)
-    if result.returncode:
-        print(result.stdout, file=sys.stderr, end="")
+    child = subprocess.Popen(command, cwd=staging, stdout=subprocess.PIPE, text=True)
+    said, banner = [], False
+    for line in child.stdout:
+        said.append(line)
+        if progress and not banner:
+            print(line, end="", file=sys.stderr, flush=True)
+        banner = banner or "build succeeded" in line
+    if child.wait():
+        if not progress:
+            print("".join(said), end="", file=sys.stderr)
         raise PublishError("the book build failed; its messages are above", exit_code=1)
 
 

@@ -132,9 +132,12 @@ def test_a_notebook_page_opens_with_the_run_it_comes_from(site, sample_run, samp
     assert "<code class=\"docutils literal notranslate\"><span class=\"pre\">sample</span>" in box
     assert re.search(r"Parameter <code[^>]*><span class=\"pre\">unusual_window</span></code>"
                      r"</p></td>\s*<td><p><code[^>]*><span class=\"pre\">6</span>", box)
-    assert "Acme" in box and "2026-10-31" in box
-    sha = manifest["inputs"]["events"]["sha256"][:12]
-    assert f"events (<code" in box and sha in box
+    assert "2026-10-31" in box
+    sha = manifest["inputs"]["events"]["sha256"][:8]
+    assert f'<span class="pre">events.parquet</span></code> ({sha})' in box
+    # Only the tables the notebook reads: product KPIs read the events alone.
+    assert "mrr.csv" not in box and "accounts.csv" not in box
+    assert re.search(r"Company</p></td>\s*<td><p><code[^>]*><span class=\"pre\">Acme", box)
     # The page opens with it: after the title and the question, before the first section.
     article = page[page.index('<article class="bd-article">'):]
     assert article.index("About this run") < article.index("<h2")
@@ -197,6 +200,18 @@ def test_publishing_a_failed_or_partial_run_is_refused(sample_run, tmp_path, sta
     assert result.returncode == 2
     assert result.stderr == f"cpo-kit: {run}: {message}\n"
     assert not (tmp_path / "_build").exists()
+
+
+def test_publishing_a_run_with_a_file_missing_is_refused(sample_run, tmp_path):
+    runs, _ = sample_run
+    run = tmp_path / "run"
+    shutil.copytree(runs / "latest", run)
+    (run / "team.ipynb").unlink()
+    (run / "market_results" / "headline.json").unlink()
+    result = cpo_kit("publish", run, "--out", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (f"cpo-kit: {run}: files of the run are missing: team.ipynb, "
+                             "market_results/headline.json\n")
 
 
 def test_a_failed_build_leaves_the_published_site_as_it_was(sample_run, site, tmp_path):
