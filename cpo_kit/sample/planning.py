@@ -68,13 +68,13 @@ OBJECTIVES = [
     ("Make Brightlane the habit of every analyst", [
         ("Weekly active users / seats", 0.46, 0.55, 0.49),
         ("Median reports created per active user a week", 2.1, 3.0, 2.4),
-        ("Stickiness (DAU/MAU)", 0.21, 0.26, 0.22)]),
+        ("Stickiness (DAU/MAU)", 0.095, 0.12, 0.101)]),
     ("Grow revenue from the customers we have", [
-        ("Net revenue retention (trailing 12 months)", 1.02, 1.08, 1.04),
+        ("Net revenue retention (trailing 12 months)", 1.22, 1.32, 1.26),
         ("Accounts on two or more products", 0.22, 0.30, 0.25),
         ("Automation MRR (thousands)", 4.0, 9.0, 6.5)]),
     ("Win back trust after the March incident", [
-        ("NPS", 18.0, 30.0, 24.0),
+        ("NPS", 18.0, 30.0, 22.0),
         ("Failed exports per 10,000", 12.0, 2.0, 3.5),
         ("Support CSAT", 4.0, 4.4, 4.2)]),
     ("Be ready for the enterprise", [
