@@ -13,10 +13,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from cpo_kit.notebooks import ROOT
+
 MATHJAX_DIR = "mathjax"
 STATIC = Path(__file__).with_name("book_static")
 #: The sample company's tables, from which the data contract's example files are cut.
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = ROOT / "data" / "sample"
 
 
 def _mathjax_source() -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cpo_kit.errors import CpoKitError, DataError
 from cpo_kit.notebook_process import skip_slow_format_checks
+from cpo_kit.notebooks import ROOT
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -120,9 +121,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="a run folder, such as runs/latest")
     publish.add_argument("--out", metavar="DIR", type=Path, default=Path("."),
                          help="the site goes to DIR/_build/html (default: .)")
-    publish.add_argument("--root", metavar="DIR", type=Path, default=Path("."),
+    publish.add_argument("--root", metavar="DIR", type=Path, default=ROOT,
                          help="the playbook's sources: _config.yml, _toc.yml, book/ "
-                              "(default: .)")
+                              "(default: the playbook this cpo-kit belongs to)")
     publish.set_defaults(handler=_publish)
     return parser
 

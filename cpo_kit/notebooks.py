@@ -7,6 +7,12 @@ for it and, if it is missing, says which table to provide and goes on. Without i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+#: The playbook's own folder: the repository that holds this package, with the book's
+#: sources (``_config.yml``, ``_toc.yml``, ``book/``), ``notebooks/`` and ``data/sample/``.
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = ROOT / "notebooks"
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 
 from cpo_kit.errors import ParamsError
+from cpo_kit.notebooks import NOTEBOOK_DIR, NOTEBOOKS
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 #: Keys of a params file that are not notebook parameters.
 RESERVED = ("columns", "notebooks")
 #: Parameters the runner sets itself; a user who sets them is told so.
@@ -93,8 +93,6 @@ def resolve_parameters(params: dict, overrides: list[str], notebooks: list[str],
         A name that no notebook declares, a value of the wrong type, or a
         parameter that the runner sets itself.
     """
-    from cpo_kit.notebooks import NOTEBOOKS
-
     if declared is None:
         declared = {name: declared_parameters(name) for name in NOTEBOOKS}
     sections = params.get("notebooks") or {}

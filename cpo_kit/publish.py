@@ -23,11 +23,9 @@ import nbformat
 import yaml
 
 from cpo_kit.errors import CpoKitError
-from cpo_kit.notebooks import NOTEBOOKS
+from cpo_kit.notebooks import NOTEBOOKS, ROOT
 from cpo_kit.results import format_value
 
-#: The playbook's own sources: the repository that holds this package.
-ROOT = Path(__file__).resolve().parents[1]
 #: The runner's own parameters: paths on the machine that ran, not choices worth showing.
 NOT_SHOWN = ("data_dir", "results_dir", "data_checked")
 
@@ -67,8 +65,11 @@ def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT
         ``run_dir`` is not a complete, successful run of every notebook (exit
         status 2), or the book build failed (exit status 1).
     """
-    run = Path(run_dir)
+    run, root = Path(run_dir), Path(root)
     manifest = read_manifest(run)
+    if not (root / "_config.yml").is_file():
+        raise PublishError(f"{root}: no _config.yml here, so not the playbook's sources "
+                           "(give their folder with --root)")
     target = Path(out).resolve() / "_build" / "html"
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".publishing-", dir=target.parent) as staging:

@@ -28,9 +28,8 @@ import jupytext
 import nbformat
 
 from cpo_kit.errors import DataError, ParamsError
-from cpo_kit.notebooks import NOTEBOOKS
-from cpo_kit.parameters import (NOTEBOOK_DIR, declared_parameters, did_you_mean,
-                                 resolve_parameters)
+from cpo_kit.notebooks import NOTEBOOK_DIR, NOTEBOOKS
+from cpo_kit.parameters import declared_parameters, did_you_mean, resolve_parameters
 from cpo_kit.params import load_params
 from cpo_kit.sources import Source, open_source, shown_problem
 from cpo_kit.validate import check_folder

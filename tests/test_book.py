@@ -214,6 +214,14 @@ def test_publishing_a_run_with_a_file_missing_is_refused(sample_run, tmp_path):
                              "market_results/headline.json\n")
 
 
+def test_publishing_with_a_root_that_holds_no_book_is_refused(sample_run, tmp_path):
+    runs, _ = sample_run
+    result = cpo_kit("publish", runs / "latest", "--out", tmp_path, "--root", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (f"cpo-kit: {tmp_path}: no _config.yml here, so not the "
+                             "playbook's sources (give their folder with --root)\n")
+
+
 def test_a_failed_build_leaves_the_published_site_as_it_was(sample_run, site, tmp_path):
     runs, _ = sample_run
     root = tmp_path / "sources"

@@ -76,7 +76,7 @@ def test_notebook_reproduces_its_outputs_under_nbval(name, run_notebook, request
     cell = _headline_cell(notebook)
     if request.config.getoption("--refresh-headlines"):
         stored.write_text("".join(o["text"] for o in cell.outputs))
-    assert stored.exists(), f"no stored headline numbers: run pytest --refresh-headlines"
+    assert stored.exists(), "no stored headline numbers: run pytest --refresh-headlines"
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored.read_text())]
     checked = out / f"{name}.stored.ipynb"
     nbformat.write(notebook, checked)
