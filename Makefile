@@ -28,7 +28,7 @@ $(INSTALLED): requirements.txt pyproject.toml | $(BIN)/python
 
 # The notebooks run once, into runs/<date>-<hash>/; the book is built from that run.
 playbook: $(INSTALLED)
-	$(BIN)/cpo-kit run data/sample
+	$(BIN)/cpo-kit run data/sample --params data/brightlane.yml
 	$(BIN)/cpo-kit publish runs/latest
 
 test: $(INSTALLED)

@@ -81,9 +81,9 @@ def main() -> None:
     per_notebook = {n: s["seconds"] for n, s in manifest["notebooks"].items()}
     overhead = start_up(list(NOTEBOOKS))
     share = sum(overhead.values()) / sum(per_notebook.values())
-    print(f"\n{'notebook':<16} {'run':>7} {'start-up':>9}")
+    print(f"\n{'notebook':<18} {'run':>7} {'start-up':>9}")
     for name in NOTEBOOKS:
-        print(f"{name:<16} {per_notebook[name]:>6.1f}s {overhead[name]:>8.1f}s")
+        print(f"{name:<18} {per_notebook[name]:>6.1f}s {overhead[name]:>8.1f}s")
     print(f"\ncpo-kit run, {len(NOTEBOOKS)} notebooks, --jobs {args.jobs}: {wall:.1f} s wall "
           f"(target under {TARGET_SECONDS:.0f} s: {'met' if wall < TARGET_SECONDS else 'NOT met'})")
     print(f"start-up (process, kernel, imports): {sum(overhead.values()):.1f} s of "

@@ -125,6 +125,19 @@ def _parser() -> argparse.ArgumentParser:
                          help="the playbook's sources: _config.yml, _toc.yml, book/ "
                               "(default: the playbook this cpo-kit belongs to)")
     publish.set_defaults(handler=_publish)
+
+    compare = commands.add_parser(
+        "compare", help="what changed between two runs: headline numbers and KPI statuses",
+        description="Compare two run folders made by 'cpo-kit run' through what their "
+                    "notebooks left: print each headline number that changed from RUN_A to "
+                    "RUN_B and by how much, and each KPI whose red / amber / green status "
+                    "changed; write the whole comparison as JSON.",
+        epilog="Exit status: 0 compared, 2 a folder is not a run.")
+    compare.add_argument("run_a", metavar="RUN_A", type=Path, help="the earlier run")
+    compare.add_argument("run_b", metavar="RUN_B", type=Path, help="the later run")
+    compare.add_argument("--out", metavar="FILE", type=Path,
+                         help="where the JSON goes (default: compare-<A>-<B>.json here)")
+    compare.set_defaults(handler=_compare)
     return parser
 
 
@@ -188,6 +201,25 @@ def _publish(args) -> int:
     index = publish_run(args.run_dir, out=args.out, root=args.root,
                         progress=sys.stderr.isatty())
     print(f"The playbook is built: {index}")
+    return EXIT_OK
+
+
+def _compare(args) -> int:
+    import json
+
+    from cpo_kit.compare import compare_runs, comparison_lines, status_changes
+
+    changes = compare_runs(args.run_a, args.run_b)
+    statuses = status_changes(args.run_a, args.run_b)
+    names = [p.resolve().name for p in (args.run_a, args.run_b)]
+    out = args.out or Path(f"compare-{names[0]}-{names[1]}.json")
+    out.write_text(json.dumps({"before": names[0], "after": names[1],
+                               "headlines": changes.to_dict("records"),
+                               "statuses": statuses.to_dict("records")}, indent=2) + "\n",
+                   encoding="utf-8")
+    print(f"From {names[0]} to {names[1]}:")
+    print("\n".join(comparison_lines(changes, statuses)))
+    print(f"The whole comparison is in {out}.")
     return EXIT_OK
 
 

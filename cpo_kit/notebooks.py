@@ -29,12 +29,16 @@ class Notebook:
         Tables without which the notebook has nothing to say.
     uses : tuple of str
         Tables that some of its sections read when present.
+    reads_run : bool
+        Whether it reads the results the other notebooks of its run leave, so that
+        ``cpo-kit run`` starts it only once they have all finished.
     """
 
     name: str
     title: str
     needs: tuple[str, ...] = ()
     uses: tuple[str, ...] = ()
+    reads_run: bool = False
 
 
 NOTEBOOKS: dict[str, Notebook] = {nb.name: nb for nb in (
@@ -58,4 +62,6 @@ NOTEBOOKS: dict[str, Notebook] = {nb.name: nb for nb in (
              needs=("initiatives",), uses=("mrr",)),
     Notebook("team", "Team and onboarding: skills against the career ladder",
              needs=("team",)),
+    Notebook("stakeholder_report", "The stakeholder report: product health on one page",
+             reads_run=True),
 )}

@@ -20,7 +20,7 @@ from cpo_kit.notebooks import NOTEBOOK_DIR, NOTEBOOKS
 #: Keys of a params file that are not notebook parameters.
 RESERVED = ("columns", "notebooks")
 #: Parameters the runner sets itself; a user who sets them is told so.
-SET_BY_RUNNER = ("data_dir", "results_dir", "data_checked")
+SET_BY_RUNNER = ("data_dir", "results_dir", "data_checked", "previous_run")
 #: What each declared type accepts from YAML, and how it is named in messages.
 _TYPES = {
     "str": ((str,), "text"),

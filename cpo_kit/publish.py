@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,7 @@ import yaml
 from cpo_kit.errors import CpoKitError
 from cpo_kit.notebooks import NOTEBOOKS, ROOT
 from cpo_kit.results import format_value
+from cpo_kit.text import markdown_literal
 
 #: The runner's own parameters: paths on the machine that ran, not choices worth showing.
 NOT_SHOWN = ("data_dir", "results_dir", "data_checked")
@@ -131,8 +133,9 @@ def substitutions(run: Path) -> dict[str, str]:
         for key, headline in summary["headlines"].items():
             value = headline["value"]
             shown = value if isinstance(value, str) else format_value(value, headline["unit"])
-            # A dollar sign would open a formula in the book's markdown.
-            values[f"{name}_{key}"] = shown.replace("$", "\\$")
+            # Literal: a "$" would open a formula, and a theme or a name from the
+            # company's data must not become markup.
+            values[f"{name}_{key}"] = markdown_literal(shown)
     return values
 
 
@@ -173,17 +176,21 @@ def run_table(manifest: dict, name: str, defaults: dict[str, str]) -> str:
         if key in given:
             rows.append((label, _shown(given.pop(key))))
         elif key in defaults:
-            rows.append((label, f"`{_literal(defaults[key])}` (the notebook's default)"))
+            rows.append((label, f"{_code(_literal(defaults[key]))} (the notebook's default)"))
     rows += [(f"Parameter `{key}`", _shown(value)) for key, value in sorted(given.items())]
     if manifest.get("columns"):
         rows.append(("Columns renamed", ", ".join(
             f"{table}: " + ", ".join(f"`{a}` → `{b}`" for a, b in mapping.items())
             for table, mapping in manifest["columns"].items())))
     read = set(NOTEBOOKS[name].needs) | set(NOTEBOOKS[name].uses)
-    rows.append(("Tables read", ", ".join(
+    tables = ", ".join(
         f"`{Path(i['file']).name if os.path.isabs(i['file']) else table}` ({i['sha256'][:8]})"
-        for table, i in manifest["inputs"].items() if table in read) or "none"))
-    body = "\n".join(f"| {label} | {value.replace('|', '/')} |" for label, value in rows)
+        for table, i in manifest["inputs"].items() if table in read)
+    if NOTEBOOKS[name].reads_run:
+        tables = "the results of the other notebooks of this run"
+    rows.append(("Tables read", tables or "none"))
+    # An escaped pipe stays in its cell, inside code too.
+    body = "\n".join(f"| {label} | {value.replace('|', chr(92) + '|')} |" for label, value in rows)
     return (":::{admonition} About this run\n:class: cpo-run\n\n"
             "The numbers on this page come from this run of the notebook; the tables are "
             "shown with the start of their SHA-256.\n\n"
@@ -243,6 +250,17 @@ def _when(stamp: str) -> str:
 
 
 def _shown(value) -> str:
+    """A parameter's value as inline code; a long list or mapping by its size."""
     if isinstance(value, (date, str)):
-        return f"`{value}`"
-    return f"`{json.dumps(value, default=str)}`"
+        return _code(str(value))
+    text = json.dumps(value, default=str)
+    if len(text) > 60 and isinstance(value, (list, dict)):
+        return f"{len(value)} {'items' if isinstance(value, list) else 'entries'}"
+    return _code(text)
+
+
+def _code(text: str) -> str:
+    """Inline code that holds ``text`` literally, whatever backticks or markup it contains."""
+    runs = re.findall("`+", text)
+    fence = "`" * (max(map(len, runs), default=0) + 1)
+    return f"{fence} {text} {fence}" if runs else f"`{text}`"

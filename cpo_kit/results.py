@@ -42,6 +42,28 @@ def format_value(value, unit: str) -> str:
     return _FORMATS[unit](value)
 
 
+def format_change(before, after, unit: str) -> str:
+    """The change from ``before`` to ``after`` as a reader expects it; empty if not numeric.
+
+    Shares change in percentage points; other units in their own terms.
+
+    Examples
+    --------
+    >>> format_change(0.104, 0.101, "share")
+    '−0.3 pts'
+    >>> format_change(106947.0, 114800.8, "currency")
+    '+$7,854'
+    """
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+               and not (isinstance(v, float) and math.isnan(v)) for v in (before, after)):
+        return ""
+    difference = after - before
+    sign = "+" if difference >= 0 else "−"
+    if unit == "share":
+        return f"{sign}{abs(difference) * 100:.1f} pts"
+    return sign + format_value(abs(difference), unit)
+
+
 @dataclass
 class Headline:
     """One headline number: a key for programs, a label for people and a unit."""

@@ -40,6 +40,8 @@ PROCESS = Path(__file__).with_name("notebook_process.py")
 PACKAGES = ("cpo-kit", "duckdb", "ibis-framework", "jupytext", "matplotlib", "numpy",
             "pandas", "pandera", "papermill", "pyarrow", "scipy", "seaborn", "statsmodels")
 
+#: Notebook names are padded to this width in the lines a run prints.
+NAME_WIDTH = max(len(name) for name in NOTEBOOKS)
 
 @dataclass
 class NotebookRun:
@@ -120,7 +122,11 @@ def _run(source: Source, inputs: dict, params: dict, values: dict, selected: lis
     partial.mkdir()
     log = _Log(partial / "run.log")
     log.write(f"run {name} of {len(selected)} notebook(s) on {source.shown}")
-    parameters = notebook_parameters(values, source.folder, params.get("columns"))
+    latest = out / "latest"
+    # The newest complete run before this one, for the notebooks that compare with it.
+    previous = str(latest.resolve()) if latest.is_dir() else None
+    parameters = notebook_parameters(values, source.folder, params.get("columns"),
+                                     previous_run=previous)
     try:
         finished = _execute_all(selected, parameters, partial, jobs=jobs,
                                 progress=progress, echo=echo, log=log,
@@ -154,21 +160,26 @@ def _run(source: Source, inputs: dict, params: dict, values: dict, selected: lis
     return RunResult(folder, finished)
 
 
-def notebook_parameters(values: dict[str, dict], data_dir: Path, columns: dict | None
-                        ) -> dict[str, dict]:
+def notebook_parameters(values: dict[str, dict], data_dir: Path, columns: dict | None,
+                        *, previous_run: str | None = None) -> dict[str, dict]:
     """Each notebook's parameters: the user's, and those the runner sets.
 
     The data was checked whole before any notebook runs, so notebooks that can
     skip their own check of the events (``data_checked``) do. ``results_dir`` is
     relative to the working directory, the folder the notebook is executed into,
-    so an executed notebook rerun where it lies writes beside itself.
+    so an executed notebook rerun where it lies writes beside itself. Notebooks
+    that compare with the previous complete run get its folder (``previous_run``).
     """
     common = {"data_dir": str(Path(data_dir).resolve()), "results_dir": "."}
     if columns:
         common["columns"] = columns
-    return {name: {**given, **common, **({"data_checked": True} if "data_checked" in
-                                          declared_parameters(name) else {})}
-            for name, given in values.items()}
+    runner = {"data_checked": True, "previous_run": previous_run}
+    parameters = {}
+    for name, given in values.items():
+        declared = declared_parameters(name)
+        parameters[name] = {**given, **common, **{key: value for key, value in runner.items()
+                                                  if key in declared and value is not None}}
+    return parameters
 
 
 def _selected(only: list[str] | None) -> list[str]:
@@ -264,7 +275,7 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
         finally:
             with lock:
                 slots.append(slot)
-        line = f"{name:<16} {outcome.status:<7} {outcome.seconds:6.1f} s"
+        line = f"{name:<{NAME_WIDTH}} {outcome.status:<7} {outcome.seconds:6.1f} s"
         log.write(line + (f"  {outcome.error}" if outcome.error else ""))
         echo(line + (f"  {outcome.error}" if outcome.error else ""))
         return outcome
@@ -276,8 +287,11 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
             for name in names:
                 nbformat.write(jupytext.read(NOTEBOOK_DIR / f"{name}.md", fmt="md:myst"),
                                Path(sources) / f"{name}.ipynb")
-            done = dict(zip(longest_first, pool.map(lambda n: one(n, Path(sources)),
-                                                    longest_first)))
+            # Notebooks that read the others' results start once those have all finished.
+            first = [n for n in longest_first if not NOTEBOOKS[n].reads_run]
+            last = [n for n in longest_first if NOTEBOOKS[n].reads_run]
+            done = dict(zip(first, pool.map(lambda n: one(n, Path(sources)), first)))
+            done.update(zip(last, pool.map(lambda n: one(n, Path(sources)), last)))
         return [done[name] for name in names]
     except BaseException:
         # Interrupted: stop the notebooks still running; the run folder stays hidden.
@@ -293,7 +307,7 @@ def _execute_one(name: str, source: Path, parameters: dict, folder: Path, *, slo
     request = {"source": str(source),
                "output": str(folder / f"{name}.ipynb"), "parameters": parameters,
                "cwd": str(folder),
-               "progress": {"desc": f"{name:<16}", "position": slot, "leave": False}
+               "progress": {"desc": f"{name:<{NAME_WIDTH}}", "position": slot, "leave": False}
                if progress else False}
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-I", str(PROCESS), json.dumps(request)],

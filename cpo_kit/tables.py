@@ -1,6 +1,8 @@
 """Tables for people: formatted, captioned and safe to show company strings in."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from cpo_kit.results import format_value
@@ -22,7 +24,7 @@ def kpi_table(headline: pd.DataFrame, *, caption: str):
                      "Change": change})
     frame = pd.DataFrame(rows)
     # A fixed id keeps the HTML identical from run to run (nbval compares it).
-    return (frame.style.hide(axis="index").set_caption(caption).set_uuid("kpis")
+    return (frame.style.hide(axis="index").set_caption(html.escape(caption)).set_uuid("kpis")
             .format(escape="html")
             .set_table_styles([{"selector": "th, td", "props": "padding: 4px 14px;"},
                                {"selector": "caption", "props": "font-weight: bold;"}])
@@ -60,7 +62,7 @@ def status_table(status: pd.DataFrame, *, units: dict[str, str], caption: str):
                      + format_value(r.target, unit),
                      "Status": r.status if isinstance(r.status, str) else "n/a"})
     frame = pd.DataFrame(rows)
-    return (frame.style.hide(axis="index").set_caption(caption).set_uuid("status")
+    return (frame.style.hide(axis="index").set_caption(html.escape(caption)).set_uuid("status")
             .format(escape="html")
             .map(lambda s: f"background-color: {STATUS_COLOURS[s]}" if s in STATUS_COLOURS
                  else "", subset=["Status"])

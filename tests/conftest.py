@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cpo_kit.cli import main
 from cpo_kit.notebooks import NOTEBOOKS
@@ -16,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
 NOTEBOOK_DIR = ROOT / "notebooks"
 CPO_KIT = [sys.executable, "-m", "cpo_kit.cli"]
+#: A company name that would run a script, or break a table, if shown as markup.
+HOSTILE_COMPANY = "Acme <script>alert('pwned')</script> & `Co` | *Analytics*"
 
 
 def cpo_kit(*args, **options) -> subprocess.CompletedProcess:
@@ -36,7 +39,7 @@ def sample_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def run_notebook(tmp_path_factory, sample_dir):
+def run_notebook(tmp_path_factory, sample_dir, request):
     """Execute a notebook of ``notebooks/`` on a company, once per session and company.
 
     ``run_notebook(name, tables=None)`` returns the folder holding ``<name>.ipynb`` and
@@ -57,9 +60,13 @@ def run_notebook(tmp_path_factory, sample_dir):
                 for path in sample_dir.iterdir():
                     if path.stem in tables:
                         (data / path.name).symlink_to(path)
+            parameters = {"data_dir": str(data), "results_dir": str(out)}
+            if NOTEBOOKS[name].reads_run:
+                # It reads what the other notebooks of a run left: the sample's run.
+                runs, _ = request.getfixturevalue("sample_run")
+                parameters["results_from"] = str((runs / "latest").resolve())
             execute_notebook(NOTEBOOK_DIR / f"{name}.md", out / f"{name}.ipynb",
-                             parameters={"data_dir": str(data), "results_dir": str(out)},
-                             cwd=NOTEBOOK_DIR)
+                             parameters=parameters, cwd=NOTEBOOK_DIR)
             done[key] = out
         return done[key]
     return run
@@ -70,11 +77,13 @@ def sample_run(tmp_path_factory, sample_dir):
     """One ``cpo-kit run`` of every notebook on the sample company, two at a time.
 
     Returns the folder of runs and the finished process. The run uses a params
-    file and an override, so the run's pages and manifest have something to show.
+    file and an override, so the run's pages and manifest have something to show,
+    and a company name full of markup, which every output must show as text.
     """
     out = tmp_path_factory.mktemp("runs")
     params = out.parent / "acme.yml"
-    params.write_text("company_name: Acme Analytics\nperiod_end: 2026-10-31\n")
+    params.write_text(yaml.safe_dump({"company_name": HOSTILE_COMPANY,
+                                      "period_end": "2026-10-31"}))
     result = cpo_kit("run", sample_dir, "--out", out, "--jobs", 2, "--params", params,
                      "-p", "product_kpis.unusual_window=6")
     return out, result

@@ -137,12 +137,25 @@ def test_a_notebook_page_opens_with_the_run_it_comes_from(site, sample_run, samp
     assert f'<span class="pre">events.parquet</span></code> ({sha})' in box
     # Only the tables the notebook reads: product KPIs read the events alone.
     assert "mrr.csv" not in box and "accounts.csv" not in box
-    assert re.search(r"Company</p></td>\s*<td><p><code[^>]*><span class=\"pre\">Acme", box)
+    assert re.search(r"Company</p></td>\s*<td><p><code[^>]*><span class=\"pre\">Acme</span>",
+                     box)
     # The page opens with it: after the title and the question, before the first section.
     article = page[page.index('<article class="bd-article">'):]
     assert article.index("About this run") < article.index("<h2")
     # The injected cell, with this machine's paths, is not on the page.
     assert str(sample_dir) not in page and "injected-parameters" not in page
+
+
+def test_a_company_name_full_of_markup_is_shown_as_text_on_every_page(site):
+    pages = {p.relative_to(site): p.read_text() for p in site.rglob("*.html")}
+    assert [p for p, text in pages.items() if "<script>alert(" in text] == []
+    shown = "&lt;script&gt;alert("
+    for page in ("notebooks/product_kpis.html", "notebooks/stakeholder_report.html",
+                 "notebooks/kpi_overview.html"):
+        assert shown in pages[Path(page)], page
+    # The run box keeps the name whole, pipe included, in one cell.
+    box = pages[Path("notebooks/pricing.html")]
+    assert "<span class=\"pre\">|</span>" in box
 
 
 def test_the_glossary_lists_every_metric_of_the_registry(site):

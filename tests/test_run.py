@@ -11,7 +11,7 @@ import time
 import nbformat
 import pytest
 
-from conftest import CPO_KIT, ROOT, cpo_kit as _cpo_kit
+from conftest import CPO_KIT, HOSTILE_COMPANY, ROOT, cpo_kit as _cpo_kit
 from cpo_kit.notebooks import NOTEBOOKS
 
 
@@ -57,9 +57,9 @@ def test_the_manifest_records_inputs_parameters_versions_times_and_statuses(full
     assert len(events["sha256"]) == 64
     assert set(manifest["inputs"]) == {p.stem for p in sample_dir.iterdir()}
     assert manifest["parameters"]["product_kpis"] == {
-        "company_name": "Acme Analytics", "period_end": "2026-10-31", "unusual_window": 6}
+        "company_name": HOSTILE_COMPANY, "period_end": "2026-10-31", "unusual_window": 6}
     assert manifest["parameters"]["kpi_overview"] == {
-        "company_name": "Acme Analytics", "period_end": "2026-10-31"}
+        "company_name": HOSTILE_COMPANY, "period_end": "2026-10-31"}
     assert {"pandas", "duckdb", "papermill", "cpo-kit"} <= set(manifest["packages"])
     assert manifest["started"] <= manifest["ended"]
     assert {n: s["status"] for n, s in manifest["notebooks"].items()} == {
@@ -69,7 +69,7 @@ def test_the_manifest_records_inputs_parameters_versions_times_and_statuses(full
 def test_params_file_and_command_line_values_reach_the_notebooks(full_run):
     out, _ = full_run
     injected = _injected(out / "latest" / "product_kpis.ipynb")
-    assert 'company_name = "Acme Analytics"' in injected
+    assert f'company_name = "{HOSTILE_COMPANY}"' in injected
     assert "unusual_window = 6" in injected
     # Relative to the run folder, which is the notebook's working directory.
     assert 'results_dir = "."' in injected

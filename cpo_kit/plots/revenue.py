@@ -1,6 +1,8 @@
 """Charts of revenue health: the MRR waterfall, movements, retention and unit economics."""
 from __future__ import annotations
 
+import html
+
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
@@ -367,7 +369,7 @@ def format_health(table: pd.DataFrame, *, key: str, caption: str, uuid: str):
         if column in table.columns:
             shown[label] = [_cell(v, unit) for v in table[column]]
     frame = pd.DataFrame(shown)
-    return (frame.style.hide(axis="index").set_caption(caption).set_uuid(uuid)
+    return (frame.style.hide(axis="index").set_caption(html.escape(caption)).set_uuid(uuid)
             .format(escape="html")
             .set_table_styles([{"selector": "th, td", "props": "padding: 3px 10px;"},
                                {"selector": "caption", "props": "font-weight: bold;"}])

@@ -1,6 +1,8 @@
 """Charts of the customer voice: scores with their intervals, feedback themes and sources."""
 from __future__ import annotations
 
+import html
+
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
@@ -315,7 +317,7 @@ def voice_table(frame: pd.DataFrame, *, formats: dict, caption: str, uuid: str):
     numeric = [label for c, (label, _) in formats.items()
                if pd.api.types.is_numeric_dtype(frame[c])]
     text = [label for label in shown.columns if label not in styles]
-    styler = shown.style.hide(axis="index").set_caption(caption).set_uuid(uuid)
+    styler = shown.style.hide(axis="index").set_caption(html.escape(caption)).set_uuid(uuid)
     styler = styler.format(styles, na_rep="n/a")
     if text:  # company strings, shown as text even if they look like markup
         styler = styler.format(escape="html", subset=text, na_rep="n/a")

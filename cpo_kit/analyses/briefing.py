@@ -1,0 +1,244 @@
+"""The stakeholder report's content, read from the results the other notebooks left.
+
+The report computes nothing again: it reads the result tables and headline
+numbers that each notebook of the same run wrote into ``<notebook>_results/``
+and turns them into a scorecard, sentences, the roadmap's status and its risks.
+A notebook whose results are missing only takes its rows out of the report.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from cpo_kit.metrics.targets import status_against_targets
+from cpo_kit.narrative import change_sentence, movement
+
+#: KPIs of the headline overview that the report scores against the report's own
+#: targets, with their unit and which way is better.
+OVERVIEW_KPIS = {
+    "Monthly active users": ("count", "higher"),
+    "MRR": ("currency", "higher"),
+    "NPS (last 90 days)": ("score", "higher"),
+}
+#: Where each KPI's recent history is: notebook, table, period column, value column.
+TRENDS = {
+    "Monthly active users": ("product_kpis", "stickiness", "month", "mau"),
+    "Weekly active users": ("product_kpis", "weekly_active_users", "period", "users"),
+    "Stickiness (DAU / MAU)": ("product_kpis", "stickiness", "month", "stickiness"),
+    "MRR": ("revenue_health", "mrr_by_month", "month", "mrr"),
+    "NRR (trailing 12 months)": ("revenue_health", "revenue_retention_t12m", "month", "nrr"),
+    "GRR (trailing 12 months)": ("revenue_health", "revenue_retention_t12m", "month", "grr"),
+    "NPS (last 90 days)": ("customer_voice", "nps_by_month", "period", "nps"),
+}
+#: Periods shown in a trend line.
+TREND_POINTS = 12
+#: Units of the KPIs that their own notebooks score (their tables carry no unit).
+UNITS = {
+    "NRR (trailing 12 months)": "share", "GRR (trailing 12 months)": "share",
+    "Logo churn per month": "share", "LTV : CAC": "ratio", "CAC payback": "months",
+}
+MOVEMENT_COLUMNS = ("new", "expansion", "reactivated", "contraction", "churned")
+#: The roadmap's states, in the order the report lists them.
+STATES = ("late", "at risk", "on track", "done late", "done")
+
+
+@dataclass(frozen=True)
+class RunResults:
+    """The results the notebooks of one run left in ``folder``."""
+
+    folder: Path
+
+    def headlines(self, notebook: str) -> dict:
+        """Key to headline (``label``, ``value``, ``unit``); empty when the notebook did not run."""
+        path = self.folder / f"{notebook}_results" / "headline.json"
+        if not path.is_file():
+            return {}
+        return json.loads(path.read_text(encoding="utf-8"))["headlines"]
+
+    def table(self, notebook: str, name: str) -> pd.DataFrame | None:
+        """One result table of a notebook, or None when it is not there."""
+        path = self.folder / f"{notebook}_results" / f"{name}.csv"
+        return pd.read_csv(path) if path.is_file() else None
+
+
+def scorecard(results: RunResults, targets: dict) -> pd.DataFrame:
+    """Every KPI with its value, previous value, target, status, unit and source.
+
+    The product and revenue KPIs come with the targets and statuses their own
+    notebooks gave them; the overview's KPIs (active users, MRR, NPS) are scored
+    here against ``targets``, a mapping of KPI to ``{"target": x}`` as for
+    :func:`cpo_kit.metrics.targets.status_against_targets`.
+
+    Returns
+    -------
+    DataFrame
+        ``kpi``, ``value``, ``previous``, ``change``, ``target``, ``direction``,
+        ``status``, ``unit``, ``notebook``; empty when no notebook left a score.
+    """
+    parts = []
+    overview = results.table("kpi_overview", "headline")
+    if overview is not None:
+        rows = overview.loc[overview["kpi"].isin(OVERVIEW_KPIS), ["kpi", "value", "previous"]]
+        frame = rows.assign(change=rows["value"] - rows["previous"])
+        scored = {k: v for k, v in targets.items() if k in set(rows["kpi"])}
+        if scored:
+            status = status_against_targets(rows, scored)[["kpi", "target", "status"]]
+            frame = frame.merge(status, on="kpi", how="left")
+        frame = frame.assign(direction=frame["kpi"].map(lambda k: OVERVIEW_KPIS[k][1]),
+                             unit=frame["kpi"].map(lambda k: OVERVIEW_KPIS[k][0]),
+                             notebook="kpi_overview")
+        parts.append(frame)
+    product = results.table("product_kpis", "scorecard")
+    if product is not None:
+        parts.append(product.assign(notebook="product_kpis"))
+    revenue = results.table("revenue_health", "status")
+    if revenue is not None:
+        parts.append(revenue.assign(unit=revenue["kpi"].map(UNITS).fillna("ratio"),
+                                    notebook="revenue_health"))
+    columns = ["kpi", "value", "previous", "change", "target", "direction", "status", "unit",
+               "notebook"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat([p.reindex(columns=columns) for p in parts], ignore_index=True)
+    frame["status"] = pd.Series([s if isinstance(s, str) else None for s in frame["status"]],
+                                dtype=object)
+    return frame
+
+
+def trend(results: RunResults, kpi: str) -> pd.Series | None:
+    """The KPI's last :data:`TREND_POINTS` complete periods, oldest first; None if unknown."""
+    if kpi not in TRENDS:
+        return None
+    notebook, name, period, column = TRENDS[kpi]
+    table = results.table(notebook, name)
+    if table is None or column not in table:
+        return None
+    if "complete" in table:
+        table = table[table["complete"].astype(str) == "True"]
+    series = table.set_index(period)[column].dropna()
+    return series.tail(TREND_POINTS) if len(series) >= 2 else None
+
+
+def drivers(results: RunResults) -> dict[str, str]:
+    """For some KPIs, what the data shows behind their level or their move."""
+    found = {}
+    movements = results.table("revenue_health", "mrr_movements")
+    if movements is not None and len(movements):
+        last = movements.iloc[-1]
+        change = last["ending_mrr"] - last["starting_mrr"]
+        parts = last[list(MOVEMENT_COLUMNS)].astype(float)
+        same_way = parts[parts * change > 0] if change else parts
+        if len(same_way):
+            biggest = same_way.abs().idxmax()
+            found["MRR"] = f"mostly {biggest} MRR, {_money(parts[biggest])} in the last month"
+    segments = results.table("revenue_health", "by_segment")
+    if segments is not None and len(segments.dropna(subset=["nrr"])):
+        for kpi, column in (("NRR (trailing 12 months)", "nrr"),
+                            ("GRR (trailing 12 months)", "grr")):
+            worst = segments.dropna(subset=[column]).sort_values(column).iloc[0]
+            found[kpi] = f"lowest in {worst['segment']}, at {worst[column]:.1%}"
+    funnel = results.table("product_kpis", "funnel")
+    if funnel is not None and len(funnel) > 1:
+        worst = funnel["step_conversion"].iloc[1:].idxmin()
+        found["Activation (whole funnel)"] = (
+            f"only {funnel.loc[worst, 'step_conversion']:.0%} of those who reach "
+            f"{funnel.loc[worst - 1, 'event']} go on to {funnel.loc[worst, 'event']}")
+    voice = results.headlines("customer_voice")
+    if "top_detractor_theme" in voice and voice["top_detractor_theme"]["value"]:
+        found["NPS (last 90 days)"] = (f"the feedback theme that moves most with detractors "
+                                       f"is {voice['top_detractor_theme']['value']}")
+    return found
+
+
+def highlights(card: pd.DataFrame, reasons: dict[str, str], *, most: int = 3
+               ) -> tuple[list[str], list[str]]:
+    """The KPIs that moved the good way, and those that moved the bad way, as sentences.
+
+    Each list holds at most ``most`` sentences, the largest relative moves first. A
+    KPI that held still but is red counts among the lowlights.
+    """
+    good, bad = [], []
+    for row in card.itertuples():
+        moved = movement(_number(row.value), _number(row.previous), direction=row.direction)
+        size = abs(row.value - row.previous) / abs(row.previous) if moved in (
+            "better", "worse") and row.previous else 0.0
+        sentence = change_sentence(row.kpi, _number(row.value), _number(row.previous),
+                                   unit=row.unit, target=_number(row.target),
+                                   direction=row.direction, driver=reasons.get(row.kpi))
+        if moved == "better":
+            good.append((size, sentence))
+        elif moved == "worse" or row.status == "red":
+            bad.append((size, sentence))
+    return ([s for _, s in sorted(good, key=lambda p: -p[0])[:most]],
+            [s for _, s in sorted(bad, key=lambda p: -p[0])[:most]])
+
+
+def roadmap_status(results: RunResults, *, period_end, soon_days: int = 30
+                   ) -> pd.DataFrame | None:
+    """Each committed initiative as late, at risk, on track, done late or done.
+
+    *Late*: past its due date and not done. *At risk*: not started and due within
+    ``soon_days`` of ``period_end``. *On track*: not due yet otherwise. *Done late*
+    and *done*: delivered after or by its due date. Late work first, the longest
+    slip on top, then by due date.
+    """
+    delivery = results.table("roadmap", "delivery")
+    if delivery is None:
+        return None
+    due = pd.to_datetime(delivery["due_date"])
+    soon = (delivery["outcome"] == "not yet due") & (delivery["status"] == "planned") & (
+        due <= pd.Timestamp(period_end) + pd.Timedelta(days=soon_days))
+    state = delivery["outcome"].map({"overdue": "late", "late": "done late", "on time": "done",
+                                     "not yet due": "on track"}).fillna(delivery["outcome"])
+    frame = delivery.assign(state=state.where(~soon, "at risk"))
+    order = frame["state"].map({s: i for i, s in enumerate(STATES)}).fillna(len(STATES))
+    frame = frame.assign(_order=order).sort_values(
+        ["_order", "slippage_days", "due_date"], ascending=[True, False, True])
+    return frame[["initiative_id", "title", "status", "due_date", "done_date", "state",
+                  "slippage_days"]].reset_index(drop=True)
+
+
+def risks(results: RunResults, card: pd.DataFrame, given: list[str]) -> list[str]:
+    """The report's risks: those given in the params file, then those the numbers show."""
+    found = [str(r) for r in given]
+    roadmap = results.headlines("roadmap")
+    overdue = roadmap.get("overdue", {}).get("value")
+    if overdue:
+        found.append(f"{overdue:.0f} roadmap initiative{' is' if overdue == 1 else 's are'} "
+                     f"overdue; delivered work slipped by a median of "
+                     f"{roadmap['median_slippage']['value']:.0f} days.")
+    for row in card[card["status"] == "red"].itertuples():
+        found.append(f"{row.kpi} is red against its target.")
+    market = results.headlines("market")
+    if market.get("gaps", {}).get("value"):
+        found.append(f"Rivals cover {market['gaps']['value']:.0f} features better than we do.")
+    return found
+
+
+def sources(run: RunResults, card: pd.DataFrame) -> dict[str, list[str]]:
+    """For each notebook the report read, the numbers it took from it, for the appendix."""
+    taken: dict[str, list[str]] = {}
+    for row in card.itertuples():
+        taken.setdefault(row.notebook, []).append(row.kpi)
+    more = {"revenue_health": ["MRR movements", "retention by segment"],
+            "product_kpis": ["activation funnel"], "customer_voice": ["detractor themes"],
+            "roadmap": ["delivery of committed initiatives"], "market": ["feature gaps"]}
+    for notebook, what in more.items():
+        if run.headlines(notebook):
+            taken.setdefault(notebook, []).extend(what)
+    return taken
+
+
+def _number(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def _money(value: float) -> str:
+    sign = "+" if value >= 0 else "−"
+    return f"{sign}${abs(value):,.0f}"

@@ -1,0 +1,250 @@
+"""The stakeholder report: its parts on hand-made results, and the report of a sample run.
+
+The hand-made results are small ``<notebook>_results/`` folders written here, with
+the values each expected figure is worked out from.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from conftest import HOSTILE_COMPANY, cpo_kit
+from cpo_kit.analyses import briefing
+from cpo_kit.compare import compare_runs, comparison_lines, status_changes
+from cpo_kit.report_html import Report, report_html, sparkline, standalone_html
+
+
+def _write(folder, notebook, tables=None, headlines=None):
+    results = folder / f"{notebook}_results"
+    results.mkdir(parents=True, exist_ok=True)
+    for name, frame in (tables or {}).items():
+        pd.DataFrame(frame).to_csv(results / f"{name}.csv", index=False)
+    (results / "headline.json").write_text(json.dumps({
+        "notebook": notebook, "period_end": "2026-10-31",
+        "headlines": {k: {"label": label, "value": value, "unit": unit}
+                      for k, (label, value, unit) in (headlines or {}).items()}}))
+
+
+@pytest.fixture
+def made(tmp_path):
+    """A run's results, by hand: the overview, product KPIs, revenue and the roadmap."""
+    _write(tmp_path, "kpi_overview", {"headline": {
+        "key": ["mau", "mrr", "nps"], "kpi": ["Monthly active users", "MRR", "NPS (last 90 days)"],
+        "unit": ["count", "currency", "score"], "value": [2000.0, 100.0, 25.0],
+        "previous": [1800.0, 104.0, None], "change": [0.11, -0.04, None]}},
+        {"mau": ("Monthly active users", 2000.0, "count")})
+    _write(tmp_path, "product_kpis", {"scorecard": {
+        "kpi": ["Weekly active users"], "value": [900.0], "previous": [1000.0],
+        "change": [-100.0], "target": [1100.0], "direction": ["higher"], "status": ["red"],
+        "unit": ["count"]}, "funnel": {
+        "step": [1, 2, 3], "event": ["signup", "create_report", "share_report"],
+        "step_conversion": [1.0, 0.9, 0.2]}})
+    _write(tmp_path, "revenue_health", {
+        "status": {"kpi": ["NRR (trailing 12 months)"], "value": [0.98], "previous": [1.04],
+                   "change": [-0.06], "target": [1.0], "direction": ["higher"],
+                   "status": ["amber"]},
+        "mrr_movements": {"month": ["2026-10-01"], "starting_mrr": [104.0], "new": [3.0],
+                          "expansion": [1.0], "reactivated": [0.0], "contraction": [-6.0],
+                          "churned": [-2.0], "ending_mrr": [100.0]},
+        "by_segment": {"segment": ["SMB", "Enterprise"], "nrr": [0.91, 1.10],
+                       "grr": [0.80, 0.97]}})
+    _write(tmp_path, "roadmap", {"delivery": {
+        "initiative_id": ["I1", "I2", "I3", "I4", "I5"],
+        "title": ["Late one", "Soon, not started", "Later", "Done late", "Done"],
+        "status": ["in_progress", "planned", "planned", "done", "done"],
+        "due_date": ["2026-09-01", "2026-11-20", "2027-01-10", "2026-08-01", "2026-07-01"],
+        "done_date": [None, None, None, "2026-08-11", "2026-07-01"],
+        "outcome": ["overdue", "not yet due", "not yet due", "late", "on time"],
+        "slippage_days": [60.0, None, None, 10.0, 0.0]}},
+        {"overdue": ("Initiatives overdue", 1, "count"),
+         "median_slippage": ("Median slippage of delivered work", 5.0, "days")})
+    return briefing.RunResults(tmp_path)
+
+
+def test_the_scorecard_scores_the_overview_and_keeps_the_notebooks_own_statuses(made):
+    card = briefing.scorecard(made, {"Monthly active users": {"target": 2000},
+                                     "MRR": {"target": 110}})
+    assert card[["kpi", "status", "notebook"]].values.tolist() == [
+        ["Monthly active users", "green", "kpi_overview"],  # exactly on target
+        ["MRR", "red", "kpi_overview"],  # 10 short of 110: beyond 5%
+        ["NPS (last 90 days)", None, "kpi_overview"],  # no target given
+        ["Weekly active users", "red", "product_kpis"],
+        ["NRR (trailing 12 months)", "amber", "revenue_health"]]
+    assert card["unit"].tolist() == ["count", "currency", "score", "count", "share"]
+
+
+def test_drivers_name_what_the_data_shows(made):
+    assert briefing.drivers(made) == {
+        # MRR fell by 4: the largest fall among the movements is contraction (-6).
+        "MRR": "mostly contraction MRR, −$6 in the last month",
+        "NRR (trailing 12 months)": "lowest in SMB, at 91.0%",
+        "GRR (trailing 12 months)": "lowest in SMB, at 80.0%",
+        "Activation (whole funnel)": "only 20% of those who reach create_report go on to "
+                                     "share_report"}
+
+
+def test_highlights_and_lowlights_are_sentences_from_the_numbers(made):
+    card = briefing.scorecard(made, {"Monthly active users": {"target": 2000},
+                                     "MRR": {"target": 110}})
+    good, bad = briefing.highlights(card, briefing.drivers(made))
+    assert good == ["Monthly active users rose from 1,800 to 2,000, exactly on its target."]
+    assert bad == [
+        "Weekly active users fell from 1,000 to 900, short of its target of 1,100.",
+        "NRR (trailing 12 months) fell from 104.0% to 98.0%, short of its target of 100.0% "
+        "(lowest in SMB, at 91.0%).",
+        "MRR fell from $104 to $100, short of its target of $110 (mostly contraction MRR, "
+        "−$6 in the last month)."]
+
+
+def test_the_roadmap_status_of_each_initiative(made):
+    status = briefing.roadmap_status(made, period_end="2026-10-31")
+    assert status[["title", "state"]].values.tolist() == [
+        ["Late one", "late"], ["Soon, not started", "at risk"], ["Later", "on track"],
+        ["Done late", "done late"], ["Done", "done"]]
+
+
+def test_risks_come_from_the_params_and_from_the_numbers(made):
+    card = briefing.scorecard(made, {})
+    assert briefing.risks(made, card, ["Our only data engineer leaves in March."]) == [
+        "Our only data engineer leaves in March.",
+        "1 roadmap initiative is overdue; delivered work slipped by a median of 5 days.",
+        "Weekly active users is red against its target."]
+
+
+def test_a_report_from_missing_results_says_so(tmp_path):
+    empty = briefing.RunResults(tmp_path)
+    card = briefing.scorecard(empty, {"MRR": {"target": 1}})
+    assert card.empty and briefing.roadmap_status(empty, period_end="2026-10-31") is None
+    page = report_html(Report("Acme", "2026-10-31", card, {}, [], [], None, [], []),
+                       link=lambda n: n)
+    assert "No notebook of this run left a KPI with a target." in page
+    assert "The roadmap notebook left no delivery table in this run." in page
+    assert "This is the first complete run" in page
+
+
+def test_company_strings_cannot_add_markup_to_the_report(made):
+    card = briefing.scorecard(made, {})
+    report = Report(HOSTILE_COMPANY, "2026-10-31", card, {}, ["<b>rose</b>"], [],
+                    briefing.roadmap_status(made, period_end="2026-10-31"),
+                    ["<img src=x onerror=alert(1)>"], ["<script>decide()</script>"],
+                    sources={"kpi_overview": ["<i>MAU</i>"]})
+    page = standalone_html(report, link=lambda n: f"{n}.ipynb")
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "<script>decide" not in page and "<b>rose" not in page and "<i>MAU" not in page
+    assert "Acme &lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt; &amp; `Co` | " in page
+    assert page.count("<script") == 0
+
+
+def test_a_sparkline_is_a_line_through_every_period():
+    svg = sparkline(pd.Series([1.0, 3.0, 2.0]), width=42, height=22)
+    points = re.search(r'points="([^"]+)"', svg).group(1).split()
+    # x from 2 to 40 in two steps; y from 20 (lowest) to 2 (highest).
+    assert points == ["2.0,20.0", "21.0,2.0", "40.0,11.0"]
+    assert sparkline(pd.Series([5.0])) == "" and sparkline(None) == ""
+
+
+# --- On the sample company ---------------------------------------------------------------
+
+def test_a_run_writes_the_report_as_html_and_as_a_two_page_pdf(sample_run):
+    runs, result = sample_run
+    assert result.returncode == 0, result.stderr[-2000:]
+    run = runs / "latest"
+    page = (run / "stakeholder_report.html").read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    # Self-contained: nothing fetched, and the links go to the notebooks beside it.
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', page)
+    assert '<a href="product_kpis.ipynb">product_kpis</a>' in page
+    assert "&lt;script&gt;alert(" in page and "<script>alert(" not in page
+    pdf = PdfReader(run / "stakeholder_report.pdf")
+    assert len(pdf.pages) == 2
+    summary = pdf.pages[0].extract_text()
+    for part in ("Scorecard", "Highlights", "Lowlights", "Monthly active users", "CAC payback"):
+        assert part in summary
+    assert pdf.pages[1].extract_text().startswith("Roadmap")
+
+
+def test_the_runner_runs_the_report_after_the_notebooks_it_reads(sample_run):
+    runs, _ = sample_run
+    log = (runs / "latest" / "run.log").read_text().splitlines()
+    finished = [line.split()[1] for line in log if " ok " in line]
+    assert finished[-1] == "stakeholder_report" and len(finished) == 11
+
+
+@pytest.fixture(scope="module")
+def september(sample_run, sample_dir, tmp_path_factory):
+    """A second run of the sample, a month earlier, of the notebooks the report reads most."""
+    out = tmp_path_factory.mktemp("september")
+    result = cpo_kit("run", sample_dir, "--out", out, "--only", "kpi_overview", "product_kpis",
+                     "revenue_health", "-p", "period_end=2026-09-30")
+    assert result.returncode == 0, result.stderr[-2000:]
+    return out / "latest"
+
+
+def test_compare_two_runs_of_the_sample_a_month_apart(september, sample_run):
+    runs, _ = sample_run
+    october = runs / "latest"
+    changes = compare_runs(september, october).set_index(["notebook", "key"])
+    # The October run's own "month before" is September: the two runs must agree on it.
+    overview = pd.read_csv(october / "kpi_overview_results" / "headline.csv").set_index("key")
+    assert overview.loc["mrr", "previous"] == pytest.approx(106947.01)
+    assert changes.loc[("kpi_overview", "mrr")][["before", "after", "change"]].tolist() == [
+        "$106,947", "$114,801", "+$7,854"]
+    assert changes.loc[("kpi_overview", "mau")][["before", "after", "change"]].tolist() == [
+        "1,921", "2,271", "+350"]
+    # Notebooks the September run left out have numbers on one side only.
+    assert changes.loc[("pricing", "opp")][["before", "changed"]].tolist() == ["n/a", True]
+    statuses = status_changes(september, october)
+    assert statuses.values.tolist() == [["Logo churn per month", "amber", "green"],
+                                        ["Weekly active users", "red", "amber"]]
+
+
+def test_the_compare_command_prints_and_writes_the_comparison(september, sample_run, tmp_path):
+    runs, _ = sample_run
+    out = tmp_path / "october.json"
+    result = cpo_kit("compare", september, runs / "latest", "--out", out)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"From {september.resolve().name} to {(runs / 'latest').resolve().name}:"
+    assert "17 of 18 headline numbers in both runs changed:" in lines
+    assert any(re.fullmatch(r"\s+MRR\s+\$106,947 → \$114,801\s+\+\$7,854", line)
+               for line in lines)
+    assert "  Weekly active users" in "\n".join(lines) and "red → amber" in result.stdout
+    written = json.loads(out.read_text())
+    assert written["before"] == september.resolve().name
+    assert len(written["headlines"]) == 65 + 4 and len(written["statuses"]) == 2
+
+
+def test_compare_refuses_a_folder_that_is_not_a_run(tmp_path, sample_run):
+    runs, _ = sample_run
+    result = cpo_kit("compare", tmp_path, runs / "latest")
+    assert result.returncode == 2
+    assert result.stderr == (f"cpo-kit: {tmp_path}: no notebook results here; give two run "
+                             "folders, such as runs/latest\n")
+
+
+def test_the_report_compares_with_the_previous_run(sample_run, sample_dir, tmp_path):
+    runs, _ = sample_run
+    out = tmp_path / "runs"
+    first = cpo_kit("run", sample_dir, "--out", out, "--only", "kpi_overview",
+                    "stakeholder_report", "-p", "period_end=2026-09-30")
+    second = cpo_kit("run", sample_dir, "--out", out, "--only", "kpi_overview",
+                     "stakeholder_report")
+    assert first.returncode == 0 and second.returncode == 0, second.stderr[-2000:]
+    earlier = sorted(p for p in out.iterdir() if p.name[0].isdigit()
+                     and p.resolve() != (out / "latest").resolve())
+    page = (out / "latest" / "stakeholder_report.html").read_text()
+    assert f"Against run {earlier[0].name}: 5 headline numbers changed." in page
+    assert "<td>MRR</td><td class=\"cpo-num\">$106,947</td><td class=\"cpo-num\">$114,801" \
+           "</td><td class=\"cpo-num\">+$7,854</td>" in page
+
+
+def test_comparison_lines_say_when_nothing_changed():
+    frame = pd.DataFrame([{"notebook": "kpi_overview", "key": "mrr", "label": "MRR",
+                           "unit": "currency", "before": "$5", "after": "$5", "change": "+$0",
+                           "changed": False}])
+    assert comparison_lines(frame, pd.DataFrame(columns=["kpi", "before", "after"])) == [
+        "0 of 1 headline numbers in both runs changed.", "No KPI changed status."]
