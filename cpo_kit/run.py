@@ -8,6 +8,7 @@ earlier runs or ``runs/latest``.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -19,6 +20,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from importlib import metadata
@@ -27,7 +29,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from cpo_kit.errors import DataError, ParamsError
+from cpo_kit.errors import CpoKitError, DataError, ParamsError
 from cpo_kit.notebooks import NOTEBOOK_DIR, NOTEBOOKS
 from cpo_kit.parameters import declared_parameters, did_you_mean, resolve_parameters
 from cpo_kit.params import load_params
@@ -99,6 +101,8 @@ def run_playbook(data: str | Path, *, params_file: str | Path | None = None,
     ------
     ParamsError, DataError
         Invalid parameters or data; nothing was run or written.
+    RunLocked
+        Another run is writing into ``out``; nothing was run.
     """
     started = datetime.now(timezone.utc)
     params = load_params(params_file)
@@ -114,9 +118,43 @@ def run_playbook(data: str | Path, *, params_file: str | Path | None = None,
                     jobs=jobs or os.cpu_count() or 1, progress=progress, echo=echo)
 
 
+class RunLocked(CpoKitError):
+    """Another ``cpo-kit run`` is writing into the same folder of runs."""
+
+
+@contextmanager
+def _only_run(out: Path):
+    """Hold the folder of runs for this run alone; refuse if another run holds it.
+
+    The lock is the operating system's (``flock``) on ``out/.lock``: it ends with
+    the process that holds it, however that process ends, so a killed run never
+    leaves the folder locked.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".lock", "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "unknown"
+            raise RunLocked(f"{out}: another cpo-kit run is writing here (process {holder}); "
+                            "wait for it to finish, or give another --out") from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield
+
+
 def _run(source: Source, inputs: dict, params: dict, values: dict, selected: list[str], *,
          started: datetime, out: Path, jobs: int, progress: bool, echo) -> RunResult:
-    out.mkdir(parents=True, exist_ok=True)
+    with _only_run(out):
+        return _run_locked(source, inputs, params, values, selected, started=started,
+                           out=out, jobs=jobs, progress=progress, echo=echo)
+
+
+def _run_locked(source: Source, inputs: dict, params: dict, values: dict, selected: list[str],
+                *, started: datetime, out: Path, jobs: int, progress: bool, echo) -> RunResult:
     name = _run_name(started, inputs, values)
     partial = out / f".partial-{name}"
     partial.mkdir()

@@ -160,6 +160,31 @@ def test_an_interrupted_run_leaves_earlier_runs_and_latest_untouched(tmp_path, s
     assert {k: v for k, v in _files(out).items() if not str(k).startswith(".")} == before
 
 
+def test_a_second_run_into_the_same_folder_is_refused_while_the_first_runs(tmp_path,
+                                                                          sample_dir):
+    out = tmp_path / "runs"
+    first = subprocess.Popen([*CPO_KIT, "run", str(sample_dir), "--out", str(out), "--jobs", "1",
+                              "--only", "kpi_overview", "product_kpis"], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".partial-*/kpi_overview.ipynb")):  # the first is running
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        time.sleep(0.2)
+    second = _cpo_kit("run", sample_dir, "--out", out, "--only", "team")
+    assert second.returncode == 2
+    assert second.stderr == (f"cpo-kit: {out}: another cpo-kit run is writing here (process "
+                             f"{first.pid}); wait for it to finish, or give another --out\n")
+    _, stderr = first.communicate(timeout=180)
+    assert first.returncode == 0, stderr
+    runs = [p for p in out.iterdir() if not p.name.startswith(".") and p.name != "latest"]
+    assert len(runs) == 1 and (out / "latest").resolve() == runs[0].resolve()
+    assert sorted(p.name for p in runs[0].glob("*.ipynb")) == ["kpi_overview.ipynb",
+                                                               "product_kpis.ipynb"]
+    # Once it has finished, the folder is free again.
+    third = _cpo_kit("run", sample_dir, "--out", out, "--only", "team")
+    assert third.returncode == 0, third.stderr
+
+
 def _as_in_a_terminal():
     # A shell ignores Ctrl-C in the commands it starts in the background, and Python then
     # keeps ignoring it: restore what a user's terminal gives, whoever started the tests.
