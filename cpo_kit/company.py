@@ -40,18 +40,19 @@ class Company:
     tables: dict[str, pd.DataFrame]
     con: duckdb.DuckDBPyConnection
     files: dict[str, Path]
+    engines: dict[str, object] = field(default_factory=dict)
     _ibis: object = field(default=None, repr=False)
 
     def has(self, *names: str) -> bool:
-        """Whether every named table is present."""
-        return all(n in self.files for n in names)
+        """Whether every named table is present, as a file or on another engine."""
+        return all(n in self.files or n in self.engines for n in names)
 
     def require(self, *names: str) -> bool:
         """Whether the named tables are present; if not, show which to provide and how.
 
         Use it to open a section: ``if company.require("mrr"): ...``.
         """
-        missing = [n for n in names if n not in self.files]
+        missing = [n for n in names if not self.has(n)]
         if missing:
             from IPython.display import Markdown, display
 
@@ -66,8 +67,11 @@ class Company:
         """A table as an ibis expression on the company's engine.
 
         Expressions built on it run where the data lives (DuckDB in-process by
-        default); only what ``.execute()`` returns comes back to Python.
+        default, or the engine of ``events_source``); only what ``.execute()``
+        returns comes back to Python.
         """
+        if name in self.engines:
+            return self.engines[name]
         if name not in self.files:
             from cpo_kit.metrics.registry import MissingTables
 
@@ -96,8 +100,8 @@ def missing_tables_text(names: list[str]) -> str:
 
 def load_company(data_dir: str | Path, *, columns: dict | None = None,
                  memory_limit: str = "4GB", check_events: bool = True,
-                 tables: tuple[str, ...] | None = None, timezone: str | None = None
-                 ) -> Company:
+                 tables: tuple[str, ...] | None = None, timezone: str | None = None,
+                 events_source: str = "") -> Company:
     """Load and check a company's data folder.
 
     Parameters
@@ -118,6 +122,11 @@ def load_company(data_dir: str | Path, *, columns: dict | None = None,
         An IANA time zone such as ``Europe/Berlin``. Timestamps in the data are UTC;
         with a time zone they are shown as local times, so days, weeks and months
         begin at local midnight. Dates (such as ``signup_date``) are left as they are.
+    events_source : str, optional
+        A URL of the engine that holds the events (see :mod:`cpo_kit.engines`),
+        such as ``pyspark:?master=local[2]&parquet=/data/events``. The events
+        metrics then run there; an events file in ``data_dir`` is ignored. The
+        engine's table is not checked row by row: it is the engine's to keep valid.
 
     Raises
     ------
@@ -126,6 +135,9 @@ def load_company(data_dir: str | Path, *, columns: dict | None = None,
     """
     if timezone is not None:
         _check_timezone(timezone)
+    if events_source:
+        wanted = tables if tables is not None else tuple(TABLES)
+        tables = tuple(t for t in wanted if t != "events")
     checked = check_folder(Path(data_dir), columns=columns,
                            large_rows=None if check_events else 10_000, only=tables)
     if checked.problems:
@@ -142,7 +154,12 @@ def load_company(data_dir: str | Path, *, columns: dict | None = None,
     for name, path in checked.files.items():
         if TABLES[name].large:
             _register_large(con, name, path, column_mapping(columns, name), timezone)
-    return Company(tables, con, checked.files)
+    engines = {}
+    if events_source:
+        from cpo_kit.engines import connect_events
+
+        engines["events"] = connect_events(events_source)
+    return Company(tables, con, checked.files, engines)
 
 
 def _check_timezone(name: str) -> None:

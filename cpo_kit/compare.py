@@ -61,7 +61,8 @@ def compare_runs(before: str | Path, after: str | Path) -> pd.DataFrame:
 def status_changes(before: str | Path, after: str | Path) -> pd.DataFrame:
     """The KPIs whose red / amber / green status differs between two runs.
 
-    Only the KPIs that their own notebooks score against targets are compared.
+    Only the KPIs that their own notebooks score against targets, in both runs,
+    are compared.
 
     Returns
     -------
@@ -69,8 +70,9 @@ def status_changes(before: str | Path, after: str | Path) -> pd.DataFrame:
         ``kpi``, ``before`` and ``after`` (statuses), one row per KPI that changed.
     """
     cards = [scorecard(_results(run), {}) for run in (before, after)]
+    # Only KPIs both runs scored: a notebook one run left out changes no status.
     merged = cards[0][["kpi", "status"]].merge(cards[1][["kpi", "status"]], on="kpi",
-                                               how="outer", suffixes=("_before", "_after"))
+                                               suffixes=("_before", "_after"))
     merged = merged.rename(columns={"status_before": "before", "status_after": "after"})
     scored = merged["before"].notna() | merged["after"].notna()
     differs = merged["before"].fillna("none") != merged["after"].fillna("none")
@@ -85,7 +87,8 @@ def comparison_lines(changes: pd.DataFrame, statuses: pd.DataFrame) -> list[str]
     """
     both = changes[(changes["before"] != "n/a") & (changes["after"] != "n/a")]
     moved = both[both["changed"]]
-    width = min(max([len(label) for label in moved["label"]] + [10]), 44)
+    width = min(max([len(label) for label in moved["label"]]
+                    + [len(kpi) for kpi in statuses["kpi"]] + [10]), 44)
     lines = [f"{len(moved)} of {len(both)} headline numbers in both runs changed"
              + (":" if len(moved) else ".")]
     for row in moved.itertuples():

@@ -33,7 +33,7 @@ from cpo_kit.errors import CpoKitError, DataError, ParamsError
 from cpo_kit.notebooks import NOTEBOOK_DIR, NOTEBOOKS
 from cpo_kit.parameters import declared_parameters, did_you_mean, resolve_parameters
 from cpo_kit.params import load_params
-from cpo_kit.sources import Source, open_source, shown_problem
+from cpo_kit.sources import Source, masked, open_source, shown_problem
 from cpo_kit.validate import check_folder
 
 #: Packages whose versions the manifest records: what a rerun would need to match.
@@ -109,6 +109,7 @@ def run_playbook(data: str | Path, *, params_file: str | Path | None = None,
     selected = _selected(only)
     values = resolve_parameters(params, list(overrides), selected,
                                 source=str(params_file) if params_file else "params file")
+    _no_literal_secrets(values, str(params_file) if params_file else "-p")
     with open_source(data) as source:
         checked = check_folder(source.folder, columns=params.get("columns"), progress=progress)
         if checked.problems:
@@ -218,6 +219,21 @@ def notebook_parameters(values: dict[str, dict], data_dir: Path, columns: dict |
         parameters[name] = {**given, **common, **{key: value for key, value in runner.items()
                                                   if key in declared and value is not None}}
     return parameters
+
+
+def _no_literal_secrets(values: dict[str, dict], source: str) -> None:
+    """Refuse a parameter that writes a password out, as in ``scheme://user:secret@host``.
+
+    Parameters reach the executed notebooks and the manifest as they are given,
+    so a credential must be a ``${VARIABLE}``, read from the environment only
+    where the connection is made.
+    """
+    for notebook, given in values.items():
+        for name, value in given.items():
+            if isinstance(value, str) and masked(value) != value:
+                raise ParamsError(source, f"{name}: {masked(value)} writes a password out; "
+                                          "write it as ${VARIABLE} and set that variable "
+                                          "in the environment")
 
 
 def _selected(only: list[str] | None) -> list[str]:

@@ -147,13 +147,14 @@ def _attach_clause(data: str, shown: str) -> tuple[str, list[str]]:
         for key, value in parse_qsl(parts.query):
             if key.lower() != "encryption_key":
                 raise ParamsError(shown, f"unknown option {key!r} of a duckdb:// URL")
-            options.append(f"ENCRYPTION_KEY {_literal(_expand(value, shown))}")
+            options.append(f"ENCRYPTION_KEY {_literal(expand_variables(value, shown))}")
         return parts.path, options
     options.append(f"TYPE {URL_TYPES[scheme]}")
-    return _expand(data, shown), options
+    return expand_variables(data, shown), options
 
 
-def _expand(text: str, shown: str) -> str:
+def expand_variables(text: str, shown: str) -> str:
+    """``text`` with each ``${VARIABLE}`` replaced by its value in the environment."""
     def value(match: re.Match) -> str:
         name = match.group(1)
         if name not in os.environ:

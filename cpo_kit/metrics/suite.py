@@ -50,12 +50,13 @@ def events_suite(company, *, period_end, funnel_steps=DEFAULT_FUNNEL, funnel_win
     backend = events.get_backend()
     counted = events.filter(events.timestamp < end_exclusive(period_end))
     names = ("_suite_days", "_suite_features")
+    kept = []
     try:
-        days = _keep(company, backend, names[0], counted.select(
-            "user_id", day=counted.timestamp.truncate("D")).distinct())
+        days = _keep(backend, names[0], counted.select(
+            "user_id", day=counted.timestamp.truncate("D")).distinct(), kept)
         # Feature adoption is monthly: (user, month, feature) rows are all it needs.
-        features = _keep(company, backend, names[1], counted.select(
-            "user_id", "feature", day=counted.timestamp.truncate("M")).distinct())
+        features = _keep(backend, names[1], counted.select(
+            "user_id", "feature", day=counted.timestamp.truncate("M")).distinct(), kept)
         on_days = {"period_end": period_end, "ts": "day"}
         return {
             "dau": active_users(days, period="day", **on_days),
@@ -70,18 +71,25 @@ def events_suite(company, *, period_end, funnel_steps=DEFAULT_FUNNEL, funnel_win
                              period_end=period_end),
         }
     finally:
-        for name in names:  # ibis 12's drop_table emits SQL that DuckDB 2 refuses
-            company.con.execute(f"DROP TABLE IF EXISTS {name}")
+        for release in kept:
+            release()
 
 
-def _keep(company, backend, name: str, expr):
-    """Materialise an expression as a temporary table of the engine and return it.
+def _keep(backend, name: str, expr, kept: list):
+    """Materialise an expression in the engine that computes it, and return it.
 
-    Done in SQL because ibis 12's create_table and drop_table emit a DROP statement
-    that DuckDB 2 refuses.
+    On DuckDB it becomes a temporary table, made and dropped in SQL because ibis
+    12's create_table and drop_table emit a DROP statement that DuckDB 2 refuses.
+    On another engine (Spark, a warehouse) ibis caches it there. ``kept`` gets the
+    function that lets it go.
     """
     import ibis
 
-    company.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
+    if backend.name != "duckdb":
+        cached = expr.cache()
+        kept.append(cached.release)
+        return cached
+    backend.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
                         f"{ibis.to_sql(expr, dialect='duckdb')}")
+    kept.append(lambda: backend.con.execute(f"DROP TABLE IF EXISTS {name}"))
     return backend.table(name)

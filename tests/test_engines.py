@@ -1,0 +1,133 @@
+"""The events on another engine: Apache Spark (local[2]) and a DuckDB database file.
+
+The sample company's events are loaded into each engine as a table; the whole
+events metric suite then runs there and must give what it gives on the events
+file with the default in-process DuckDB.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+import duckdb
+import pandas as pd
+import pytest
+
+from conftest import cpo_kit
+from cpo_kit import load_company
+from cpo_kit.engines import connect_events, spark_session
+from cpo_kit.errors import ParamsError
+from cpo_kit.metrics.suite import events_suite
+
+PERIOD_END = "2026-10-31"
+#: Means of many floating-point numbers: a distributed sum adds them in another order.
+SUMMED_IN_ANY_ORDER = {"mean_hours_to_convert"}
+
+
+@pytest.fixture(scope="module")
+def small_tables(sample_dir, tmp_path_factory):
+    """The sample's small tables only: the events live on the engine."""
+    folder = tmp_path_factory.mktemp("small-tables")
+    for path in sample_dir.iterdir():
+        if path.stem != "events":
+            (folder / path.name).symlink_to(path)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def on_duckdb(sample_dir):
+    return events_suite(load_company(sample_dir), period_end=PERIOD_END)
+
+
+@pytest.fixture(scope="module")
+def spark(sample_dir):
+    session = spark_session("local[2]")
+    session.read.parquet(str(sample_dir / "events.parquet")).createOrReplaceTempView(
+        "product_events")
+    yield session
+    session.stop()
+
+
+def _assert_same(left: dict, right: dict) -> None:
+    assert set(left) == set(right)
+    for name in left:
+        a, b = left[name].reset_index(drop=True), right[name].reset_index(drop=True)
+        assert list(a.columns) == list(b.columns), name
+        exact = [c for c in a.columns if c not in SUMMED_IN_ANY_ORDER]
+        pd.testing.assert_frame_equal(a[exact], b[exact], check_exact=True, obj=name)
+        for column in set(a.columns) & SUMMED_IN_ANY_ORDER:
+            pd.testing.assert_series_equal(a[column], b[column], rtol=1e-12, obj=name)
+
+
+def test_the_events_suite_on_spark_equals_the_suite_on_duckdb(spark, small_tables, on_duckdb):
+    company = load_company(small_tables, events_source="pyspark:?master=local[2]"
+                                                       "&table=product_events")
+    assert company.table("events").get_backend().name == "pyspark"
+    on_spark = events_suite(company, period_end=PERIOD_END)
+    _assert_same(on_duckdb, on_spark)
+    # The same cohorts, counts and rates, written out for two of them.
+    assert len(on_spark["retention"]) == len(on_duckdb["retention"]) == 5460
+    assert on_spark["funnel"]["users"].tolist() == [2425, 2336, 2172, 416]
+
+
+def test_the_events_suite_on_a_duckdb_database_file(sample_dir, small_tables, tmp_path,
+                                                    on_duckdb):
+    database = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("CREATE TABLE product_events AS SELECT * FROM read_parquet(?)",
+                    [str(sample_dir / "events.parquet")])
+    company = load_company(small_tables,
+                           events_source=f"duckdb://{database}?table=product_events")
+    _assert_same(on_duckdb, events_suite(company, period_end=PERIOD_END))
+
+
+@pytest.mark.parametrize("url, message", [
+    ("pyspark:?master=local[2]", "pyspark:?master=local[2]: say where the events are: "
+                                 "?parquet=<path> or ?table=<name>"),
+    ("duckdb:///tmp/x.duckdb", "duckdb:///tmp/x.duckdb: say which table holds the events: "
+                               "?table=<name>"),
+    ("pyspark:?master=local[2]&parquet=${CPO_KIT_NOT_SET}",
+     "pyspark:?master=local[2]&parquet=${CPO_KIT_NOT_SET}: the environment variable "
+     "CPO_KIT_NOT_SET is not set"),
+])
+def test_an_engine_url_that_cannot_work_says_why(url, message, spark):
+    with pytest.raises(ParamsError) as error:
+        connect_events(url)
+    assert str(error.value) == message
+
+
+def test_a_run_with_the_events_on_spark_gives_the_same_headline_numbers(
+        small_tables, sample_dir, sample_run, tmp_path):
+    runs, _ = sample_run
+    secret = "s3cr3t-4c1d-b4tt3ry"
+    url = (f"pyspark:?master=local[2]&parquet={sample_dir / 'events.parquet'}"
+           "&spark.cpo.planted=${CPO_KIT_PLANTED}")
+    result = cpo_kit("run", small_tables, "--out", tmp_path / "runs", "--only",
+                     "kpi_overview", "product_kpis", "-p", f"events_source={url}",
+                     # as the DuckDB run of the sample it is compared with
+                     "-p", "product_kpis.unusual_window=6",
+                     env={**os.environ, "CPO_KIT_PLANTED": secret})
+    assert result.returncode == 0, result.stderr[-3000:]
+    spark_run = tmp_path / "runs" / "latest"
+    for notebook in ("kpi_overview", "product_kpis"):
+        on_spark = json.loads((spark_run / f"{notebook}_results" / "headline.json")
+                              .read_text())["headlines"]
+        on_duckdb = json.loads((runs / "latest" / f"{notebook}_results" / "headline.json")
+                               .read_text())["headlines"]
+        assert {k: h["value"] for k, h in on_spark.items()} == {
+            k: h["value"] for k, h in on_duckdb.items()}, notebook
+    # The credential was read from the environment where Spark started, and no file of
+    # the run holds it.
+    files = [p for p in spark_run.resolve().rglob("*") if p.is_file()]
+    assert files and not [p for p in files if secret.encode() in p.read_bytes()]
+    assert "${CPO_KIT_PLANTED}" in (spark_run / "manifest.json").read_text()
+
+
+def test_a_password_written_into_a_parameter_is_refused(sample_dir, tmp_path):
+    result = cpo_kit("run", sample_dir, "--out", tmp_path / "runs", "--only", "kpi_overview",
+                     "-p", "events_source=snowflake://ana:hunter2@account/db?table=events")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "cpo-kit: -p: events_source: snowflake://ana:***@account/db?table=events writes a "
+        "password out; write it as ${VARIABLE} and set that variable in the environment\n")
+    assert not (tmp_path / "runs").exists()
