@@ -198,8 +198,9 @@ def test_compare_two_runs_of_the_sample_a_month_apart(september, sample_run):
     # Notebooks the September run left out have numbers on one side only.
     assert changes.loc[("pricing", "opp")][["before", "changed"]].tolist() == ["n/a", True]
     statuses = status_changes(september, october)
-    assert statuses.values.tolist() == [["Logo churn per month", "amber", "green"],
-                                        ["Weekly active users", "red", "amber"]]
+    # In the scorecard's order: the product KPIs, then the revenue KPIs.
+    assert statuses.values.tolist() == [["Weekly active users", "red", "amber"],
+                                        ["Logo churn per month", "amber", "green"]]
 
 
 def test_the_compare_command_prints_and_writes_the_comparison(september, sample_run, tmp_path):
