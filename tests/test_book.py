@@ -1,34 +1,24 @@
 """The published playbook: ``cpo-kit publish`` of a run, read as files and in a real browser.
 
-The browser is Debian's Chromium (``.ci/run`` installs it), driven by Playwright,
-and the site is served from a local HTTP server as a reader's would be. Where
-Chromium is missing the browser tests fail: they never skip.
+The browser is Debian's Chromium (``.ci/run`` installs it), driven by Playwright
+(the ``browser`` and ``page`` fixtures of ``conftest.py``), and the site is served
+from a local HTTP server as a reader's would be.
 """
 from __future__ import annotations
 
-import functools
 import html
 import json
 import re
 import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import yaml
 
-from conftest import ROOT, cpo_kit
+from conftest import ROOT, cpo_kit, serve, toc_pages
 from cpo_kit.metrics import METRICS
 from cpo_kit.notebooks import NOTEBOOKS
 from cpo_kit.schemas import TABLES
-
-CHROMIUM = Path("/usr/bin/chromium")
-#: As root and on a closed network, Chromium needs these to start quietly.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -46,21 +36,6 @@ def site(published) -> Path:
     out, built = published
     assert built.returncode == 0, built.stdout[-5000:] + built.stderr[-5000:]
     return out / "_build" / "html"
-
-
-def toc_pages() -> list[str]:
-    """Every page of the table of contents, as its path in the site."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            files.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc["parts"]:
-        walk(part["chapters"])
-    return [f"{f}.html" for f in files]
 
 
 def test_publish_builds_without_a_warning(published):
@@ -260,44 +235,8 @@ def test_a_failed_build_leaves_the_published_site_as_it_was(sample_run, site, tm
 
 @pytest.fixture(scope="module")
 def server(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package "
-                    "(.ci/run does) to test the book in a real browser")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-    page.on("pageerror", lambda e: page.problems.append(str(e)))
-    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
-    page.on("response", lambda r: r.status >= 400 and page.problems.append(
-        f"{r.status}: {r.url}"))
-    yield page
-    context.close()
+    with serve(site) as address:
+        yield address
 
 
 def test_every_page_loads_with_no_console_error_and_every_image_shows(page, server):

@@ -26,7 +26,10 @@ def set_theme() -> None:
     sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook",
                   rc={"figure.figsize": (8, 3.6), "figure.dpi": 110, "axes.titleweight": "bold",
                       "axes.titlelocation": "left", "axes.spines.top": False,
-                      "axes.spines.right": False})
+                      "axes.spines.right": False,
+                      # Names from a company's data are text: a "$" in one must not
+                      # start a formula (or fail the chart on a malformed one).
+                      "text.parse_math": False})
 
 
 def trend(data: pd.DataFrame, *, x: str, y: str, title: str, ylabel: str,
