@@ -93,6 +93,44 @@ def test_a_failing_notebook_does_not_stop_the_others(tmp_path, sample_dir):
                      re.MULTILINE)
 
 
+def test_a_kernel_that_dies_mid_notebook_fails_that_notebook_only(tmp_path, sample_dir):
+    import psutil
+
+    run = subprocess.Popen([*CPO_KIT, "run", str(sample_dir), "--out", str(tmp_path),
+                            "--jobs", "1", "--only", "kpi_overview", "product_kpis"],
+                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 180
+    killed = None
+    while killed is None:
+        assert run.poll() is None and time.monotonic() < deadline, run.communicate()
+        if _has_run_a_cell(tmp_path.glob(".partial-*/product_kpis.ipynb")):  # mid-notebook
+            kernels = [p for p in psutil.Process(run.pid).children(recursive=True)
+                       if "ipykernel" in " ".join(p.cmdline())]
+            if kernels:
+                kernels[0].kill()
+                killed = kernels[0].pid
+        time.sleep(0.1)
+    _, stderr = run.communicate(timeout=120)
+    assert run.returncode == 1, stderr
+    assert "1 of 2 notebooks failed: product_kpis" in stderr
+    folder = (tmp_path / "latest").resolve()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["notebooks"]["kpi_overview"]["status"] == "ok"
+    failed = manifest["notebooks"]["product_kpis"]
+    assert failed["status"] == "failed" and "Kernel died" in failed["error"]
+    assert not list(tmp_path.glob(".partial-*"))
+
+
+def _has_run_a_cell(paths) -> bool:
+    for path in paths:
+        try:
+            notebook = nbformat.read(path, as_version=4)
+        except Exception:  # papermill is rewriting it
+            return False
+        return any(c.get("execution_count") for c in notebook.cells if c.cell_type == "code")
+    return False
+
+
 def test_invalid_data_stops_the_run_before_anything_is_written(tmp_path, company_dir):
     (company_dir / "accounts.csv").write_text(
         "account_id,name,segment,signup_date\nA1,Acme,SMB,2026-13-05\n")
