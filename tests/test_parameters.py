@@ -77,6 +77,10 @@ def test_only_the_notebooks_that_run_are_resolved():
     ({"period_end": None}, (), "my.yml: period_end of notebook alpha: expected text (str), "
                                "found nothing"),
     ({"data_dir": "x"}, (), "my.yml: data_dir is set by cpo-kit run itself; leave it out"),
+    # Where a run writes is the runner's: no parameter can send output out of the run folder.
+    ({}, ["results_dir=../../elsewhere"],
+     "-p results_dir=../../elsewhere: results_dir is set by cpo-kit run itself; leave it out"),
+    ({"previous_run": "/"}, (), "my.yml: previous_run is set by cpo-kit run itself; leave it out"),
     ({"notebooks": ["alpha"]}, (), "my.yml: notebooks: expected a mapping of notebook names "
                                    "to their parameters"),
 ])
