@@ -123,6 +123,12 @@ class RunLocked(CpoKitError):
     """Another ``cpo-kit run`` is writing into the same folder of runs."""
 
 
+class RunWriteError(CpoKitError):
+    """The run could not be written (a full disk, say); nothing of it was kept."""
+
+    exit_code = 1
+
+
 @contextmanager
 def _only_run(out: Path):
     """Hold the folder of runs for this run alone; refuse if another run holds it.
@@ -158,24 +164,40 @@ def _run_locked(source: Source, inputs: dict, params: dict, values: dict, select
                 *, started: datetime, out: Path, jobs: int, progress: bool, echo) -> RunResult:
     name = _run_name(started, inputs, values)
     partial = out / f".partial-{name}"
-    partial.mkdir()
-    log = _Log(partial / "run.log")
-    log.write(f"run {name} of {len(selected)} notebook(s) on {source.shown}")
-    latest = out / "latest"
-    # The newest complete run before this one, for the notebooks that compare with it.
-    previous = str(latest.resolve()) if latest.is_dir() else None
-    parameters = notebook_parameters(values, source.folder, params.get("columns"),
-                                     previous_run=previous)
     try:
+        partial.mkdir()
+        log = _Log(partial / "run.log")
+        log.write(f"run {name} of {len(selected)} notebook(s) on {source.shown}")
+        latest = out / "latest"
+        # The newest complete run before this one, for the notebooks that compare with it.
+        previous = str(latest.resolve()) if latest.is_dir() else None
+        parameters = notebook_parameters(values, source.folder, params.get("columns"),
+                                         previous_run=previous)
         finished = _execute_all(selected, parameters, partial, jobs=jobs,
                                 progress=progress, echo=echo, log=log,
                                 previous=_previous_seconds(out))
+        _write_manifest(partial, name, source, inputs, params, values, started, finished)
+        failed = [n.name for n in finished if n.status != "ok"]
+        log.write(f"finished: {len(finished) - len(failed)} ok, {len(failed)} failed"
+                  + (f" ({', '.join(failed)})" if failed else ""))
+        folder = out / name
+        os.replace(partial, folder)
+    except OSError as error:
+        # A full disk, a quota, a folder that became read-only: no half run is left.
+        shutil.rmtree(partial, ignore_errors=True)
+        raise RunWriteError(f"{out}: the run could not be written ({error.strerror or error}); "
+                            "nothing of it was kept, and earlier runs are as they were") from None
     except BaseException:
         # Interrupted (Ctrl-C, or SIGTERM turned into one by the command line): the
         # notebooks were stopped; drop the half run so that only complete runs remain.
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    ended = datetime.now(timezone.utc)
+    _point_latest(out, name)
+    return RunResult(folder, finished)
+
+
+def _write_manifest(partial: Path, name: str, source: Source, inputs: dict, params: dict,
+                    values: dict, started: datetime, finished: list[NotebookRun]) -> None:
     manifest = {
         "run": name,
         "data": source.shown if source.database else str(source.folder.resolve()),
@@ -185,18 +207,11 @@ def _run_locked(source: Source, inputs: dict, params: dict, values: dict, select
         "packages": _versions(),
         "python": platform.python_version(),
         "started": started.isoformat(timespec="seconds"),
-        "ended": ended.isoformat(timespec="seconds"),
+        "ended": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "notebooks": {n.name: asdict(n) for n in finished},
     }
     (partial / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n",
                                            encoding="utf-8")
-    failed = [n.name for n in finished if n.status != "ok"]
-    log.write(f"finished: {len(finished) - len(failed)} ok, {len(failed)} failed"
-              + (f" ({', '.join(failed)})" if failed else ""))
-    folder = out / name
-    os.replace(partial, folder)
-    _point_latest(out, name)
-    return RunResult(folder, finished)
 
 
 def notebook_parameters(values: dict[str, dict], data_dir: Path, columns: dict | None,

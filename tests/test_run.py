@@ -131,6 +131,31 @@ def _has_run_a_cell(paths) -> bool:
     return False
 
 
+def test_a_run_that_cannot_be_written_keeps_nothing_and_spares_earlier_runs(tmp_path,
+                                                                           sample_dir):
+    import resource
+
+    out = tmp_path / "runs"
+    earlier = _earlier_run(out)
+    before = _files(out)
+
+    def small_disk():
+        # Files may not grow past 2 KB: a full disk, as the run's writes meet it.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+
+    result = subprocess.run([*CPO_KIT, "run", str(sample_dir), "--out", str(out), "--only",
+                             "team"], cwd=ROOT, capture_output=True, text=True,
+                            preexec_fn=small_disk)
+    assert result.returncode == 1
+    assert result.stderr == (f"cpo-kit: {out}: the run could not be written (File too "
+                             "large); nothing of it was kept, and earlier runs are as they "
+                             "were\n")
+    assert not list(out.glob(".partial-*"))
+    assert (out / "latest").resolve() == earlier.resolve()
+    assert {k: v for k, v in _files(out).items() if not str(k).startswith(".")} == before
+
+
 def test_invalid_data_stops_the_run_before_anything_is_written(tmp_path, company_dir):
     (company_dir / "accounts.csv").write_text(
         "account_id,name,segment,signup_date\nA1,Acme,SMB,2026-13-05\n")
