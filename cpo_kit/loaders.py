@@ -6,6 +6,8 @@ decides what to do with the list. Large tables are read in chunks.
 """
 from __future__ import annotations
 
+import math
+
 import codecs
 import re
 from collections import Counter
@@ -336,6 +338,8 @@ def _coerce(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Index]:
         if pd.api.types.is_bool_dtype(values):
             values = values.astype("Int64")
         out = pd.to_numeric(values, errors="coerce")
+        # 1e309 reads as infinity, and 40 digits overflow a whole number: not numbers here.
+        out = out.where(out.isna() | (out.abs() < (2**63 if kind == "integer" else math.inf)))
         if kind == "integer":
             fractional = out.notna() & (out % 1 != 0)
             out = out.where(~fractional)
@@ -353,6 +357,8 @@ def _coerce(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Index]:
         else:
             out = pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601")
             out = out.dt.tz_convert(None)
+        # ISO 8601 allows years such as -5 or 9999, which no column can hold: not a date.
+        out = out.where(out.isna() | out.dt.year.between(1678, 2261))
         if kind == "date":
             out = out.dt.floor("D")
     bad = values.index[present & out.isna()]
