@@ -7,9 +7,7 @@ strings (segment names, feedback themes, initiative titles).
 """
 from __future__ import annotations
 
-import math
-
-from cpo_kit.results import format_value
+from cpo_kit.results import format_value, is_missing
 
 #: A change smaller than this share of the previous value reads as "held".
 FLAT_WITHIN = 0.005
@@ -28,7 +26,7 @@ def movement(value, previous, *, direction: str = "higher") -> str | None:
     >>> movement(0.019, 0.020, direction="lower")
     'better'
     """
-    if _missing(value) or _missing(previous):
+    if is_missing(value) or is_missing(previous):
         return None
     if abs(value - previous) <= FLAT_WITHIN * abs(previous) or value == previous:
         return "flat"
@@ -62,7 +60,7 @@ def change_sentence(label: str, value, previous=None, *, unit: str, target=None,
     ...                 driver="mostly contraction in SMB")
     'Net revenue retention fell from 104.0% to 98.0%, short of its target of 100.0% (mostly contraction in SMB).'
     """
-    if _missing(value):
+    if is_missing(value):
         return f"{label} could not be computed for this period."
     now = format_value(value, unit)
     moved = movement(value, previous, direction=direction)
@@ -73,7 +71,7 @@ def change_sentence(label: str, value, previous=None, *, unit: str, target=None,
     else:
         verb = "rose" if value > previous else "fell"
         text = f"{label} {verb} from {format_value(previous, unit)} to {now}"
-    if not _missing(target):
+    if not is_missing(target):
         goal = format_value(target, unit)
         if value == target:
             text += ", exactly on its target"
@@ -84,7 +82,3 @@ def change_sentence(label: str, value, previous=None, *, unit: str, target=None,
     if driver:
         text += f" ({driver})"
     return text + "."
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))

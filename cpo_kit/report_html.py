@@ -8,7 +8,6 @@ lowlights) fills the first printed page; the details follow on the next.
 from __future__ import annotations
 
 import html
-import math
 import shutil
 import subprocess
 import tempfile
@@ -18,7 +17,7 @@ from typing import Callable
 
 import pandas as pd
 
-from cpo_kit.results import format_change, format_value
+from cpo_kit.results import format_change, format_value, is_missing
 
 STATUS_COLOURS = {"green": "#1a7f37", "amber": "#b7791f", "red": "#c53030"}
 #: Where Debian's Chromium is; its print-to-PDF writes the report's PDF.
@@ -175,7 +174,7 @@ def _roadmap(roadmap: pd.DataFrame | None) -> str:
         lines.append("<table><thead><tr><th>Initiative</th><th>State</th><th>Due</th>"
                      "<th>Days late</th></tr></thead><tbody>")
         for row in slipped.itertuples():
-            late = "" if _missing(row.slippage_days) else f"{row.slippage_days:.0f}"
+            late = "" if is_missing(row.slippage_days) else f"{row.slippage_days:.0f}"
             lines.append(f"<tr><td>{e(str(row.title))}</td><td>{e(row.state)}</td>"
                          f"<td>{e(str(row.due_date))}</td><td class=\"cpo-num\">{late}</td></tr>")
         lines.append("</tbody></table>")
@@ -225,8 +224,4 @@ def _list(items: list[str], empty: str, *, ordered: bool = False) -> str:
 
 
 def _value(value, unit: str) -> str:
-    return "" if _missing(value) else html.escape(format_value(value, unit))
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return "" if is_missing(value) else html.escape(format_value(value, unit))

@@ -27,6 +27,11 @@ _FORMATS = {
 UNITS = tuple(_FORMATS)
 
 
+def is_missing(value) -> bool:
+    """Whether a value is absent: None, or NaN (numpy's included)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def format_value(value, unit: str) -> str:
     """A number as a reader expects it in ``unit``; ``n/a`` where it cannot be computed.
 
@@ -37,7 +42,7 @@ def format_value(value, unit: str) -> str:
     >>> format_value(None, "currency")
     'n/a'
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "n/a"
     return _FORMATS[unit](value)
 
@@ -54,8 +59,8 @@ def format_change(before, after, unit: str) -> str:
     >>> format_change(106947.0, 114800.8, "currency")
     '+$7,854'
     """
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-               and not (isinstance(v, float) and math.isnan(v)) for v in (before, after)):
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and not is_missing(v)
+               for v in (before, after)):
         return ""
     difference = after - before
     sign = "+" if difference >= 0 else "−"

@@ -107,7 +107,8 @@ def run_playbook(data: str | Path, *, params_file: str | Path | None = None,
     started = datetime.now(timezone.utc)
     params = load_params(params_file)
     selected = _selected(only)
-    values = resolve_parameters(params, list(overrides), selected,
+    declared = {name: declared_parameters(name) for name in NOTEBOOKS}
+    values = resolve_parameters(params, list(overrides), selected, declared=declared,
                                 source=str(params_file) if params_file else "params file")
     _no_literal_secrets(values, str(params_file) if params_file else "-p")
     with open_source(data) as source:
@@ -115,7 +116,8 @@ def run_playbook(data: str | Path, *, params_file: str | Path | None = None,
         if checked.problems:
             raise DataError([shown_problem(p, source) for p in checked.problems])
         inputs = {table: _describe(path, source) for table, path in sorted(checked.files.items())}
-        return _run(source, inputs, params, values, selected, started=started, out=Path(out),
+        return _run(source, inputs, params, values, declared, selected, started=started,
+                    out=Path(out),
                     jobs=jobs or os.cpu_count() or 1, progress=progress, echo=echo)
 
 
@@ -153,15 +155,17 @@ def _only_run(out: Path):
         yield
 
 
-def _run(source: Source, inputs: dict, params: dict, values: dict, selected: list[str], *,
-         started: datetime, out: Path, jobs: int, progress: bool, echo) -> RunResult:
+def _run(source: Source, inputs: dict, params: dict, values: dict, declared: dict,
+         selected: list[str], *, started: datetime, out: Path, jobs: int, progress: bool,
+         echo) -> RunResult:
     with _only_run(out):
-        return _run_locked(source, inputs, params, values, selected, started=started,
+        return _run_locked(source, inputs, params, values, declared, selected, started=started,
                            out=out, jobs=jobs, progress=progress, echo=echo)
 
 
-def _run_locked(source: Source, inputs: dict, params: dict, values: dict, selected: list[str],
-                *, started: datetime, out: Path, jobs: int, progress: bool, echo) -> RunResult:
+def _run_locked(source: Source, inputs: dict, params: dict, values: dict, declared: dict,
+                selected: list[str], *, started: datetime, out: Path, jobs: int,
+                progress: bool, echo) -> RunResult:
     name = _run_name(started, inputs, values)
     partial = out / f".partial-{name}"
     try:
@@ -172,7 +176,7 @@ def _run_locked(source: Source, inputs: dict, params: dict, values: dict, select
         # The newest complete run before this one, for the notebooks that compare with it.
         previous = str(latest.resolve()) if latest.is_dir() else None
         parameters = notebook_parameters(values, source.folder, params.get("columns"),
-                                         previous_run=previous)
+                                         declared, previous_run=previous)
         finished = _execute_all(selected, parameters, partial, jobs=jobs,
                                 progress=progress, echo=echo, log=log,
                                 previous=_previous_seconds(out))
@@ -215,7 +219,8 @@ def _write_manifest(partial: Path, name: str, source: Source, inputs: dict, para
 
 
 def notebook_parameters(values: dict[str, dict], data_dir: Path, columns: dict | None,
-                        *, previous_run: str | None = None) -> dict[str, dict]:
+                        declared: dict[str, dict], *, previous_run: str | None = None
+                        ) -> dict[str, dict]:
     """Each notebook's parameters: the user's, and those the runner sets.
 
     The data was checked whole before any notebook runs, so notebooks that can
@@ -223,6 +228,7 @@ def notebook_parameters(values: dict[str, dict], data_dir: Path, columns: dict |
     relative to the working directory, the folder the notebook is executed into,
     so an executed notebook rerun where it lies writes beside itself. Notebooks
     that compare with the previous complete run get its folder (``previous_run``).
+    ``declared`` holds each notebook's declared parameters, read once per run.
     """
     common = {"data_dir": str(Path(data_dir).resolve()), "results_dir": "."}
     if columns:
@@ -230,9 +236,8 @@ def notebook_parameters(values: dict[str, dict], data_dir: Path, columns: dict |
     runner = {"data_checked": True, "previous_run": previous_run}
     parameters = {}
     for name, given in values.items():
-        declared = declared_parameters(name)
         parameters[name] = {**given, **common, **{key: value for key, value in runner.items()
-                                                  if key in declared and value is not None}}
+                                                  if key in declared[name] and value is not None}}
     return parameters
 
 

@@ -8,7 +8,6 @@ A notebook whose results are missing only takes its rows out of the report.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,11 +162,11 @@ def highlights(card: pd.DataFrame, reasons: dict[str, str], *, most: int = 3
     """
     good, bad = [], []
     for row in card.itertuples():
-        moved = movement(_number(row.value), _number(row.previous), direction=row.direction)
+        moved = movement(row.value, row.previous, direction=row.direction)
         size = abs(row.value - row.previous) / abs(row.previous) if moved in (
             "better", "worse") and row.previous else 0.0
-        sentence = change_sentence(row.kpi, _number(row.value), _number(row.previous),
-                                   unit=row.unit, target=_number(row.target),
+        sentence = change_sentence(row.kpi, row.value, row.previous,
+                                   unit=row.unit, target=row.target,
                                    direction=row.direction, driver=reasons.get(row.kpi))
         if moved == "better":
             good.append((size, sentence))
@@ -231,12 +230,6 @@ def sources(run: RunResults, card: pd.DataFrame) -> dict[str, list[str]]:
         if run.headlines(notebook):
             taken.setdefault(notebook, []).extend(what)
     return taken
-
-
-def _number(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return float(value)
 
 
 def _money(value: float) -> str:
