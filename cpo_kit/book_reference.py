@@ -99,7 +99,10 @@ def contract_page() -> str:
         lines += [" ".join(facts), "", "| Column | Type | Needed | Allowed | What it holds |",
                   "|---|---|---|---|---|"]
         for name, column in table.columns.items():
-            allowed = "; ".join(describe_check(c) for c in column.checks) or ""
+            allowed = [describe_check(c) for c in column.checks]
+            if table.past(name):
+                allowed.append("not in the future")
+            allowed = "; ".join(allowed)
             needed = "yes" if column.required else "no"
             if not column.nullable:
                 needed += ", never empty"

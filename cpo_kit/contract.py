@@ -21,7 +21,7 @@ TYPES = {
 
 #: How each type is named in messages: "not a valid date".
 TYPE_NAMES = {
-    "string": "text",
+    "string": "text value",
     "integer": "whole number",
     "number": "number",
     "boolean": "true or false value",
@@ -41,7 +41,7 @@ TYPE_WORDS = {
 
 
 def col(kind: str, description: str, *checks: Check, nullable: bool = False,
-        required: bool = True) -> Column:
+        required: bool = True, past: bool = False) -> Column:
     """Declare one column of the contract.
 
     Parameters
@@ -57,9 +57,14 @@ def col(kind: str, description: str, *checks: Check, nullable: bool = False,
     required : bool
         Whether the file must have the column at all. A missing optional column
         is added, empty, when the table is loaded.
+    past : bool
+        Whether the column records something that has happened (a signup, an event),
+        so that a date after today is a mistake in the data. Plans and due dates
+        leave it False.
     """
     return Column(TYPES[kind], checks=list(checks), nullable=nullable or not required,
-                  required=required, description=description, metadata={"kind": kind})
+                  required=required, description=description,
+                  metadata={"kind": kind, "past": past})
 
 
 def one_of(*values: str) -> Check:
@@ -126,6 +131,9 @@ class Table:
 
     def kind(self, column: str) -> str:
         return self.columns[column].metadata["kind"]
+
+    def past(self, column: str) -> bool:
+        return self.columns[column].metadata.get("past", False)
 
     @property
     def required_columns(self) -> list[str]:

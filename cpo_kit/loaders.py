@@ -6,10 +6,11 @@ decides what to do with the list. Large tables are read in chunks.
 """
 from __future__ import annotations
 
-import math
-
 import codecs
+import difflib
+import math
 import re
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -168,6 +169,7 @@ def _csv_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str, st
         # pandas numbers the rows of every chunk on from the last, so the base stays 2.
         for frame in pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
                                  chunksize=chunk_rows, encoding="utf-8-sig"):
+            _refuse_other_separators(path, frame)
             yield frame, 2, 1
     except pd.errors.ParserError as error:
         line = re.search(r"line (\d+)", str(error))
@@ -177,20 +179,38 @@ def _csv_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str, st
             expected="one field per column (quote values that contain commas)")) from None
 
 
+def _refuse_other_separators(path: Path, frame: pd.DataFrame) -> None:
+    # One problem, not one per missing column: the columns are all there, joined by
+    # another sign (a spreadsheet set to a European locale saves with semicolons).
+    header = str(frame.columns[0])
+    if len(frame.columns) == 1 and (sep := next((s for s in ";\t|" if s in header), None)):
+        label = {";": "semicolons", "\t": "tabs", "|": "pipes"}[sep]
+        raise _Unreadable(DataProblem(
+            str(path), f"the columns are separated by {label}", row=1,
+            found=f"one column {show_value(header)}",
+            expected="columns separated by commas: save the file as comma-separated CSV"))
+
+
 def _check_utf8(path: Path, block: int = 1 << 22) -> None:
     # Read in blocks so that a gigabyte file costs no more memory than a small one.
     decoder = codecs.getincrementaldecoder("utf-8")()
     line = 1
     with path.open("rb") as f:
-        while data := f.read(block):
+        while True:
+            data = f.read(block)
             try:
-                decoder.decode(data)
+                # The last, empty read ends the text: a character cut short there is an error
+                # too, which pandas would raise.
+                decoder.decode(data, final=not data)
             except UnicodeDecodeError as error:
-                line += data[:error.start].count(b"\n")
+                # The error's bytes start with any the decoder held back from the block before.
+                line += error.object[:error.start].count(b"\n")
                 raise _Unreadable(DataProblem(
                     str(path), "the file is not UTF-8 text", row=line,
-                    found=f"byte 0x{data[error.start]:02x}",
+                    found=f"byte 0x{error.object[error.start]:02x}",
                     expected="UTF-8: save the file as 'CSV UTF-8'")) from None
+            if not data:
+                break
             line += data.count(b"\n")
 
 
@@ -199,12 +219,17 @@ def _parquet_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str
 
     try:
         parquet = pq.ParquetFile(path)
+        if not parquet.schema_arrow.names:
+            raise _Unreadable(DataProblem(
+                str(path), "the file has no columns",
+                expected=f"columns {', '.join(table.required_columns)}"))
         if parquet.metadata.num_rows == 0:
-            yield parquet.schema_arrow.empty_table().to_pandas(), 1, None
+            yield _parquet_frame(parquet.schema_arrow.empty_table()), 1, None
             return
         start = 0
         for batch in parquet.iter_batches(batch_size=chunk_rows):
-            frame = batch.to_pandas()
+            _check_parquet_text(path, batch, start)
+            frame = _parquet_frame(batch)
             frame.index = pd.RangeIndex(start, start + len(frame))
             start += len(frame)
             yield frame, 1, None
@@ -214,7 +239,74 @@ def _parquet_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str
                                       expected="a complete Parquet file")) from None
 
 
+def _check_parquet_text(path: Path, batch, start: int) -> None:
+    """Name the first value of a text column that is not UTF-8, like a CSV file's first."""
+    import pyarrow as pa
+
+    # pyarrow reads text without checking it, and pandas fails on it later.
+    for name, column in zip(batch.schema.names, batch.columns):
+        try:
+            column.validate(full=True)
+        except pa.ArrowInvalid:
+            # A categorical's values are read whole, whichever rows use them: no row to name.
+            values = column.dictionary if pa.types.is_dictionary(column.type) else column
+            if values.type not in (pa.string(), pa.large_string()):
+                raise  # damage of another kind
+            raw = values.view(pa.binary() if values.type == pa.string() else pa.large_binary())
+            texts = raw.to_pylist()
+            first = next((i for i, v in enumerate(texts) if v and _utf8(v) is None), None)
+            if first is None:
+                raise
+            raise _Unreadable(DataProblem(
+                str(path), "the text is not UTF-8",
+                row=start + first + 1 if values is column else None,
+                column=normalise(name) or None, found=show_value(texts[first]),
+                expected="text saved as UTF-8")) from None
+
+
+def _parquet_frame(data) -> pd.DataFrame:
+    names = data.schema.names
+    if len(set(names)) < len(names):
+        # pyarrow gives each column the pandas type of the first of its name, and fails
+        # when that type cannot hold it: convert them by place, then name them back.
+        frame = data.rename_columns([str(i) for i in range(len(names))]).to_pandas(
+            ignore_metadata=True, date_as_object=False).set_axis(names, axis=1)
+    else:
+        # Days as datetime64, not Python's dates, which end at year 9999 and fail beyond.
+        frame = data.to_pandas(date_as_object=False)
+        # pandas saves a frame's named index (df.set_index("account_id").to_parquet()) and
+        # makes it the index again when reading: it is one of the file's columns all the
+        # same, unless it was kept as a column too (set_index(..., drop=False)).
+        index = [n for n in frame.index.names if n is not None and n not in frame.columns]
+        frame = frame.reset_index(level=index) if index else frame
+    # Times with a zone are checked in UTC, and after year 9999 pandas cannot even write
+    # them out with their zone (it fails where a message quotes one): read them in UTC.
+    for i, dtype in enumerate(frame.dtypes):
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            frame.isetitem(i, frame.iloc[:, i].dt.tz_convert(None))
+    return frame
+
+
 def _excel_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str, str]):
+    with warnings.catch_warnings():
+        # openpyxl warns of what it leaves out (styles, extensions) and of dates beyond
+        # Excel's, which it reads as #VALUE!: the cell's problem is reported all the same.
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        rows = _excel_rows(path, table)
+    if not any(v is not None for r in rows for v in r):
+        raise _Unreadable(DataProblem(str(path), "the sheet is empty",
+                                      expected="a header row and rows of data"))
+    _refuse_low_header(table, path, rows, mapping)
+    width = max(len(r) for r in rows)
+    header = rows[0] + [None] * (width - len(rows[0]))
+    frame = pd.DataFrame([r + [None] * (width - len(r)) for r in rows[1:]], dtype=object,
+                         columns=[str(v) if v is not None else f"unnamed_{i + 1}"
+                                  for i, v in enumerate(header)])
+    # Blank rows are formatting, not data; the index keeps every other row's place.
+    yield frame.dropna(how="all"), 2, 1
+
+
+def _excel_rows(path: Path, table: Table) -> list[list]:
     import openpyxl
 
     try:
@@ -230,20 +322,13 @@ def _excel_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str, 
             raise _Unreadable(DataProblem(
                 str(path), "the workbook has several sheets and none is named after the table",
                 found=", ".join(names), expected=f"one sheet, or a sheet named {table.name}"))
-        rows = [list(r) for r in book[(named or names)[0]].iter_rows(values_only=True)]
+        sheet = book[(named or names)[0]]
+        # The read-only mode reads no further than the used range the file states, which
+        # some writers leave at A1: measure it from the cells instead.
+        sheet.reset_dimensions()
+        return [list(r) for r in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
-    if not any(v is not None for r in rows for v in r):
-        raise _Unreadable(DataProblem(str(path), "the sheet is empty",
-                                      expected="a header row and rows of data"))
-    _refuse_low_header(table, path, rows, mapping)
-    width = max(len(r) for r in rows)
-    header = rows[0] + [None] * (width - len(rows[0]))
-    frame = pd.DataFrame([r + [None] * (width - len(r)) for r in rows[1:]], dtype=object,
-                         columns=[str(v) if v is not None else f"unnamed_{i + 1}"
-                                  for i, v in enumerate(header)])
-    # Blank rows are formatting, not data; the index keeps every other row's place.
-    yield frame.dropna(how="all"), 2, 1
 
 
 def _refuse_low_header(table: Table, path: Path, rows: list[list], mapping: dict[str, str]):
@@ -273,7 +358,10 @@ def _first_line(error: Exception) -> str:
 
 def _rename(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     wanted = {normalise(k): normalise(v) for k, v in mapping.items()}
-    return frame.rename(columns=lambda c: wanted.get(normalise(c), normalise(c)))
+    names = [wanted.get(normalise(c), normalise(c)) for c in frame.columns]
+    # A blank name (a Parquet column named "", an Excel header cell holding a space)
+    # would be named by nothing in messages: name it by its place instead.
+    return frame.set_axis([n or f"unnamed_{i}" for i, n in enumerate(names, start=1)], axis=1)
 
 
 def _header_problems(table: Table, path: Path, frame: pd.DataFrame,
@@ -283,17 +371,34 @@ def _header_problems(table: Table, path: Path, frame: pd.DataFrame,
     for name in sorted({n for n in names if names.count(n) > 1}):
         problems.append(DataProblem(str(path), "the column appears more than once",
                                     row=header_row, column=name, expected="unique column names"))
-    hint = ""
-    if len(names) == 1 and (sep := next((s for s in ";\t|" if s in names[0]), None)):
-        label = {";": "semicolons", "\t": "tabs", "|": "pipes"}[sep]
-        hint = f"; the header is separated by {label}: save the file separated by commas"
     shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    unknown = [n for n in names if n not in table.columns]
     for name in table.required_columns:
         if name not in names:
+            expected = f"a column named {name}"
+            if like := _looks_like(name, unknown):
+                expected += (f"; {like} looks like it: rename it, or map it under columns: "
+                             "in the params file")
             problems.append(DataProblem(
-                str(path), "missing required column" + hint, row=header_row, column=name,
-                found=f"columns {shown}", expected=f"a column named {name}"))
+                str(path), "missing required column", row=header_row, column=name,
+                found=f"columns {shown}", expected=expected))
     return problems
+
+
+def _looks_like(name: str, candidates: list[str]) -> str | None:
+    """The company's column that is most likely the contract's ``name`` under another spelling."""
+    def squashed(text: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", text.lower())
+
+    # A column without a name (unnamed_2) is nobody's other spelling.
+    forms = {squashed(c): c for c in candidates
+             if squashed(c) and not re.fullmatch(r"unnamed:?_\d+", c)}
+    wanted = squashed(name)
+    match = difflib.get_close_matches(wanted, list(forms), n=1, cutoff=0.8)
+    if not match:  # event_name for event, user for user_id
+        match = [f for f in forms
+                 if min(len(f), len(wanted)) >= 3 and (wanted in f or f in wanted)]
+    return forms[match[0]] if match else None
 
 
 def _typed(table: Table, path: Path, frame: pd.DataFrame, base: int) -> Chunk:
@@ -326,17 +431,27 @@ _FALSE = {"false", "f", "no", "n", "0"}
 def _coerce(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Index]:
     """Convert raw values to the column's kind; return them and the positions that failed."""
     present = values.notna()
+    if values.dtype == object:
+        # A Parquet column of binary, as some writers save text: bytes that are not
+        # UTF-8 are no value of any kind (pandas fails on them).
+        values = values.map(_utf8, na_action="ignore")
     if values.dtype == object or pd.api.types.is_string_dtype(values):
         stripped = values.astype("str").where(present).str.strip()
         present = present & (stripped != "")
         values = stripped.where(present)
     if kind == "string":
-        if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
-            values = values.astype("Int64")  # 1001.0 from Excel is the id 1001
+        whole = values.dropna()
+        # 1001.0 from Excel is the id 1001; a float beyond Int64 (1e19) stays as it is.
+        if pd.api.types.is_float_dtype(values) and ((whole % 1 == 0)
+                                                    & (whole.abs() < 2**63)).all():
+            values = values.astype("Int64")
         out = values.astype("str").where(present)
     elif kind in ("integer", "number"):
         if pd.api.types.is_bool_dtype(values):
             values = values.astype("Int64")
+        elif values.dtype.kind in "mM":
+            # pandas would take a date or a duration for its count of units since 1970.
+            values = values.astype("str").where(present)
         out = pd.to_numeric(values, errors="coerce")
         # 1e309 reads as infinity, and 40 digits overflow a whole number: not numbers here.
         out = out.where(out.isna() | (out.abs() < (2**63 if kind == "integer" else math.inf)))
@@ -346,6 +461,9 @@ def _coerce(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Index]:
     elif kind == "boolean":
         if pd.api.types.is_bool_dtype(values):
             out = values.astype("boolean")
+        elif pd.api.types.is_numeric_dtype(values):
+            # 1 and 0 are true and false as in text, also as 1.0 and 0.0 from a float column.
+            out = values.map({1: True, 0: False}).astype("boolean")
         else:
             text = values.astype("str").str.lower()
             out = pd.Series(pd.NA, index=values.index, dtype="boolean")
@@ -355,6 +473,10 @@ def _coerce(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Index]:
         if pd.api.types.is_datetime64_any_dtype(values):
             out = values.dt.tz_convert(None) if values.dt.tz is not None else values
         else:
+            if not pd.api.types.is_string_dtype(values):
+                # Numbers, true/false and durations are read as text, as from a CSV file:
+                # pandas fails on true/false and durations, and will take numbers for epochs.
+                values = values.astype("str").where(present)
             out = pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601")
             out = out.dt.tz_convert(None)
         # ISO 8601 allows years such as -5 or 9999, which no column can hold: not a date.
@@ -365,11 +487,23 @@ def _coerce(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Index]:
     return out.where(present), bad
 
 
+def _utf8(value: object) -> object:
+    """The text of UTF-8 bytes, None for other bytes; any other value as it is."""
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return value
+
+
 def show_value(value: object) -> str:
     """A value as messages quote it: short, and numbers and dates without noise."""
     if isinstance(value, float):
         value = f"{value:g}"
     if isinstance(value, pd.Timestamp):
         value = value.isoformat(sep=" ").removesuffix(" 00:00:00")
+    if isinstance(value, bytes):  # from a Parquet column of binary: its text if it has one
+        value = _utf8(value) or f"bytes {value.hex(' ')}"
     text = str(value)
     return repr(text[:60] + "..." if len(text) > 60 else text)

@@ -12,7 +12,8 @@ def summary_lines(checked: Checked, folder: Path | str) -> list[str]:
     """A table of what was read: rows and date range of each table present."""
     lines = [f"{folder}: {len(checked.summaries)} of {len(TABLES)} tables present, all valid",
              "", f"  {'table':<13} {'file':<22} {'rows':>12}  {'from':<10}  {'to':<10}"]
-    for name, s in checked.summaries.items():
+    for name in (n for n in TABLES if n in checked.summaries):
+        s = checked.summaries[name]
         first = s.first.strftime("%Y-%m-%d") if s.first is not None else ""
         last = s.last.strftime("%Y-%m-%d") if s.last is not None else ""
         lines.append(f"  {name:<13} {s.path.name:<22} {s.rows:>12,}  {first:<10}  {last:<10}")

@@ -137,8 +137,9 @@ CASES = [
                          "after the table (found Sheet1, Notes, expected one sheet, or a sheet "
                          "named accounts)"]),
     (truncated_parquet, ["events.parquet: cannot be read as a Parquet file (found "]),
-    (semicolons, ["products.csv:1: product_id: missing required column; the header is "
-                  "separated by semicolons: save the file separated by commas"]),
+    (semicolons, ["products.csv:1: the columns are separated by semicolons (found one "
+                  "column 'product_id;name;launch_date;stage;gross_margin', expected columns "
+                  "separated by commas: save the file as comma-separated CSV)"]),
     (not_allowed, ["accounts.csv:2: segment: not an allowed value (found 'Small', expected one "
                    "of SMB, Mid-Market, Enterprise)"]),
     (nps_out_of_range, ["surveys.csv:4: nps: out of range (found '11', expected 0 to 10)"]),
@@ -204,3 +205,49 @@ def test_missing_data_folder(tmp_path, cli):
     code, _, err = cli("validate", tmp_path / "nope")
     assert code == 2
     assert err.startswith(f"{tmp_path}/nope: no such data folder")
+
+
+def test_dates_of_things_that_happened_may_not_be_after_today(company_dir):
+    (company_dir / "events.csv").write_text(
+        "user_id,timestamp,event\n"
+        "u1,2026-12-01 10:00:00,login\n"
+        "u1,2026-12-02 23:59:59,login\n"  # tomorrow: a company ahead of UTC lives there
+        "u1,2026-12-03 00:00:00,login\n")
+    (company_dir / "initiatives.csv").write_text(
+        "initiative_id,title,reach,impact,confidence,effort,status,due_date\n"
+        "I1,Dark mode,100,1,0.5,2,planned,2031-06-30\n")  # a plan may lie ahead
+    problems = [str(p) for p in check_folder(company_dir, today="2026-12-01").problems]
+    assert problems == [f"{company_dir}/events.csv:4: timestamp: in the future (found "
+                        "'2026-12-03', expected a date and time on or before today, "
+                        "2026-12-01)"]
+
+
+def test_a_renamed_column_is_named_with_the_way_to_map_it(company_dir, cli):
+    (company_dir / "mrr.csv").write_text("account_id,product_id,Month,MRR (USD)\n"
+                                         "A1,P1,2026-09-01,100\n")
+    code, _, err = cli("validate", company_dir)
+    assert code == 2
+    assert err.splitlines()[0] == (
+        f"{company_dir}/mrr.csv:1: mrr: missing required column (found columns account_id, "
+        "product_id, month, mrr_(usd), expected a column named mrr; mrr_(usd) looks like it: "
+        "rename it, or map it under columns: in the params file)")
+
+
+def test_references_are_checked_whatever_the_order_of_the_tables(company_dir):
+    # mrr comes before products in the contract, and names products all the same.
+    (company_dir / "mrr.csv").write_text("account_id,product_id,month,mrr\n"
+                                         "A1,P1,2026-09-01,100\nA1,P7,2026-09-01,50\n")
+    problems = [str(p) for p in check_folder(company_dir).problems]
+    assert problems == [f"{company_dir}/mrr.csv:3: product_id: unknown products key (found "
+                        "'P7', expected a product_id listed in the products table)"]
+
+
+def test_a_column_without_a_name_is_not_offered_as_the_missing_one(company_dir, cli):
+    (company_dir / "products.csv").write_text("product_id,,launch_date,stage,gross_margin\n"
+                                              "P1,Core,2020-01-01,maturity,0.8\n")
+    code, _, err = cli("validate", company_dir)
+    assert code == 2
+    assert err.splitlines()[0] == (
+        f"{company_dir}/products.csv:1: name: missing required column (found columns "
+        "product_id, unnamed:_1, launch_date, stage, gross_margin, expected a column named "
+        "name)")
