@@ -1,6 +1,8 @@
 """The shared chart style and the charts of product KPIs."""
 from __future__ import annotations
 
+import html
+
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import pandas as pd
@@ -30,6 +32,36 @@ def set_theme() -> None:
                       # Names from a company's data are text: a "$" in one must not
                       # start a formula (or fail the chart on a malformed one).
                       "text.parse_math": False})
+
+
+def styled_table(frame: pd.DataFrame, *, uuid: str, formats: dict | None = None,
+                 caption: str | None = None):
+    """A table for reading: no index, numbers formatted, the company's text escaped.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The rows to show, with columns named for the reader; underscores in the
+        names are shown as spaces.
+    uuid : str
+        A stable id for the table's HTML, so a rerun gives the same page.
+    formats : dict, optional
+        Column to format string (``"{:,.0f}"``) or function.
+    caption : str, optional
+        A line above the table.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    # Cells, headers and caption may all hold company text: each is escaped, as pandas
+    # would otherwise write it into the page as markup.
+    style = (frame.style.hide(axis="index")
+             .format(formats or {}, na_rep="–", escape="html")
+             .format_index(lambda c: html.escape(str(c).replace("_", " ")), axis=1)
+             .set_uuid(uuid)
+             .set_table_styles([{"selector": "th, td", "props": "padding: 3px 10px;"}]))
+    return style.set_caption(html.escape(caption)) if caption else style
 
 
 def trend(data: pd.DataFrame, *, x: str, y: str, title: str, ylabel: str,
