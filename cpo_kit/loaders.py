@@ -170,6 +170,10 @@ def _csv_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str, st
         for frame in pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
                                  chunksize=chunk_rows, encoding="utf-8-sig"):
             _refuse_other_separators(path, frame)
+            # pandas calls a blank header cell "Unnamed: 3"; blank names are named in one
+            # place for every format (_rename).
+            frame.columns = ["" if re.fullmatch(r"Unnamed: \d+", c) else c
+                             for c in frame.columns]
             yield frame, 2, 1
     except pd.errors.ParserError as error:
         line = re.search(r"line (\d+)", str(error))
@@ -300,8 +304,7 @@ def _excel_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str, 
     width = max(len(r) for r in rows)
     header = rows[0] + [None] * (width - len(rows[0]))
     frame = pd.DataFrame([r + [None] * (width - len(r)) for r in rows[1:]], dtype=object,
-                         columns=[str(v) if v is not None else f"unnamed_{i + 1}"
-                                  for i, v in enumerate(header)])
+                         columns=["" if v is None else str(v) for v in header])
     # Blank rows are formatting, not data; the index keeps every other row's place.
     yield frame.dropna(how="all"), 2, 1
 
@@ -359,8 +362,8 @@ def _first_line(error: Exception) -> str:
 def _rename(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     wanted = {normalise(k): normalise(v) for k, v in mapping.items()}
     names = [wanted.get(normalise(c), normalise(c)) for c in frame.columns]
-    # A blank name (a Parquet column named "", an Excel header cell holding a space)
-    # would be named by nothing in messages: name it by its place instead.
+    # A blank name (an empty header cell, a Parquet column named "") would be named by
+    # nothing in messages: name it by its place instead.
     return frame.set_axis([n or f"unnamed_{i}" for i, n in enumerate(names, start=1)], axis=1)
 
 
@@ -392,7 +395,7 @@ def _looks_like(name: str, candidates: list[str]) -> str | None:
 
     # A column without a name (unnamed_2) is nobody's other spelling.
     forms = {squashed(c): c for c in candidates
-             if squashed(c) and not re.fullmatch(r"unnamed:?_\d+", c)}
+             if squashed(c) and not re.fullmatch(r"unnamed_\d+", c)}
     wanted = squashed(name)
     match = difflib.get_close_matches(wanted, list(forms), n=1, cutoff=0.8)
     if not match:  # event_name for event, user for user_id

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -53,13 +53,15 @@ class Case:
     """
 
     name: str
+    #: The kind of rule broken, such as ``unknown-key``, shared by the cases of every column.
+    rule: str
     table: str
     fmt: str
     spoil: Callable[[dict[str, pd.DataFrame]], None] | None
     where: str
     found: str | None = None
     write: Callable[[Path, pd.DataFrame], None] | None = None
-    tables: tuple[str, ...] = field(default=())
+    tables: tuple[str, ...] = ()
 
     @property
     def file(self) -> str:
@@ -197,36 +199,37 @@ def cell_cases(frames: dict[str, pd.DataFrame], fmt: str) -> list[Case]:
     """Every rule of every column, key, reference and row rule, broken once."""
     cases = []
     for name, table in TABLES.items():
-        def case(label, spoil, where, value=None, hint=None):
+        def case(column, rule, spoil, where, value=None, hint=None):
             found = f"found '{value}'" if value is not None else hint
-            cases.append(Case(label, name, fmt, spoil, where, found, tables=needed(name)))
+            label = f"{column}-{rule}" if column else rule
+            cases.append(Case(label, rule, name, fmt, spoil, where, found, tables=needed(name)))
 
         for column, spec in table.columns.items():
             kind = table.kind(column)
             row = _row_for(name, column, frames)
             at = _data_row(fmt, row)
             if spec.required:
-                case(f"{column}-missing-column",
+                case(column, "missing-column",
                      lambda f, n=name, c=column: f.__setitem__(n, f[n].drop(columns=c)),
                      _line(_header_row(fmt), column, "missing required column"))
                 renamed = f"old {column}"
-                case(f"{column}-renamed-column",
+                case(column, "renamed-column",
                      lambda f, n=name, c=column, r=renamed: f.__setitem__(
                          n, f[n].rename(columns={c: r})),
                      _line(_header_row(fmt), column, "missing required column"),
                      hint=renamed.replace(" ", "_") + " looks like it")
             if not spec.nullable:
-                case(f"{column}-empty", _set(name, column, "", row),
+                case(column, "empty", _set(name, column, "", row),
                      _line(at, column, "missing value"))
             for i, value in enumerate(WRONG_TYPE.get(kind, [])):
-                case(f"{column}-wrong-type-{i}", _set(name, column, value, row),
+                case(column, f"wrong-type-{i}", _set(name, column, value, row),
                      _line(at, column, f"not a valid {TYPE_WORDS[kind]}"), value)
             if table.past(column):
-                case(f"{column}-future", _set(name, column, FUTURE[kind], row),
+                case(column, "future", _set(name, column, FUTURE[kind], row),
                      _line(at, column, "in the future"), FUTURE[kind])
             for check in spec.checks:
                 for label, value, message in _breaking(check, kind):
-                    case(f"{column}-{label}", _set(name, column, value, row),
+                    case(column, label, _set(name, column, value, row),
                          _line(at, column, message), value)
         if table.key:
             # The key of one row is copied into a later row whose own key nobody refers to.
@@ -234,11 +237,11 @@ def cell_cases(frames: dict[str, pd.DataFrame], fmt: str) -> list[Case]:
 
             def duplicate(f, n=name, key=list(table.key), first=first, copy=copy):
                 f[n].loc[copy, key] = f[n].loc[first, key].values
-            case("duplicate-key", duplicate,
+            case(None, "duplicate-key", duplicate,
                  _line(_data_row(fmt, copy), table.key[0], "duplicate key"),
                  hint=f"first on row {_data_row(fmt, first)}")
         for column, (other, _) in table.references.items():
-            case(f"{column}-unknown-key", _set(name, column, "ZZ-404"),
+            case(column, "unknown-key", _set(name, column, "ZZ-404"),
                  _line(_data_row(fmt, ROW), column, f"unknown {other} key"), "ZZ-404")
         for rule in table.rules:
             def broken(f, n=name, rule=rule, table=table):
@@ -248,7 +251,7 @@ def cell_cases(frames: dict[str, pd.DataFrame], fmt: str) -> list[Case]:
                 for other in table.rules:  # so that only the rule under test is broken
                     if other.right == rule.right and other.left != rule.left:
                         f[n].loc[ROW, other.left] = ""
-            case(f"{rule.left}-before-{rule.right}", broken,
+            case(rule.left, f"before-{rule.right}", broken,
                  _line(_data_row(fmt, ROW), rule.left, rule.message), "2025-12-16")
     return cases
 
@@ -276,7 +279,7 @@ def file_cases(fmt: str) -> list[Case]:
     cases = []
     for name, table in TABLES.items():
         def case(label, write, where, found=None):
-            cases.append(Case(label, name, fmt, None, where, found, write=write,
+            cases.append(Case(label, label, name, fmt, None, where, found, write=write,
                               tables=(name,)))
 
         text_column = next(c for c in table.columns if table.kind(c) == "string")
@@ -332,13 +335,11 @@ def file_cases(fmt: str) -> list[Case]:
     return cases
 
 
-#: Files that look odd but hold a valid table: each must be accepted.
-def accepted_writers() -> dict[str, Callable[[Path, pd.DataFrame], None]]:
-    return {
-        "excel-named-sheet": lambda p, f: write_excel(
-            p, f, sheets=(p.stem, "Notes")),
-        "csv-with-bom": lambda p, f: p.write_bytes(
-            f.to_csv(index=False).encode("utf-8-sig")),
-        "csv-crlf": lambda p, f: p.write_bytes(f.to_csv(index=False, lineterminator="\r\n")
-                                               .encode()),
-    }
+#: Files that look odd but hold a valid table, by format: each must be accepted.
+ACCEPTED = {
+    "excel-named-sheet": ("excel", lambda p, f: write_excel(p, f, sheets=(p.stem, "Notes"))),
+    "csv-with-bom": ("csv", lambda p, f: p.write_bytes(f.to_csv(index=False)
+                                                       .encode("utf-8-sig"))),
+    "csv-crlf": ("csv", lambda p, f: p.write_bytes(f.to_csv(index=False, lineterminator="\r\n")
+                                                   .encode())),
+}

@@ -162,7 +162,7 @@ CASES = [
                       "looks like it: rename it, or map it under columns: in the params file)"]),
     # A column without a name is nobody's other spelling: no hint.
     (unnamed_column, ["products.csv:1: name: missing required column (found columns "
-                      "product_id, unnamed:_1, launch_date, stage, gross_margin, expected a "
+                      "product_id, unnamed_2, launch_date, stage, gross_margin, expected a "
                       "column named name)"]),
     (two_files, ["team.csv: a second file for table team (found Team.xlsx and team.csv, "
                  "expected one file per table)"]),

@@ -14,17 +14,25 @@ import sys
 
 import pytest
 
-from corpus import (TABLES, accepted_writers, cell_cases, file_cases, needed, small_company,
+from corpus import (ACCEPTED, TABLES, cell_cases, file_cases, needed, small_company,
                     write_company)
 from conftest import CPO_KIT, ROOT, SAMPLE
 
 BASE = small_company(SAMPLE)
 CELL_CASES = cell_cases(BASE, "csv")
-#: In Parquet and Excel, each kind of rule once per table (the first column it applies to).
-OTHER_FORMAT_CASES = [
-    case for fmt in ("parquet", "excel") for case in {
-        (c.table, c.name.split("-", 1)[-1] if c.name.count("-") else c.name): c
-        for c in reversed(cell_cases(BASE, fmt))}.values()]
+
+
+def _first_of_each_rule(cases):
+    """Each kind of rule once per table: its case for the first column it applies to."""
+    first = {}
+    for case in cases:
+        first.setdefault((case.table, case.rule), case)
+    return list(first.values())
+
+
+#: In Parquet and Excel, each kind of rule once per table.
+OTHER_FORMAT_CASES = [case for fmt in ("parquet", "excel")
+                      for case in _first_of_each_rule(cell_cases(BASE, fmt))]
 FILE_CASES = [case for fmt in ("csv", "parquet", "excel") for case in file_cases(fmt)]
 CASES = CELL_CASES + OTHER_FORMAT_CASES + FILE_CASES
 
@@ -51,15 +59,17 @@ def earlier_runs(tmp_path_factory, sample_run):
 
 
 def test_the_corpus_covers_every_table_and_kind_of_rule():
-    kinds = {c.name.split("-", 1)[-1] for c in CELL_CASES}
+    rules = {c.rule for c in CELL_CASES}
     assert {c.table for c in CELL_CASES} == set(TABLES)
     assert {"missing-column", "renamed-column", "empty", "wrong-type-0", "future",
-            "not-allowed", "below-range", "above-range", "negative", "unknown-key"} <= kinds
-    assert {c.name for c in CELL_CASES if c.name == "duplicate-key"}
-    assert sum(c.name == "duplicate-key" for c in CELL_CASES) == sum(
+            "not-allowed", "below-range", "above-range", "negative", "unknown-key",
+            "duplicate-key"} <= rules
+    assert sum(c.rule == "duplicate-key" for c in CELL_CASES) == sum(
         bool(t.key) for t in TABLES.values())
-    assert sum(c.name.endswith("unknown-key") for c in CELL_CASES) == sum(
+    assert sum(c.rule == "unknown-key" for c in CELL_CASES) == sum(
         len(t.references) for t in TABLES.values())
+    assert sum(c.rule.startswith("before-") for c in CELL_CASES) == sum(
+        len(t.rules) for t in TABLES.values())
     assert len(CASES) > 400
     assert all(len(frame) >= 4 for frame in BASE.values())
 
@@ -73,11 +83,11 @@ def test_the_unspoiled_small_company_is_valid(tmp_path, cli, table, fmt):
     assert f"{len(needed(table))} of 13 tables present, all valid" in out
 
 
-@pytest.mark.parametrize("label", list(accepted_writers()))
+@pytest.mark.parametrize("label", list(ACCEPTED))
 @pytest.mark.parametrize("table", list(TABLES))
 def test_odd_but_valid_files_are_accepted(tmp_path, cli, table, label):
-    fmt = "excel" if label.startswith("excel") else "csv"
-    write_company(tmp_path, BASE, needed(table), fmt, write=accepted_writers()[label])
+    fmt, write = ACCEPTED[label]
+    write_company(tmp_path, BASE, needed(table), fmt, write=write)
     code, out, err = cli("validate", tmp_path)
     assert (code, err) == (0, ""), err
 
