@@ -47,3 +47,25 @@ def test_the_suite_equals_each_metric_on_raw_events(events, period_end):
     company = company_from_frames({"events": events})
     _same(events_suite(company, period_end=period_end, funnel_steps=STEPS, period="month"),
           reference_suite(events, period_end=period_end, funnel_steps=STEPS, period="month"))
+
+
+def test_the_suite_reports_only_features_used_in_complete_months():
+    # alerts appear only in February, which is not over on 10 February: like
+    # feature_adoption on the raw events, the suite must not report them.
+    events = pd.DataFrame({
+        "user_id": ["a", "b", "a", "c"],
+        "timestamp": pd.to_datetime(["2026-01-05 09:00", "2026-01-10 12:00",
+                                     "2026-02-03 08:00", "2026-02-04 10:00"]).astype(
+                                         "datetime64[us]"),
+        "event": ["login", "login", "login", "login"],
+        "feature": ["reports", None, "alerts", "reports"],
+        "platform": ["web"] * 4,
+        "session_id": ["s1", "s2", "s3", "s4"],
+    })
+    company = company_from_frames({"events": events})
+    adoption = events_suite(company, period_end="2026-02-10", funnel_steps=STEPS,
+                            period="month")["feature_adoption"]
+    expected = pd.DataFrame({"period": pd.to_datetime(["2026-01-01"]).astype("datetime64[us]"),
+                             "feature": ["reports"], "users": [1], "active_users": [2],
+                             "adoption": [0.5]})
+    assert_frame_equal(adoption, expected, check_dtype=False)

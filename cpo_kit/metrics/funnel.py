@@ -193,12 +193,19 @@ def _interval(span: pd.Timedelta):
 
 def _entries(events, in_range, first_step, by, *, user, ts, event):
     """Each user's first step-1 event: ``user``, ``entry`` and, with ``by``, ``value``."""
-    firsts = events.filter(in_range, events[event] == first_step)
+    # A conditional minimum over every event, not a filter on the step and then a minimum:
+    # DuckDB 2 splits an aggregate by user into ranges of the file's row groups when the
+    # events are stored by user, and with a filter on the event name every range read the
+    # whole file again (at 100M events, 7 s instead of under 1 s).
+    kept = events.filter(in_range)
+    first = kept[ts].min(where=kept[event] == first_step)
     if by is None:
-        return firsts.group_by(user=firsts[user]).agg(entry=firsts[ts].min())
+        entries = kept.group_by(user=kept[user]).agg(entry=first)
+        return entries.filter(entries.entry.notnull())
     # Reduce to (user, value) pairs first, then find the entry and its value in them: the
     # pairs are read twice (a shared CTE, through view()), the step-1 events only once.
-    pairs = firsts.group_by(user=firsts[user], value=firsts[by]).agg(entry=firsts[ts].min())
+    pairs = kept.group_by(user=kept[user], value=kept[by]).agg(entry=first)
+    pairs = pairs.filter(pairs.entry.notnull())
     entries = pairs.group_by("user").agg(entry=pairs.entry.min())
     at_entry = entries.join(pairs.view(), ["user", "entry"])
     return at_entry.group_by("user", "entry").agg(value=at_entry.value.min())

@@ -2,21 +2,24 @@
 
 Active users, stickiness, lifecycle and retention only need to know on which
 days each user was active; monthly feature adoption, which features each user
-touched in each month. The suite reduces the events to those distinct
-(user, day) and (user, month, feature) rows, keeps them in the engine as
-temporary tables and computes the metrics from them; only the funnel, which
-needs exact times, reads the events on its own. The results are the same as
-computing each metric on the raw events (the tests check it).
+touched in each month. The suite reads the events once for both: it reduces
+them to one row per user and active day, flagged with the features used that
+day (:func:`~cpo_kit.metrics.usage.feature_use`), keeps that in the engine as a
+temporary table, and computes the metrics from it; stickiness and the active
+days distribution share one more table, each user's active days per month. Only
+the funnel, which needs exact times, reads the events on its own. The results
+are the same as computing each metric on the raw events (the tests check it).
 """
 from __future__ import annotations
 
 import pandas as pd
 
 from cpo_kit.metrics.funnel import funnel
-from cpo_kit.metrics.periods import end_exclusive
+from cpo_kit.metrics.periods import last_complete, next_start
 from cpo_kit.metrics.retention import retention
-from cpo_kit.metrics.usage import (
-    active_days_distribution, active_users, feature_adoption, lifecycle, stickiness)
+from cpo_kit.metrics.usage import (active_days_distribution_of, active_users, adoption,
+                                   coarser_use, feature_names, feature_use, lifecycle,
+                                   monthly_activity, stickiness_of)
 
 #: The four steps of the sample company's activation funnel.
 DEFAULT_FUNNEL = ("signup", "login", "create_report", "share_report")
@@ -48,25 +51,28 @@ def events_suite(company, *, period_end, funnel_steps=DEFAULT_FUNNEL, funnel_win
     """
     events = company.table("events")
     backend = events.get_backend()
-    counted = events.filter(events.timestamp < end_exclusive(period_end))
-    names = ("_suite_days", "_suite_features")
+    # The features used up to the end of the last complete month, the last one adoption reports.
+    reported = next_start(last_complete(period_end, "month"), "month")
+    features = feature_names(events.filter(events.timestamp < reported))
     kept = []
     try:
-        days = _keep(backend, names[0], counted.select(
-            "user_id", day=counted.timestamp.truncate("D")).distinct(), kept)
-        # Feature adoption is monthly: (user, month, feature) rows are all it needs.
-        features = _keep(backend, names[1], counted.select(
-            "user_id", "feature", day=counted.timestamp.truncate("M")).distinct(), kept)
-        on_days = {"period_end": period_end, "ts": "day"}
+        # One pass over the events: the days each user was active, with the features used.
+        days = _keep(backend, "_suite_days", feature_use(
+            events, features, period="day", period_end=period_end), kept)
+        on_days = {"period_end": period_end, "ts": "period"}
+        months = _keep(backend, "_suite_months",
+                       monthly_activity(days, daily=True, **on_days), kept)
         return {
             "dau": active_users(days, period="day", **on_days),
             "wau": active_users(days, period="week", **on_days),
             "mau": active_users(days, period="month", **on_days),
-            "stickiness": stickiness(days, **on_days),
-            "active_days_distribution": active_days_distribution(days, **on_days),
+            "stickiness": stickiness_of(months, period_end=period_end),
+            "active_days_distribution": active_days_distribution_of(months,
+                                                                    period_end=period_end),
             "lifecycle": lifecycle(days, period=period, **on_days),
             "retention": retention(days, period=period, **on_days),
-            "feature_adoption": feature_adoption(features, period="month", **on_days),
+            "feature_adoption": adoption(coarser_use(days, period="month"), features,
+                                         period="month", period_end=period_end),
             "funnel": funnel(events, steps=list(funnel_steps), window=funnel_window,
                              period_end=period_end),
         }

@@ -115,9 +115,14 @@ def stickiness(events, *, period_end, user: str = "user_id", ts: str = "timestam
         ``stickiness`` (float64, NaN for a month without users), one row per complete
         month from the first with an event.
     """
-    per_user = _days_per_user_month(events, period_end=period_end, user=user, ts=ts)
+    return stickiness_of(monthly_activity(events, period_end=period_end, user=user, ts=ts),
+                         period_end=period_end)
+
+
+def stickiness_of(monthly, *, period_end) -> pd.DataFrame:
+    """:func:`stickiness` from a :func:`monthly_activity` table."""
     # The sum of DAU over a month's days is the sum, over its users, of their active days.
-    counts = _execute(per_user.group_by("period")
+    counts = _execute(monthly.group_by("period")
                       .aggregate(mau=_.count(), active_days=_.days.sum()))
     if counts.empty:
         return _empty(month="datetime64[us]", avg_dau="float64", mau="int64",
@@ -152,8 +157,13 @@ def active_days_distribution(events, *, period_end, user: str = "user_id",
         (float64: ``users_at_least`` over the month's MAU, NaN for a month without
         users); one row per complete month from the first with an event and N.
     """
-    per_user = _days_per_user_month(events, period_end=period_end, user=user, ts=ts)
-    counts = _execute(per_user.group_by("period", "days").aggregate(users_exactly=_.count()))
+    return active_days_distribution_of(
+        monthly_activity(events, period_end=period_end, user=user, ts=ts), period_end=period_end)
+
+
+def active_days_distribution_of(monthly, *, period_end) -> pd.DataFrame:
+    """:func:`active_days_distribution` from a :func:`monthly_activity` table."""
+    counts = _execute(monthly.group_by("period", "days").aggregate(users_exactly=_.count()))
     if counts.empty:
         return _empty(month="datetime64[us]", days="int64", users_exactly="int64",
                       users_at_least="int64", share_at_least="float64")
@@ -270,30 +280,75 @@ def feature_adoption(events, *, period: str = "month", period_end,
     check_period(period)
     wanted = _check_features(features)
     kept = _until(events, _last_day_reported(period_end, period), user, ts, feature)
-    used = kept[feature]
-    if wanted is not None:
-        used = ibis.ifelse(used.isin(wanted), used, ibis.null("string"))
-    pairs = kept.select(user_id=kept[user], period=truncate(kept[ts], period),
-                        feature=used).distinct()
-    # Both aggregates read the same distinct rows, which the engine computes once.
-    per_feature = pairs.group_by("period", "feature").aggregate(users=_.count())
-    active = pairs.group_by("period").aggregate(active_users=_.user_id.nunique())
-    counts = _execute(active.left_join(per_feature, "period").select(
-        "period", "feature", "users", "active_users"))
-    names = sorted(wanted if wanted is not None else counts["feature"].dropna().unique())
-    if counts.empty or not names:
+    names = wanted if wanted is not None else feature_names(kept, feature=feature)
+    use = feature_use(kept, names, period=period, period_end=period_end, user=user, ts=ts,
+                      feature=feature)
+    return adoption(use, names, period=period, period_end=period_end)
+
+
+def feature_names(events, *, feature: str = "feature") -> list[str]:
+    """The distinct non-null values of ``feature`` in ``events``, sorted."""
+    _check_columns(events, feature)
+    found = events.select(name=events[feature]).distinct().execute()["name"]
+    return sorted(found.dropna().astype(str))
+
+
+def feature_use(events, features: Sequence[str], *, period: str, period_end,
+                user: str = "user_id", ts: str = "timestamp", feature: str = "feature"):
+    """Which features each user used in each period in which they were active.
+
+    Parameters
+    ----------
+    events : ibis.Table
+        One row per event.
+    features : list of str
+        The values of ``feature`` to follow.
+    period : {"day", "week", "month"}
+        The length of a period.
+    period_end : date-like
+        The last day counted; later events are ignored.
+    user, ts, feature : str
+        The columns naming the user, holding the timestamp and naming the feature.
+
+    Returns
+    -------
+    ibis.Table
+        An expression (not executed): ``user_id``, ``period`` and one boolean
+        ``used_<i>`` per feature (``features[i]``), one row per user and period with
+        at least one event of any kind. It can stand in for the events in
+        :func:`active_users` and the other activity metrics (with ``ts="period"``),
+        and, made coarser by :func:`coarser_use`, in :func:`adoption`.
+    """
+    kept = _until(events, period_end, user, ts, feature)
+    # One conditional flag per feature, not distinct (user, period, feature) rows: the
+    # engine then groups the events by user and period only, once for every metric.
+    flags = {f"used_{i}": (kept[feature] == name).any() for i, name in enumerate(features)}
+    return kept.group_by(user_id=kept[user], period=truncate(kept[ts], period)).agg(**flags)
+
+
+def coarser_use(use, *, period: str):
+    """A :func:`feature_use` table for a longer ``period`` (a day's table to months)."""
+    check_period(period)
+    flags = {c: use[c].any() for c in use.columns if c.startswith("used_")}
+    return use.group_by("user_id", period=truncate(use.period, period)).agg(**flags)
+
+
+def adoption(use, features: Sequence[str], *, period: str, period_end) -> pd.DataFrame:
+    """Feature adoption from a :func:`feature_use` table of ``period``; see :func:`feature_adoption`."""
+    check_period(period)
+    measures = {f"users_{i}": use[f"used_{i}"].sum() for i in range(len(features))}
+    counts = _execute(use.group_by("period").aggregate(active_users=_.count(), **measures))
+    if counts.empty or not features:
         return _empty(period="datetime64[us]", feature="str", users="int64",
                       active_users="int64", adoption="float64")
     starts = periods_between(counts["period"].min(), period_end, period)
-    active_users = _on_periods(counts.drop_duplicates("period")[["period", "active_users"]],
-                               starts, ["active_users"])
-    grid = active_users.merge(pd.DataFrame({"feature": pd.Series(names, dtype="str")}),
-                              how="cross")
-    out = grid.merge(counts[["period", "feature", "users"]].dropna(subset=["feature"]),
-                     on=["period", "feature"], how="left")
-    out["users"] = out["users"].fillna(0).astype("int64")
+    wide = _on_periods(counts, starts, ["active_users", *measures])
+    out = wide.melt(id_vars=["period", "active_users"], value_vars=list(measures),
+                    var_name="measure", value_name="users")
+    out["feature"] = out.pop("measure").map(dict(zip(measures, features))).astype("str")
     out["adoption"] = out["users"] / out["active_users"].replace(0, np.nan)
-    return out[["period", "feature", "users", "active_users", "adoption"]]
+    return (out.sort_values(["period", "feature"], ignore_index=True)
+            [["period", "feature", "users", "active_users", "adoption"]])
 
 
 def time_to_first_use(events, users=None, *, period_end, features: Sequence[str] | None = None,
@@ -446,10 +501,37 @@ def _time_to_first_use(company, *, period_end,
 
 # --- helpers -----------------------------------------------------------------------------
 
-def _days_per_user_month(events, *, period_end, user: str, ts: str):
-    """Active days of each user in each complete month, as an expression."""
-    daily = daily_activity(events, period_end=_last_day_reported(period_end, "month"),
-                           user=user, ts=ts)
+def monthly_activity(events, *, period_end, user: str = "user_id", ts: str = "timestamp",
+                     daily: bool = False):
+    """On how many days each user was active in each complete month.
+
+    Parameters
+    ----------
+    events : ibis.Table
+        One row per event.
+    period_end : date-like
+        The last day counted; only complete months are kept.
+    user, ts : str
+        The columns naming the user and holding the timestamp.
+    daily : bool
+        True when ``events`` already holds one row per user and active day (such as a
+        :func:`feature_use` table of days), which spares the engine making them
+        distinct again.
+
+    Returns
+    -------
+    ibis.Table
+        An expression (not executed): ``user_id``, ``period`` (the month's first day)
+        and ``days``, one row per user and complete month with an event. Stickiness
+        and the active days distribution are both computed from it; cached, it
+        serves both (:func:`stickiness_of`, :func:`active_days_distribution_of`).
+    """
+    last_day = _last_day_reported(period_end, "month")
+    if daily:
+        kept = _until(events, last_day, user, ts)
+        daily = kept.select(user_id=kept[user], day=truncate(kept[ts], "day"))
+    else:
+        daily = daily_activity(events, period_end=last_day, user=user, ts=ts)
     return daily.group_by("user_id", period=truncate(_.day, "month")).aggregate(days=_.count())
 
 
