@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from cpo_kit import load_company
@@ -41,12 +42,13 @@ def test_the_suite_leaves_no_table_behind(sample_dir):
                                ).fetchone()[0] == 0
 
 
-@settings(max_examples=25, deadline=None)
-@given(events=event_logs(), period_end=period_ends())
-def test_the_suite_equals_each_metric_on_raw_events(events, period_end):
+@settings(max_examples=30, deadline=None)
+@given(events=event_logs(), period_end=period_ends(),
+       period=st.sampled_from(["day", "week", "month"]))
+def test_the_suite_equals_each_metric_on_raw_events(events, period_end, period):
     company = company_from_frames({"events": events})
-    _same(events_suite(company, period_end=period_end, funnel_steps=STEPS, period="month"),
-          reference_suite(events, period_end=period_end, funnel_steps=STEPS, period="month"))
+    _same(events_suite(company, period_end=period_end, funnel_steps=STEPS, period=period),
+          reference_suite(events, period_end=period_end, funnel_steps=STEPS, period=period))
 
 
 def test_the_suite_reports_only_features_used_in_complete_months():

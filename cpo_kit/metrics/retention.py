@@ -36,8 +36,8 @@ _EPOCH = pd.Timestamp("1969-12-29")
 
 def retention(events, *, period: str = "week", period_end, users=None,
               cohort_event: str | None = None, return_event: str | None = None,
-              form: str = "bounded", user: str = "user_id", ts: str = "timestamp"
-              ) -> pd.DataFrame:
+              form: str = "bounded", user: str = "user_id", ts: str = "timestamp",
+              distinct_rows: bool = False) -> pd.DataFrame:
     """Cohort retention, one row per complete cell (cohort, period number).
 
     Parameters
@@ -69,6 +69,9 @@ def retention(events, *, period: str = "week", period_end, users=None,
         current, incomplete period that lies on or before it.
     user, ts : str
         The names of the user and timestamp columns.
+    distinct_rows : bool
+        True when ``events`` already holds one row per user and ``period`` (such as
+        the events suite's tables), which spares the engine making them distinct.
 
     Returns
     -------
@@ -116,7 +119,8 @@ def retention(events, *, period: str = "week", period_end, users=None,
                              return_event=return_event)
     else:
         cells = _active_in(rows, signed, period=period, cohort_event=cohort_event,
-                           return_event=return_event, last_start=last_start)
+                           return_event=return_event, last_start=last_start,
+                           distinct_rows=distinct_rows)
     if sizes is None:
         # Everybody is active in their cohort period, so the users counted at N = 0
         # (bounded), or at any N (unbounded: N is each user's last), make the cohort.
@@ -147,8 +151,8 @@ def _last_active(rows, signed, *, period, cohort_event, return_event) -> pd.Data
     return per_user.group_by(c=per_user.c, n=n).agg(users=ibis._.count()).execute()
 
 
-def _active_in(rows, signed, *, period, cohort_event, return_event, last_start
-               ) -> pd.DataFrame:
+def _active_in(rows, signed, *, period, cohort_event, return_event, last_start,
+               distinct_rows=False) -> pd.DataFrame:
     """Users per cohort ``c`` active in period number ``n``, up to the period that
     starts on ``last_start``.
 
@@ -159,7 +163,10 @@ def _active_in(rows, signed, *, period, cohort_event, return_event, last_start
     flags = {name: (rows.event == event).any()
              for name, event in (("starts", cohort_event), ("returns", return_event))
              if event is not None}
-    pairs = rows.group_by("u", "day").agg(**flags) if flags else rows.select("u", "day").distinct()
+    if flags:
+        pairs = rows.group_by("u", "day").agg(**flags)
+    else:
+        pairs = rows.select("u", "day") if distinct_rows else rows.select("u", "day").distinct()
     # Nothing after the last complete period is shown, nor changes a cohort shown.
     pairs = pairs.filter(pairs.day <= last_start.date())
     pairs = pairs.mutate(p=_numbered(pairs.day, period))

@@ -15,11 +15,11 @@ from __future__ import annotations
 import pandas as pd
 
 from cpo_kit.metrics.funnel import funnel
-from cpo_kit.metrics.periods import last_complete, next_start
+from cpo_kit.metrics.periods import check_period, last_complete, next_start, truncate
 from cpo_kit.metrics.retention import retention
 from cpo_kit.metrics.usage import (active_days_distribution_of, active_users, adoption,
                                    coarser_use, feature_names, feature_use, lifecycle,
-                                   monthly_activity, stickiness_of)
+                                   stickiness_of)
 
 #: The four steps of the sample company's activation funnel.
 DEFAULT_FUNNEL = ("signup", "login", "create_report", "share_report")
@@ -49,6 +49,7 @@ def events_suite(company, *, period_end, funnel_steps=DEFAULT_FUNNEL, funnel_win
         ``lifecycle``, ``retention``, ``feature_adoption`` and ``funnel``: the frames
         the metrics of those names return.
     """
+    check_period(period)
     events = company.table("events")
     backend = events.get_backend()
     # The features used up to the end of the last complete month, the last one adoption reports.
@@ -59,20 +60,24 @@ def events_suite(company, *, period_end, funnel_steps=DEFAULT_FUNNEL, funnel_win
         # One pass over the events: the days each user was active, with the features used.
         days = _keep(backend, "_suite_days", feature_use(
             events, features, period="day", period_end=period_end), kept)
-        on_days = {"period_end": period_end, "ts": "period"}
-        months = _keep(backend, "_suite_months",
-                       monthly_activity(days, daily=True, **on_days), kept)
+        # Weeks and months from the days: one row per user and period, so that no metric
+        # has to make its rows distinct again.
+        weeks = _keep(backend, "_suite_weeks", days.select(
+            "user_id", period=truncate(days.period, "week")).distinct(), kept)
+        months = _keep(backend, "_suite_months", coarser_use(days, period="month"), kept)
+        tables = {"day": days, "week": weeks, "month": months}
+        on = {"period_end": period_end, "ts": "period", "distinct_rows": True}
         return {
-            "dau": active_users(days, period="day", **on_days),
-            "wau": active_users(days, period="week", **on_days),
-            "mau": active_users(days, period="month", **on_days),
+            "dau": active_users(days, period="day", **on),
+            "wau": active_users(weeks, period="week", **on),
+            "mau": active_users(months, period="month", **on),
             "stickiness": stickiness_of(months, period_end=period_end),
             "active_days_distribution": active_days_distribution_of(months,
                                                                     period_end=period_end),
-            "lifecycle": lifecycle(days, period=period, **on_days),
-            "retention": retention(days, period=period, **on_days),
-            "feature_adoption": adoption(coarser_use(days, period="month"), features,
-                                         period="month", period_end=period_end),
+            "lifecycle": lifecycle(tables[period], period=period, **on),
+            "retention": retention(tables[period], period=period, **on),
+            "feature_adoption": adoption(months, features, period="month",
+                                         period_end=period_end),
             "funnel": funnel(events, steps=list(funnel_steps), window=funnel_window,
                              period_end=period_end),
         }

@@ -53,7 +53,7 @@ def daily_activity(events, *, period_end, user: str = "user_id", ts: str = "time
 
 
 def active_users(events, *, period: str = "day", period_end, user: str = "user_id",
-                 ts: str = "timestamp") -> pd.DataFrame:
+                 ts: str = "timestamp", distinct_rows: bool = False) -> pd.DataFrame:
     """Distinct active users per day, ISO week or calendar month (DAU, WAU, MAU).
 
     Parameters
@@ -68,6 +68,9 @@ def active_users(events, *, period: str = "day", period_end, user: str = "user_i
         The column naming the user.
     ts : str
         The column holding the event's timestamp.
+    distinct_rows : bool
+        True when ``events`` already holds one row per user and ``period`` (such as
+        the events suite's tables), which spares the engine making them distinct.
 
     Returns
     -------
@@ -80,8 +83,8 @@ def active_users(events, *, period: str = "day", period_end, user: str = "user_i
     check_period(period)
     # Straight from the events: one distinct count is cheaper than going through days.
     kept = _until(events, period_end, user, ts)
-    counts = _execute(kept.group_by(period=truncate(kept[ts], period))
-                      .aggregate(users=kept[user].nunique()))
+    users = kept.count() if distinct_rows else kept[user].nunique()
+    counts = _execute(kept.group_by(period=truncate(kept[ts], period)).aggregate(users=users))
     if counts.empty:
         return _empty(period="datetime64[us]", users="int64", complete="bool")
     starts = periods_between(counts["period"].min(), period_end, period, complete_only=False)
@@ -120,10 +123,13 @@ def stickiness(events, *, period_end, user: str = "user_id", ts: str = "timestam
 
 
 def stickiness_of(monthly, *, period_end) -> pd.DataFrame:
-    """:func:`stickiness` from a :func:`monthly_activity` table."""
+    """:func:`stickiness` from a table of months such as :func:`monthly_activity`.
+
+    Months that are not complete by ``period_end`` are left out.
+    """
     # The sum of DAU over a month's days is the sum, over its users, of their active days.
-    counts = _execute(monthly.group_by("period")
-                      .aggregate(mau=_.count(), active_days=_.days.sum()))
+    counts = _complete_months(_execute(monthly.group_by("period").aggregate(
+        mau=_.count(), active_days=_.days.sum())), period_end)
     if counts.empty:
         return _empty(month="datetime64[us]", avg_dau="float64", mau="int64",
                       stickiness="float64")
@@ -162,8 +168,13 @@ def active_days_distribution(events, *, period_end, user: str = "user_id",
 
 
 def active_days_distribution_of(monthly, *, period_end) -> pd.DataFrame:
-    """:func:`active_days_distribution` from a :func:`monthly_activity` table."""
-    counts = _execute(monthly.group_by("period", "days").aggregate(users_exactly=_.count()))
+    """:func:`active_days_distribution` from a table of months such as :func:`monthly_activity`.
+
+    Months that are not complete by ``period_end`` are left out.
+    """
+    counts = _complete_months(
+        _execute(monthly.group_by("period", "days").aggregate(users_exactly=_.count())),
+        period_end)
     if counts.empty:
         return _empty(month="datetime64[us]", days="int64", users_exactly="int64",
                       users_at_least="int64", share_at_least="float64")
@@ -183,7 +194,7 @@ def active_days_distribution_of(monthly, *, period_end) -> pd.DataFrame:
 
 
 def lifecycle(events, *, period: str = "week", period_end, user: str = "user_id",
-              ts: str = "timestamp") -> pd.DataFrame:
+              ts: str = "timestamp", distinct_rows: bool = False) -> pd.DataFrame:
     """Active users of each period split into new, returning and resurrecting; and the dormant.
 
     A user active in a period is *new* if it is the first period in which they have an
@@ -204,6 +215,9 @@ def lifecycle(events, *, period: str = "week", period_end, user: str = "user_id"
         The column naming the user.
     ts : str
         The column holding the event's timestamp.
+    distinct_rows : bool
+        True when ``events`` already holds one row per user and ``period`` (such as
+        the events suite's tables), which spares the engine making them distinct.
 
     Returns
     -------
@@ -215,7 +229,9 @@ def lifecycle(events, *, period: str = "week", period_end, user: str = "user_id"
     """
     check_period(period)
     kept = _until(events, _last_day_reported(period_end, period), user, ts)
-    active = kept.select(user_id=kept[user], period=truncate(kept[ts], period)).distinct()
+    active = kept.select(user_id=kept[user], period=truncate(kept[ts], period))
+    if not distinct_rows:
+        active = active.distinct()
     # Number the periods so that consecutive ones are `step` apart, whatever the months' lengths.
     if period == "month":
         number, step = _.period.year() * 12 + _.period.month(), 1
@@ -327,10 +343,16 @@ def feature_use(events, features: Sequence[str], *, period: str, period_end,
 
 
 def coarser_use(use, *, period: str):
-    """A :func:`feature_use` table for a longer ``period`` (a day's table to months)."""
+    """A :func:`feature_use` table for a longer ``period``, such as months from days.
+
+    Besides ``user_id``, ``period`` and the ``used_<i>`` flags, it has ``days``: how
+    many rows of ``use`` each row folds, the user's active days in the period when
+    ``use`` is a table of days.
+    """
     check_period(period)
     flags = {c: use[c].any() for c in use.columns if c.startswith("used_")}
-    return use.group_by("user_id", period=truncate(use.period, period)).agg(**flags)
+    return use.group_by("user_id", period=truncate(use.period, period)).agg(
+        days=_.count(), **flags)
 
 
 def adoption(use, features: Sequence[str], *, period: str, period_end) -> pd.DataFrame:
@@ -501,38 +523,25 @@ def _time_to_first_use(company, *, period_end,
 
 # --- helpers -----------------------------------------------------------------------------
 
-def monthly_activity(events, *, period_end, user: str = "user_id", ts: str = "timestamp",
-                     daily: bool = False):
+def monthly_activity(events, *, period_end, user: str = "user_id", ts: str = "timestamp"):
     """On how many days each user was active in each complete month.
-
-    Parameters
-    ----------
-    events : ibis.Table
-        One row per event.
-    period_end : date-like
-        The last day counted; only complete months are kept.
-    user, ts : str
-        The columns naming the user and holding the timestamp.
-    daily : bool
-        True when ``events`` already holds one row per user and active day (such as a
-        :func:`feature_use` table of days), which spares the engine making them
-        distinct again.
 
     Returns
     -------
     ibis.Table
         An expression (not executed): ``user_id``, ``period`` (the month's first day)
-        and ``days``, one row per user and complete month with an event. Stickiness
-        and the active days distribution are both computed from it; cached, it
-        serves both (:func:`stickiness_of`, :func:`active_days_distribution_of`).
+        and ``days``, one row per user and complete month with an event: what
+        :func:`stickiness_of` and :func:`active_days_distribution_of` read. A
+        :func:`coarser_use` table of months has these columns too.
     """
-    last_day = _last_day_reported(period_end, "month")
-    if daily:
-        kept = _until(events, last_day, user, ts)
-        daily = kept.select(user_id=kept[user], day=truncate(kept[ts], "day"))
-    else:
-        daily = daily_activity(events, period_end=last_day, user=user, ts=ts)
+    daily = daily_activity(events, period_end=_last_day_reported(period_end, "month"),
+                           user=user, ts=ts)
     return daily.group_by("user_id", period=truncate(_.day, "month")).aggregate(days=_.count())
+
+
+def _complete_months(counts: pd.DataFrame, period_end) -> pd.DataFrame:
+    """The rows of ``counts`` whose ``period`` is a month complete by ``period_end``."""
+    return counts[counts["period"] <= last_complete(period_end, "month")]
 
 
 def _last_day_reported(period_end, period: str) -> pd.Timestamp:
