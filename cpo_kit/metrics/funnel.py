@@ -2,9 +2,9 @@
 
 A user enters the funnel at their first step-1 event and reaches later steps
 within a conversion window measured from that entry. The work runs where the
-events live: events are filtered to the funnel's steps, reduced to one entry per
-user, then to the moment each user reached each step; only counts per group
-come back to pandas.
+events live: they are reduced to one entry per user, then joined to the events
+of the later steps within each entry's window, then to the moment each user
+reached each step; only counts per group come back to pandas.
 """
 from __future__ import annotations
 

@@ -2,10 +2,13 @@
 
 Every events metric here is an ibis expression run where the events live: it reads
 the raw events once, the engine reduces them to distinct (user, period) pairs or to
-per-user first times, and only small aggregates come back to pandas. The distinct
-(user, day) pairs of :func:`daily_activity` can stand in for the events (with
-``ts="day"``) in every metric but feature adoption and time to first use, so that a
-suite can compute them once. Periods are those of :mod:`cpo_kit.metrics.periods`;
+per-user first times, and only small aggregates come back to pandas. A table of
+one row per user and active day (:func:`daily_activity`, or :func:`feature_use`
+by day, which also flags the features used) can stand in for the events, with
+``ts`` naming its day column, in every metric but time to first use, so that a suite
+reads the events once; tables of one row per user and period (such as
+:func:`coarser_use` makes) spare the engine the distinct step with
+``distinct_rows=True``. Periods are those of :mod:`cpo_kit.metrics.periods`;
 every period from the first with activity to the last one reported appears, with
 zeros where nobody was active, and a ratio whose denominator is zero is NaN.
 """
