@@ -12,6 +12,7 @@ from pandas.testing import assert_frame_equal
 from cpo_kit.company import company_from_frames
 from cpo_kit.metrics import METRICS, compute
 from cpo_kit.metrics import usage
+from cpo_kit.metrics.retention import retention
 from tests.reference import usage as reference
 from tests.strategies import DAYS, FIRST_DAY, event_logs, period_ends
 
@@ -371,3 +372,36 @@ def test_the_sample_company_matches_the_reference(sample_dir, name, options):
     events = company_from_frames({"events": log}).table("events")
     assert_frame_equal(getattr(usage, name)(events, period_end="2026-10-15", **options),
                        getattr(reference, name)(log, period_end="2026-10-15", **options))
+
+
+def test_feature_use_by_day_folded_into_months(company):
+    days = usage.feature_use(company.table("events"), ["dashboards", "reports"], period="day",
+                             period_end="2026-02-28")
+    months = usage.coarser_use(days, period="month").execute()
+    months["period"] = pd.to_datetime(months["period"]).astype("datetime64[us]")
+    got = months.sort_values(["user_id", "period"], ignore_index=True)
+    # a: 5, 6, 13 and 27 January (reports on the 5th, dashboards on the 27th), 3 and 5
+    # February; b: 7 January; c: 12 and 28 January (reports); d: 10 and 11 February.
+    expected = pd.DataFrame({
+        "user_id": ["a", "a", "b", "c", "d"],
+        "period": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-01-01", "2026-01-01",
+                                  "2026-02-01"]).astype("datetime64[us]"),
+        "days": [4, 2, 1, 2, 2],
+        "used_0": [True, False, False, False, False],
+        "used_1": [True, False, False, True, True],
+    })
+    assert_frame_equal(got, expected, check_dtype=False)
+
+
+def test_metrics_on_distinct_rows_skip_nothing(company):
+    # A table of one row per user and week gives the same WAU, lifecycle and retention
+    # read as it is (distinct_rows) as the events do.
+    events = company.table("events")
+    weeks = events.select("user_id", period=events.timestamp.truncate("W")).distinct()
+    on = {"period_end": "2026-02-15", "period": "week"}
+    assert_frame_equal(usage.active_users(weeks, ts="period", distinct_rows=True, **on),
+                       usage.active_users(events, **on))
+    assert_frame_equal(usage.lifecycle(weeks, ts="period", distinct_rows=True, **on),
+                       usage.lifecycle(events, **on))
+    assert_frame_equal(retention(weeks, ts="period", distinct_rows=True, **on),
+                       retention(events, **on))

@@ -4,10 +4,11 @@ Active users, stickiness, lifecycle and retention only need to know on which
 days each user was active; monthly feature adoption, which features each user
 touched in each month. The suite reads the events once for both: it reduces
 them to one row per user and active day, flagged with the features used that
-day (:func:`~cpo_kit.metrics.usage.feature_use`), keeps that in the engine as a
-temporary table, and computes the metrics from it; stickiness and the active
-days distribution share one more table, each user's active days per month. Only
-the funnel, which needs exact times, reads the events on its own. The results
+day (:func:`~cpo_kit.metrics.usage.feature_use`), and keeps that in the engine
+as a temporary table; from it, two more: one row per user and active week, and
+one per user and active month with their active days and features. Each metric
+reads the table of its period as it is, without making its rows distinct again.
+Only the funnel, which needs exact times, reads the events on its own. The results
 are the same as computing each metric on the raw events (the tests check it).
 """
 from __future__ import annotations

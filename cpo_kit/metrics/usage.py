@@ -341,7 +341,9 @@ def feature_use(events, features: Sequence[str], *, period: str, period_end,
     kept = _until(events, period_end, user, ts, feature)
     # One conditional flag per feature, not distinct (user, period, feature) rows: the
     # engine then groups the events by user and period only, once for every metric.
-    flags = {f"used_{i}": (kept[feature] == name).any() for i, name in enumerate(features)}
+    # An event without a feature compares as null: filled with False, no flag is null.
+    flags = {f"used_{i}": (kept[feature] == name).fill_null(False).any()
+             for i, name in enumerate(features)}
     return kept.group_by(user_id=kept[user], period=truncate(kept[ts], period)).agg(**flags)
 
 
@@ -359,7 +361,7 @@ def coarser_use(use, *, period: str):
 
 
 def adoption(use, features: Sequence[str], *, period: str, period_end) -> pd.DataFrame:
-    """Feature adoption from a :func:`feature_use` table of ``period``; see :func:`feature_adoption`."""
+    """:func:`feature_adoption` from a :func:`feature_use` table of ``period``."""
     check_period(period)
     measures = {f"users_{i}": use[f"used_{i}"].sum() for i in range(len(features))}
     counts = _execute(use.group_by("period").aggregate(active_users=_.count(), **measures))
