@@ -196,7 +196,8 @@ def _entries(events, in_range, first_step, by, *, user, ts, event):
     # A conditional minimum over every event, not a filter on the step and then a minimum:
     # DuckDB 2 splits an aggregate by user into ranges of the file's row groups when the
     # events are stored by user, and with a filter on the event name every range read the
-    # whole file again (at 100M events, 7 s instead of under 1 s).
+    # whole file again (at 100M events, 7 s instead of under 1 s). On events stored in time
+    # order the filter would be quicker (0.8 s against 3.3 s), but never by that much.
     kept = events.filter(in_range)
     first = kept[ts].min(where=kept[event] == first_step)
     if by is None:
