@@ -298,9 +298,12 @@ def feature_adoption(events, *, period: str = "month", period_end,
     """
     check_period(period)
     wanted = _check_features(features)
-    kept = _until(events, _last_day_reported(period_end, period), user, ts, feature)
-    names = wanted if wanted is not None else feature_names(kept, feature=feature)
-    use = feature_use(kept, names, period=period, period_end=period_end, user=user, ts=ts,
+    last_day = _last_day_reported(period_end, period)
+    if wanted is not None:
+        names = wanted
+    else:
+        names = feature_names(_until(events, last_day, user, ts, feature), feature=feature)
+    use = feature_use(events, names, period=period, period_end=last_day, user=user, ts=ts,
                       feature=feature)
     return adoption(use, names, period=period, period_end=period_end)
 
@@ -541,7 +544,7 @@ def monthly_activity(events, *, period_end, user: str = "user_id", ts: str = "ti
     """
     daily = daily_activity(events, period_end=_last_day_reported(period_end, "month"),
                            user=user, ts=ts)
-    return daily.group_by("user_id", period=truncate(_.day, "month")).aggregate(days=_.count())
+    return coarser_use(daily.rename(period="day"), period="month")
 
 
 def _complete_months(counts: pd.DataFrame, period_end) -> pd.DataFrame:
