@@ -27,13 +27,29 @@ def skip_slow_format_checks() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)
 
 
+#: What jupyter_client raises when a kernel dies before it answers its first message.
+KERNEL_DIED_AT_START = "Kernel died before replying to kernel_info"
+
+
 def execute(notebook, output: str, *, parameters: dict, cwd: str, progress) -> None:
-    """Execute a notebook (a NotebookNode) with the playbook's kernel and settings."""
+    """Execute a notebook (a NotebookNode) with the playbook's kernel and settings.
+
+    A kernel that dies before it answers is started once more. jupyter_client picks
+    a kernel's ports by opening and closing them, before the kernel binds them, so two
+    kernels started at the same moment (two notebooks of one run) can pick the same
+    port, and one of them dies. No cell has run then, so starting again is safe.
+    """
     import papermill
 
-    papermill.execute_notebook(notebook, output, parameters=parameters,
-                               kernel_name="python3", language="python", cwd=cwd,
-                               progress_bar=progress)
+    for attempt in (1, 2):
+        try:
+            papermill.execute_notebook(notebook, output, parameters=parameters,
+                                       kernel_name="python3", language="python", cwd=cwd,
+                                       progress_bar=progress)
+            return
+        except RuntimeError as error:
+            if attempt == 2 or KERNEL_DIED_AT_START not in str(error):
+                raise
 
 
 def main(argv: list[str]) -> int:
