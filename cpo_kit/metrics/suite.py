@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cpo_kit.metrics.funnel import funnel
-from cpo_kit.metrics.periods import check_period, last_complete, next_start, truncate
+from cpo_kit.metrics.periods import check_period, truncate
 from cpo_kit.metrics.retention import retention
 from cpo_kit.metrics.usage import (active_days_distribution_of, active_users, adoption,
                                    coarser_use, feature_names, feature_use, lifecycle,
@@ -53,9 +53,7 @@ def events_suite(company, *, period_end, funnel_steps=DEFAULT_FUNNEL, funnel_win
     check_period(period)
     events = company.table("events")
     backend = events.get_backend()
-    # The features used up to the end of the last complete month, the last one adoption reports.
-    reported = next_start(last_complete(period_end, "month"), "month")
-    features = feature_names(events.filter(events.timestamp < reported))
+    features = feature_names(events, period="month", period_end=period_end)
     kept = []
     try:
         # One pass over the events: the days each user was active, with the features used.

@@ -298,20 +298,25 @@ def feature_adoption(events, *, period: str = "month", period_end,
     """
     check_period(period)
     wanted = _check_features(features)
+    names = wanted if wanted is not None else feature_names(
+        events, period=period, period_end=period_end, user=user, ts=ts, feature=feature)
     last_day = _last_day_reported(period_end, period)
-    if wanted is not None:
-        names = wanted
-    else:
-        names = feature_names(_until(events, last_day, user, ts, feature), feature=feature)
     use = feature_use(events, names, period=period, period_end=last_day, user=user, ts=ts,
                       feature=feature)
     return adoption(use, names, period=period, period_end=period_end)
 
 
-def feature_names(events, *, feature: str = "feature") -> list[str]:
-    """The distinct non-null values of ``feature`` in ``events``, sorted."""
-    _check_columns(events, feature)
-    found = events.select(name=events[feature]).distinct().execute()["name"]
+def feature_names(events, *, period: str = "month", period_end, user: str = "user_id",
+                  ts: str = "timestamp", feature: str = "feature") -> list[str]:
+    """The features used in the complete periods up to ``period_end``, sorted.
+
+    These are the features :func:`feature_adoption` reports when it is not given a
+    list: the distinct non-null values of ``feature`` up to the last day of the last
+    complete ``period``.
+    """
+    check_period(period)
+    kept = _until(events, _last_day_reported(period_end, period), user, ts, feature)
+    found = kept.select(name=kept[feature]).distinct().execute()["name"]
     return sorted(found.dropna().astype(str))
 
 
