@@ -97,7 +97,8 @@ def check_folder(folder: Path, *, columns: dict | None = None, progress: bool = 
     """
     folder = Path(folder)
     if not folder.is_dir():
-        problem = DataProblem(str(folder), "no such data folder",
+        what = "a file, not a folder" if folder.exists() else "no such data folder"
+        problem = DataProblem(str(folder), what,
                               expected="a folder of table files such as events.csv")
         return Checked({}, {}, [problem], {}, [])
     files, ignored, problems = find_files(folder, TABLES)

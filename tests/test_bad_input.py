@@ -223,6 +223,13 @@ def test_missing_data_folder(tmp_path, cli):
     assert err.startswith(f"{tmp_path}/nope: no such data folder")
 
 
+def test_a_file_given_for_the_data_folder(company_dir, cli):
+    code, _, err = cli("run", company_dir / "events.csv")
+    assert code == 2
+    assert err.startswith(f"{company_dir}/events.csv: a file, not a folder")
+    assert "expected a folder of table files" in err
+
+
 def test_dates_of_things_that_happened_may_not_be_after_today(company_dir):
     (company_dir / "events.csv").write_text(
         "user_id,timestamp,event\n"
