@@ -97,7 +97,7 @@ def read_manifest(run: Path) -> dict:
     try:
         manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
         statuses = {name: n["status"] for name, n in manifest["notebooks"].items()}
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         raise PublishError(f"{run}: not a run folder (it has no manifest.json); "
                            "make one with cpo-kit run") from None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:

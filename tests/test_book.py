@@ -162,10 +162,15 @@ def test_the_cli_reference_is_the_commands_own_help(site):
     assert "--jobs N" in page and "notebooks run at once" in page
 
 
-def test_publishing_a_folder_that_is_not_a_run_is_refused(tmp_path):
-    result = cpo_kit("publish", tmp_path, "--out", tmp_path / "site")
+@pytest.mark.parametrize("given", ["folder", "file"])
+def test_publishing_a_folder_that_is_not_a_run_is_refused(tmp_path, given):
+    run = tmp_path
+    if given == "file":
+        run = tmp_path / "notes.txt"
+        run.write_text("not a run\n")
+    result = cpo_kit("publish", run, "--out", tmp_path / "site")
     assert result.returncode == 2
-    assert result.stderr == (f"cpo-kit: {tmp_path}: not a run folder (it has no "
+    assert result.stderr == (f"cpo-kit: {run}: not a run folder (it has no "
                              "manifest.json); make one with cpo-kit run\n")
     assert not (tmp_path / "site").exists()
 
