@@ -2,17 +2,19 @@
 or the figures the benchmark prints compare different work."""
 from __future__ import annotations
 
-import sys
+import importlib.util
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-import kpi  # noqa: E402  (bench/ is not a package)
-
 SAMPLE = ROOT / "data" / "sample"
+
+# bench/ is scripts, not a package: load the benchmark from its file, leaving sys.path alone.
+_spec = importlib.util.spec_from_file_location("bench_kpi", ROOT / "bench" / "kpi.py")
+kpi = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(kpi)
 
 
 @pytest.fixture(scope="module")
