@@ -166,7 +166,9 @@ def _active_in(rows, signed, *, period, cohort_event, return_event, last_start,
     if flags:
         pairs = rows.group_by("u", "day").agg(**flags)
     else:
-        pairs = rows.select("u", "day") if distinct_rows else rows.select("u", "day").distinct()
+        pairs = rows.select("u", "day")
+        if not distinct_rows:
+            pairs = pairs.distinct()
     # Nothing after the last complete period is shown, nor changes a cohort shown.
     pairs = pairs.filter(pairs.day <= last_start.date())
     pairs = pairs.mutate(p=_numbered(pairs.day, period))
