@@ -110,8 +110,9 @@ def test_nps_window(nps_answers):
     assert (got["responses"], got["promoters"], got["detractors"]) == (4, 2, 1)
     assert got["nps"] == 25.0
     assert got["variance"] == pytest.approx(1718.75)
-    assert got["ci_low"] == pytest.approx(25 - 81.257307, abs=1e-5)
-    assert got["ci_high"] == 100.0  # clipped to the scale
+    # The adjusted Wald interval: p = 2.75/7, d = 1.75/7, variance (4.5/7 - 1/49) / 7.
+    assert got["ci_low"] == pytest.approx(100 / 7 - 196 * math.sqrt(30.5 / 343))
+    assert got["ci_high"] == pytest.approx(100 / 7 + 196 * math.sqrt(30.5 / 343))
 
 
 def test_nps_window_without_answers(nps_answers):

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from math import sqrt
 
+import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
 from cpo_kit.company import company_from_frames
 from cpo_kit.metrics import METRICS, compute
-from cpo_kit.metrics.voice import csat_by_period, nps_by_period, sus_by_period, sus_scores
+from cpo_kit.metrics.voice import (csat_by_period, nps_by_period, nps_interval,
+                                  sus_by_period, sus_scores)
 from cpo_kit.schemas import SUS_ITEMS
 
 NAN = float("nan")
@@ -60,36 +62,84 @@ def expected(**columns) -> pd.DataFrame:
 
 # --- NPS ------------------------------------------------------------------------------------
 
+# The adjusted Wald interval adds 3/4 of a promoter and 3/4 of a detractor to n + 3
+# answers: p = (promoters + 0.75) / (n + 3), d = (detractors + 0.75) / (n + 3), and the
+# interval is 100 (p - d) ± 196 sqrt((p + d - (p - d)²) / (n + 3)).
+
 def test_nps_by_month(surveys):
-    # February: p = 3/4, d = 0, variance (0.75 - 0.75²) / 4 = 0.046875; the upper bound is
-    # clipped to 100.
+    # January, 2 promoters and 2 detractors of 5: p = d = 2.75/8, variance 0.6875/8 = 11/128.
+    # February, 3 promoters of 4: p = 3.75/7, d = 0.75/7, centre 300/7,
+    #   variance (4.5/7 - 9/49) / 7 = 22.5/343.
+    # April, one promoter: p = 1.75/4, d = 0.75/4, centre 25, variance 0.5625/4 = 9/64,
+    #   25 ± 73.5 reaches 98.5 only, so the upper bound is widened to the NPS of 100.
     assert_frame_equal(nps_by_period(surveys, period_end="2026-04-30"), expected(
         period=["2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01"],
         responses=[5, 4, 0, 1], promoters=[2, 3, 0, 1], passives=[1, 1, 0, 0],
         detractors=[2, 0, 0, 0], nps=[0.0, 75.0, NAN, 100.0],
-        ci_low=[-196 * sqrt(0.8 / 5), 75 - 196 * sqrt(0.046875), NAN, 100.0],
-        ci_high=[196 * sqrt(0.8 / 5), 100.0, NAN, 100.0],
+        ci_low=[-196 * sqrt(11 / 128), 300 / 7 - 196 * sqrt(22.5 / 343), NAN, -48.5],
+        ci_high=[196 * sqrt(11 / 128), 300 / 7 + 196 * sqrt(22.5 / 343), NAN, 100.0],
     ))
 
 
 def test_nps_by_quarter(surveys):
-    # Q1: 5 promoters, 2 detractors in 9: variance (7/9 - (3/9)²) / 9 = 2/27.
-    # Q2: one promoter and one detractor: variance 1/2, clipped to the whole scale.
+    # Q1, 5 promoters and 2 detractors of 9: p = 5.75/12, d = 2.75/12, centre 25,
+    #   variance (8.5/12 - 1/16) / 12 = 31/576.
+    # Q2, one promoter and one detractor: p = d = 1.75/5, variance 0.7/5 = 0.14 (the plain
+    #   Wald interval covered the whole scale).
     assert_frame_equal(nps_by_period(surveys, period_end="2026-06-30", period="quarter"),
                        expected(period=["2026-01-01", "2026-04-01"], responses=[9, 2],
                                 promoters=[5, 1], passives=[2, 0], detractors=[2, 1],
                                 nps=[100 / 3, 0.0],
-                                ci_low=[100 / 3 - 196 * sqrt(2 / 27), -100.0],
-                                ci_high=[100 / 3 + 196 * sqrt(2 / 27), 100.0]))
+                                ci_low=[25 - 196 * sqrt(31 / 576), -196 * sqrt(0.14)],
+                                ci_high=[25 + 196 * sqrt(31 / 576), 196 * sqrt(0.14)]))
 
 
 def test_nps_overall(surveys):
-    # 6 promoters, 2 passives, 3 detractors: variance (9/11 - (3/11)²) / 11 = 90/1331.
+    # 6 promoters, 2 passives, 3 detractors: p = 6.75/14, d = 3.75/14, centre 150/7,
+    # variance (0.75 - 9/196) / 14 = 69/1372.
     assert_frame_equal(nps_by_period(surveys, period_end="2026-06-30", period="overall"),
                        expected(period=["2026-01-03"], responses=[11], promoters=[6],
                                 passives=[2], detractors=[3], nps=[300 / 11],
-                                ci_low=[300 / 11 - 196 * sqrt(90 / 1331)],
-                                ci_high=[300 / 11 + 196 * sqrt(90 / 1331)]))
+                                ci_low=[150 / 7 - 196 * sqrt(69 / 1372)],
+                                ci_high=[150 / 7 + 196 * sqrt(69 / 1372)]))
+
+
+@pytest.mark.parametrize("promoters, detractors, responses, low, high", [
+    # Three promoters of three: the plain Wald interval is [100, 100]. Here p = 3.75/6,
+    # d = 0.75/6, centre 50, variance (0.75 - 0.25) / 6 = 1/12; clipped at 100.
+    (3, 0, 3, 50 - 196 * sqrt(1 / 12), 100.0),
+    # No promoter of five, all detractors: p = 0.75/8, d = 5.75/8, centre -62.5,
+    # variance (0.8125 - 0.390625) / 8 = 0.052734375; clipped at -100.
+    (0, 5, 5, -100.0, -62.5 + 196 * sqrt(0.052734375)),
+    # No promoter of five, all passives: p = d = 0.75/8, variance 0.1875/8 = 3/128.
+    (0, 0, 5, -196 * sqrt(3 / 128), 196 * sqrt(3 / 128)),
+    # Mixed, 2 promoters, 1 passive, 1 detractor: p = 2.75/7, d = 1.75/7, centre 100/7,
+    # variance (4.5/7 - 1/49) / 7 = 30.5/343.
+    (2, 1, 4, 100 / 7 - 196 * sqrt(30.5 / 343), 100 / 7 + 196 * sqrt(30.5 / 343)),
+    # One detractor alone: centre -25 and -25 - 73.5 = -98.5 is widened to the NPS of -100.
+    (0, 1, 1, -100.0, 48.5),
+])
+def test_nps_interval(promoters, detractors, responses, low, high):
+    got_low, got_high = nps_interval(promoters, detractors, responses)
+    assert (float(got_low), float(got_high)) == (pytest.approx(low), pytest.approx(high))
+
+
+def test_the_nps_interval_holds_the_nps_and_stays_on_the_scale():
+    # Every split of up to 30 answers into promoters, passives and detractors.
+    counts = [(p, d, n) for n in range(1, 31) for p in range(n + 1) for d in range(n + 1 - p)]
+    promoters, detractors, responses = (np.array(c, dtype=float) for c in zip(*counts))
+    low, high = nps_interval(promoters, detractors, responses)
+    observed = 100 * (promoters - detractors) / responses
+    assert np.all(low <= observed) and np.all(observed <= high)
+    assert np.all(low >= -100) and np.all(high <= 100) and np.all(high > low)
+
+
+def test_the_nps_interval_without_answers_or_with_impossible_counts():
+    low, high = nps_interval([0], [0], [0])
+    assert np.isnan(low).all() and np.isnan(high).all()
+    with pytest.raises(ValueError, match="^promoters and detractors must be counts whose sum "
+                                         "is at most responses$"):
+        nps_interval(3, 2, 4)
 
 
 @pytest.mark.parametrize("period, period_end, complete_only, periods", [
