@@ -193,6 +193,23 @@ def test_retention_table():
     assert retention_table(long, values="users").loc["2026-01-05"].tolist() == [4, 2, 2]
 
 
+def test_retention_table_with_sizes():
+    # a, b, c and d start in W0; e alone in W1 (d's first event is in W0).
+    long = run_cpo_kit(events_frame(WEEKLY), period_end="2026-01-31")
+    wide = pd.DataFrame([[1.0, 0.5, 0.5], [1.0, 1.0, np.nan]],
+                        index=pd.MultiIndex.from_arrays(
+                            [pd.DatetimeIndex(["2026-01-05", "2026-01-12"],
+                                              dtype="datetime64[us]"),
+                             pd.Index([4, 1], dtype="int64")],
+                            names=["cohort", "cohort_size"]),
+                        columns=pd.Index([0, 1, 2], dtype="int64", name="period_number"))
+    pd.testing.assert_frame_equal(retention_table(long, sizes=True), wide)
+    # Cutting rows and columns, as the notebook does, keeps each size with its cohort.
+    cut = retention_table(long, values="users", sizes=True).tail(1).iloc[:, :2]
+    assert cut.index.tolist() == [(pd.Timestamp("2026-01-12"), 1)]
+    assert cut.to_numpy().tolist() == [[1, 1]]
+
+
 @pytest.mark.parametrize("options, message", [
     (dict(period="quarter"), "period must be one of day, week, month, not 'quarter'"),
     (dict(form="rolling"), "form must be one of bounded, unbounded, not 'rolling'"),

@@ -243,7 +243,8 @@ def _period_start(numbers: pd.Series, period: str) -> pd.Series:
     return pd.Series(starts, dtype="datetime64[us]")
 
 
-def retention_table(long: pd.DataFrame, *, values: str = "retention") -> pd.DataFrame:
+def retention_table(long: pd.DataFrame, *, values: str = "retention",
+                    sizes: bool = False) -> pd.DataFrame:
     """The long retention frame as a cohort x period-number grid, for heatmaps.
 
     Parameters
@@ -252,21 +253,35 @@ def retention_table(long: pd.DataFrame, *, values: str = "retention") -> pd.Data
         What :func:`retention` returns.
     values : str
         The column shown in the cells: ``"retention"`` or ``"users"``.
+    sizes : bool
+        Carry each cohort's size in the index, beside its first day, so that
+        :func:`cpo_kit.plots.retention_heatmap` can show it and grey small cohorts;
+        the sizes stay with their rows when rows or columns are cut.
 
     Returns
     -------
     DataFrame
-        One row per cohort (index ``cohort``), one column per period number
-        (columns ``period_number``); cells not yet complete are NaN.
+        One row per cohort (index ``cohort``, or ``cohort`` and ``cohort_size`` with
+        ``sizes``), one column per period number (columns ``period_number``); cells
+        not yet complete are NaN.
+
+    Raises
+    ------
+    ValueError
+        For ``values`` other than ``"retention"`` or ``"users"``.
 
     Examples
     --------
-    >>> table = retention_table(retention(events, period="month", period_end="2026-10-31"))
+    >>> long = retention(events, period="month", period_end="2026-10-31")
+    >>> table = retention_table(long)
     >>> table.loc["2026-06-01", 3]  # share of the June cohort active in September
+    >>> retention_table(long, sizes=True).index.names
+    FrozenList(['cohort', 'cohort_size'])
     """
     if values not in ("retention", "users"):
         raise ValueError(f"values must be retention or users, not {values!r}")
-    return long.pivot(index="cohort", columns="period_number", values=values)
+    index = ["cohort", "cohort_size"] if sizes else "cohort"
+    return long.pivot(index=index, columns="period_number", values=values)
 
 
 _NEEDS = {"events": ("user_id", "timestamp", "event")}
