@@ -11,7 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
-from cpo_kit.errors import CpoKitError, DataError
+from cpo_kit.errors import CpoKitError, DataError, ParamsError
 from cpo_kit.notebook_process import skip_slow_format_checks
 from cpo_kit.notebooks import ROOT
 
@@ -165,16 +165,23 @@ def _validate(args) -> int:
     from cpo_kit.params import load_params
     from cpo_kit.report import problem_lines, summary_lines
     from cpo_kit.sources import open_source, shown_problem
-    from cpo_kit.validate import check_folder
+    from cpo_kit.parameters import iso_day
+    from cpo_kit.validate import check_folder, period_end_problem
 
     params = load_params(args.params)
     with open_source(args.data_dir) as source:
         checked = check_folder(source.folder, columns=params.get("columns"),
+                               categories=params.get("categories"),
                                progress=sys.stderr.isatty())
         if checked.problems:
             problems = [shown_problem(p, source) for p in checked.problems]
             print("\n".join(problem_lines(DataError(problems))), file=sys.stderr)
             return EXIT_BAD_INPUT
+        if "period_end" in params:
+            day = iso_day(str(params["period_end"]), where=str(args.params))
+            problem = period_end_problem(day, checked)
+            if problem:
+                raise ParamsError(args.params, problem)
         print("\n".join(summary_lines(checked, source.shown)))
     return EXIT_OK
 

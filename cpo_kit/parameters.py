@@ -8,7 +8,7 @@ runs: an unknown name or a value of the wrong type is a :class:`ParamsError`.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,9 +16,11 @@ import yaml
 
 from cpo_kit.errors import ParamsError
 from cpo_kit.notebooks import NOTEBOOK_DIR, NOTEBOOKS
+from cpo_kit.params import read_yaml
+from cpo_kit.text import did_you_mean
 
 #: Keys of a params file that are not notebook parameters.
-RESERVED = ("columns", "notebooks")
+RESERVED = ("columns", "notebooks", "categories")
 #: Parameters the runner sets itself; a user who sets them is told so.
 SET_BY_RUNNER = ("data_dir", "results_dir", "data_checked", "previous_run")
 #: What each declared type accepts from YAML, and how it is named in messages.
@@ -117,7 +119,7 @@ def resolve_parameters(params: dict, overrides: list[str], notebooks: list[str],
         if not sep or not key:
             raise ParamsError(where, "expected name=value or notebook.name=value")
         try:
-            value = yaml.safe_load(text)
+            value = read_yaml(text)
         except yaml.YAMLError:
             value = text
         nb, dot, name = key.rpartition(".")
@@ -143,20 +145,48 @@ def resolve_parameters(params: dict, overrides: list[str], notebooks: list[str],
         for nb, name, value, where in file_shared + file_own + cli_shared + cli_own:
             if nb in (None, notebook) and name in declared[notebook]:
                 given[name] = (value, where)
-        resolved[notebook] = {name: _typed(value, declared[notebook][name], where, notebook)
+        resolved[notebook] = {name: _checked(_typed(value, declared[notebook][name], where,
+                                                     notebook), name, where)
                               for name, (value, where) in given.items()}
     return resolved
+
+
+def iso_day(text: str, *, where: str, name: str = "period_end") -> dt.date:
+    """``text`` as the day it names, if it is an ISO date (2026-10-31) of a real day.
+
+    Raises
+    ------
+    ParamsError
+        For any other text: ``05/10/2026`` is read one way in Europe and another
+        in the United States, and ``2026-02-30`` is no day at all.
+
+    Examples
+    --------
+    >>> iso_day("2026-10-31", where="-p period_end=2026-10-31")
+    datetime.date(2026, 10, 31)
+    """
+    if not _ISO_DAY.fullmatch(str(text)):
+        raise ParamsError(where, f"{name}: {str(text)!r} is not a date written as "
+                          "YYYY-MM-DD, such as 2026-10-31")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ParamsError(where, f"{name}: {text} is not a real day") from None
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _checked(value, name: str, where: str):
+    """The value, once the parameters whose values have rules of their own are checked."""
+    if name == "period_end":
+        iso_day(value, where=where)
+    return value
 
 
 def _known_notebook(name: str, declared: dict, where: str) -> None:
     if name not in declared:
         raise ParamsError(where, f"no notebook is called {name!r}{did_you_mean(name, declared)}")
-
-
-def did_you_mean(name: str, known) -> str:
-    """`` (did you mean 'x'?)`` for the closest known name, or nothing."""
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _typed(value, parameter: Parameter, where: str, notebook: str):

@@ -34,7 +34,7 @@ from cpo_kit.notebooks import NOTEBOOK_DIR, NOTEBOOKS
 from cpo_kit.parameters import declared_parameters, did_you_mean, resolve_parameters
 from cpo_kit.params import load_params
 from cpo_kit.sources import Source, masked, open_source, shown_problem
-from cpo_kit.validate import check_folder
+from cpo_kit.validate import check_folder, period_end_problem
 
 #: Packages whose versions the manifest records: what a rerun would need to match.
 #: The script each notebook's process runs.
@@ -112,13 +112,31 @@ def run_playbook(data: str | Path, *, params_file: str | Path | None = None,
                                 source=str(params_file) if params_file else "params file")
     _no_literal_secrets(values, str(params_file) if params_file else "-p")
     with open_source(data) as source:
-        checked = check_folder(source.folder, columns=params.get("columns"), progress=progress)
+        checked = check_folder(source.folder, columns=params.get("columns"), progress=progress,
+                               categories=params.get("categories"))
         if checked.problems:
             raise DataError([shown_problem(p, source) for p in checked.problems])
+        _check_period_end(values, checked, params, overrides,
+                          str(params_file) if params_file else "params file")
         inputs = {table: _describe(path, source) for table, path in sorted(checked.files.items())}
         return _run(source, inputs, params, values, declared, selected, started=started,
                     out=Path(out),
                     jobs=jobs or os.cpu_count() or 1, progress=progress, echo=echo)
+
+
+def _check_period_end(values: dict[str, dict], checked, params: dict, overrides,
+                      source: str) -> None:
+    """Refuse a ``period_end`` outside the data, naming where it was given."""
+    for day in sorted({v["period_end"] for v in values.values() if "period_end" in v}):
+        problem = period_end_problem(day, checked)
+        if problem:
+            given = [f"-p {o}" for o in overrides
+                     if o.partition("=")[0].rpartition(".")[2] == "period_end"]
+            in_file = "period_end" in params or any(
+                "period_end" in (section or {}) for section in
+                (params.get("notebooks") or {}).values())
+            raise ParamsError(given[-1] if given else source if in_file
+                              else "the notebooks' default", problem)
 
 
 class RunLocked(CpoKitError):

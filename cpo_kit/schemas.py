@@ -10,7 +10,6 @@ from pandera.pandas import DataFrameSchema
 
 from cpo_kit.contract import Rule, Table, at_least, between, col, one_of
 
-SEGMENTS = ("SMB", "Mid-Market", "Enterprise")
 LIFECYCLE_STAGES = ("introduction", "growth", "maturity", "decline", "retired")
 SURVEYS = ("nps", "csat", "sus")
 SUS_ITEMS = tuple(f"sus_q{i}" for i in range(1, 11))
@@ -27,13 +26,13 @@ ACCOUNTS = Table(
     _schema("accounts", {
         "account_id": col("string", "Unique identifier of the account."),
         "name": col("string", "The customer's name as shown in reports."),
-        "segment": col("string", "Market segment by company size.", one_of(*SEGMENTS)),
+        "segment": col("string", "The company's own grouping of customers, such as plan "
+                       "family or company size."),
         "industry": col("string", "The customer's industry.", nullable=True, required=False),
         "country": col("string", "Country of the customer's head office.", nullable=True,
                        required=False),
-        "channel": col("string", "How the account was acquired.",
-                       one_of("organic", "paid", "partner", "outbound", "referral"),
-                       nullable=True, required=False),
+        "channel": col("string", "How the account was acquired, in the company's own "
+                       "channel names.", nullable=True, required=False),
         "signup_date": col("date", "Day the account signed up.", past=True),
         "churn_date": col("date", "Day the account cancelled; empty while it is a customer.",
                           nullable=True, required=False, past=True),
@@ -69,7 +68,7 @@ EVENTS = Table(
         "event": col("string", "What happened, such as login or create_report."),
         "feature": col("string", "The product feature the event belongs to.", nullable=True,
                        required=False),
-        "platform": col("string", "Where it happened: web, ios, android or desktop.",
+        "platform": col("string", "Where it happened, such as web, ios or android.",
                         nullable=True, required=False),
         "session_id": col("string", "The visit the event belongs to.", nullable=True,
                           required=False),
@@ -124,9 +123,7 @@ FEEDBACK = Table(
         "received_at": col("timestamp", "When it was received.", past=True),
         "account_id": col("string", "The account it came from, if known.", nullable=True,
                           required=False),
-        "source": col("string", "Where it came from.",
-                      one_of("support", "sales", "app_review", "community", "interview",
-                             "survey")),
+        "source": col("string", "Where it came from, such as support, sales or app_review."),
         "theme": col("string", "What it is about, such as reporting or performance."),
         "sentiment": col("number", "Tone from -1 (negative) to 1 (positive).", between(-1, 1),
                          nullable=True, required=False),
@@ -157,7 +154,7 @@ MARKET = Table(
     "market",
     "Sizing inputs for one market segment in one year.",
     _schema("market", {
-        "segment": col("string", "The market segment.", one_of(*SEGMENTS)),
+        "segment": col("string", "The market segment, named as in the accounts table."),
         "year": col("integer", "Calendar year.", between(1990, 2100)),
         "companies": col("integer", "Companies in the segment that could buy the product.",
                          at_least(0)),
@@ -178,7 +175,7 @@ PRICE_SURVEY = Table(
     "One respondent's Van Westendorp answers, as prices per seat and month.",
     _schema("price_survey", {
         "respondent_id": col("string", "Unique identifier of the respondent."),
-        "segment": col("string", "The respondent's segment.", one_of(*SEGMENTS),
+        "segment": col("string", "The respondent's segment, named as in the accounts table.",
                        nullable=True, required=False),
         "too_cheap": col("number", "So cheap that quality is doubted.", at_least(0)),
         "cheap": col("number", "A bargain.", at_least(0)),

@@ -69,7 +69,8 @@ class Checked:
 
 def check_folder(folder: Path, *, columns: dict | None = None, progress: bool = False,
                  large_rows: int | None = None, only: tuple[str, ...] | None = None,
-                 today: str | pd.Timestamp | None = None) -> Checked:
+                 today: str | pd.Timestamp | None = None,
+                 categories: dict | None = None) -> Checked:
     """Read and check every table in a data folder.
 
     Parameters
@@ -90,6 +91,11 @@ def check_folder(folder: Path, *, columns: dict | None = None, progress: bool = 
     today : str or Timestamp, optional
         The day against which dates of things that have happened (signups, events)
         must not be in the future; today's date in UTC by default.
+    categories : dict, optional
+        The ``categories:`` of a params file, ``{table: {column: [allowed, ...]}}``:
+        the company's own lists of values for its category columns (segments,
+        channels, platforms). A value outside its list is a problem; columns
+        without a list take any value.
 
     Returns
     -------
@@ -117,8 +123,45 @@ def check_folder(folder: Path, *, columns: dict | None = None, progress: bool = 
             continue
         _check_table(table, files[name], column_mapping(columns, name), checked, keys,
                      today=today, progress=progress and table.large,
-                     limit=large_rows if table.large else None)
+                     limit=large_rows if table.large else None,
+                     allowed=(categories or {}).get(name) or {})
     return checked
+
+
+def data_range(checked: Checked) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last day the data covers: the events' when present, else every table's.
+
+    A month of ``mrr`` counts to its last day. None when no table has dates.
+    """
+    summaries = checked.summaries
+    if "events" in summaries and summaries["events"].first is not None:
+        chosen = [summaries["events"]]
+    else:
+        chosen = [s for s in summaries.values() if s.first is not None]
+    if not chosen:
+        return None
+    first = min(s.first for s in chosen).normalize()
+    last = max(s.last + pd.offsets.MonthEnd(0) if s.name == "mrr" else s.last
+               for s in chosen).normalize()
+    return first, last
+
+
+def period_end_problem(period_end, checked: Checked) -> str | None:
+    """What is wrong with ``period_end`` for this data, or None when it falls inside it.
+
+    A period end before the data leaves every metric empty; one after it makes the
+    months without data look like a collapse.
+    """
+    covered = data_range(checked)
+    if covered is None:
+        return None
+    first, last = covered
+    day = pd.Timestamp(period_end)
+    if first <= day <= last:
+        return None
+    side = "before" if day < first else "after"
+    return (f"period_end: {day:%Y-%m-%d} is {side} the data, which runs from "
+            f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
 
 
 def column_mapping(columns: dict | None, table: str) -> dict[str, str]:
@@ -130,7 +173,8 @@ def column_mapping(columns: dict | None, table: str) -> dict[str, str]:
 
 def _check_table(table: Table, path: Path, mapping: dict[str, str], checked: Checked,
                  keys: dict[tuple[str, str], pa.Array], *, today: pd.Timestamp,
-                 progress: bool = False, limit: int | None = None) -> None:
+                 progress: bool = False, limit: int | None = None,
+                 allowed: dict[str, list[str]]) -> None:
     summary = TableSummary(table.name, path)
     checked.summaries[table.name] = summary
     log = _Log()
@@ -150,6 +194,7 @@ def _check_table(table: Table, path: Path, mapping: dict[str, str], checked: Che
         log.extend(_schema_problems(table, path, chunk))
         log.extend(_rule_problems(table, path, chunk))
         log.extend(_future_problems(table, path, chunk, today))
+        log.extend(_category_problems(path, chunk, allowed))
         log.extend(_reference_problems(table, path, chunk, keys))
         _summarise(table, chunk.frame, summary)
         if not table.large:
@@ -270,6 +315,20 @@ def _future_problems(table: Table, path: Path, chunk: Chunk, today: pd.Timestamp
                 found=_show(values.iat[i]),
                 expected=f"a {TYPE_NAMES[table.kind(name)]} on or before today, "
                 f"{today:%Y-%m-%d}"))
+    return problems
+
+
+def _category_problems(path: Path, chunk: Chunk, allowed: dict[str, list[str]]
+                       ) -> list[DataProblem]:
+    problems = []
+    for name, values in allowed.items():
+        column = chunk.frame[name]
+        outside = (~column.isin(values) & column.notna()).to_numpy()
+        for i in np.flatnonzero(outside)[:MAX_EXAMPLES + 1]:
+            problems.append(DataProblem(
+                str(path), "not one of the company's values", row=int(chunk.rows.iat[i]),
+                column=name, found=_show(column.iat[i]),
+                expected="one of " + ", ".join(values) + " (categories: in the params file)"))
     return problems
 
 

@@ -91,7 +91,7 @@ def semicolons(d):
 
 
 def not_allowed(d):
-    _replace(d / "accounts.csv", "Acme,SMB", "Acme,Small")
+    _replace(d / "products.csv", "P1,Core,2020-01-01,maturity", "P1,Core,2020-01-01,mature")
 
 
 def nps_out_of_range(d):
@@ -149,8 +149,8 @@ CASES = [
     (semicolons, ["products.csv:1: the columns are separated by semicolons (found one "
                   "column 'product_id;name;launch_date;stage;gross_margin', expected columns "
                   "separated by commas: save the file as comma-separated CSV)"]),
-    (not_allowed, ["accounts.csv:2: segment: not an allowed value (found 'Small', expected one "
-                   "of SMB, Mid-Market, Enterprise)"]),
+    (not_allowed, ["products.csv:2: stage: not an allowed value (found 'mature', expected one "
+                   "of introduction, growth, maturity, decline, retired)"]),
     (nps_out_of_range, ["surveys.csv:4: nps: out of range (found '11', expected 0 to 10)"]),
     (churn_before_signup, ["accounts.csv:4: churn_date: churned before it signed up (found "
                            "'2025-09-15', expected on or after signup_date '2026-03-01')"]),
@@ -215,6 +215,64 @@ def test_params_that_are_not_a_mapping(company_dir, tmp_path, cli):
     code, _, err = cli("validate", company_dir, "--params", params)
     assert code == 2
     assert err == f"cpo-kit: {params}: expected a mapping of names to values, found a list\n"
+
+
+#: A params file's own lines, and the one line each is refused with (after "cpo-kit: FILE: ").
+PARAMS_CASES = [
+    ("period_end: 05/10/2026", "period_end: '05/10/2026' is not a date written as YYYY-MM-DD, "
+     "such as 2026-10-31"),
+    ("period_end: 2026-02-30", "period_end: 2026-02-30 is not a real day"),
+    ("period_end: 2026-08-31", "period_end: 2026-08-31 is before the data, which runs from "
+     "2026-09-02 to 2026-10-31"),
+    ("period_end: 2026-11-30", "period_end: 2026-11-30 is after the data, which runs from "
+     "2026-09-02 to 2026-10-31"),
+    ("categories: [segment]", "categories: expected a mapping of tables to columns to lists of "
+     "values, such as 'accounts: {segment: [Consumer, Business]}'"),
+    ("categories: {acounts: {segment: [SMB]}}", "categories: no table is called 'acounts' "
+     "(did you mean 'accounts'?)"),
+    ("categories: {accounts: {signup_date: [SMB]}}", "categories: accounts: 'signup_date' is "
+     "not a text column of accounts"),
+    ("categories: {accounts: {segment: SMB}}", "categories: accounts: segment: expected a list "
+     "of names, found 'SMB'"),
+]
+
+
+@pytest.mark.parametrize("line, message", PARAMS_CASES)
+def test_a_bad_params_value_is_refused_in_one_line(company_dir, tmp_path, cli, line, message):
+    params = tmp_path / "params.yml"
+    params.write_text(f"company_name: Acme\n{line}\n")
+    code, out, err = cli("validate", company_dir, "--params", params)
+    assert (code, out, err) == (2, "", f"cpo-kit: {params}: {message}\n")
+
+
+def test_a_category_outside_the_companys_list_is_named(company_dir, tmp_path, cli):
+    params = tmp_path / "params.yml"
+    params.write_text("categories:\n  accounts:\n    segment: [SMB, Enterprise]\n")
+    code, out, err = cli("validate", company_dir, "--params", params)
+    assert code == 2
+    assert err.splitlines()[0] == (
+        f"{company_dir}/accounts.csv:4: segment: not one of the company's values (found "
+        "'Mid-Market', expected one of SMB, Enterprise (categories: in the params file))")
+
+
+def test_the_companys_own_categories_are_accepted_without_a_list(company_dir, cli):
+    _replace(company_dir / "accounts.csv", "Acme,SMB", "Acme,Family plan")
+    code, _, err = cli("validate", company_dir)
+    assert (code, err) == (0, "")
+
+
+def test_a_period_end_that_is_no_day_stops_the_run_before_anything_runs(company_dir, tmp_path,
+                                                                        cli):
+    code, out, err = cli("run", company_dir, "--out", tmp_path / "runs",
+                         "-p", "period_end=2026-02-30")
+    assert (code, out) == (2, "")
+    assert err == "cpo-kit: -p period_end=2026-02-30: period_end: 2026-02-30 is not a real day\n"
+    code, out, err = cli("run", company_dir, "--out", tmp_path / "runs",
+                         "-p", "period_end=2027-01-31")
+    assert (code, out) == (2, "")
+    assert err == ("cpo-kit: -p period_end=2027-01-31: period_end: 2027-01-31 is after the "
+                   "data, which runs from 2026-09-02 to 2026-10-31\n")
+    assert not (tmp_path / "runs").exists()
 
 
 def test_missing_data_folder(tmp_path, cli):

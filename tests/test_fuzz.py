@@ -529,14 +529,14 @@ def ones_and_zeros_as_floats_for_true_false(path):
 def saved_with_its_index_by_pandas(path):
     # Was: "account_id: missing required column": pandas reads it back as the index.
     pd.DataFrame({"account_id": ["A1", "A2"], "name": ["Acme", "Birch"],
-                  "segment": ["SMB", "Small"], "signup_date": ["2026-01-05", "2026-02-10"]}
+                  "segment": ["SMB", "SMB"], "signup_date": ["2026-01-05", "2026-02-30"]}
                  ).set_index("account_id").to_parquet(path)
 
 
 def saved_with_its_index_kept_as_a_column_too(path):
     # Was (with the fix above alone): "cannot be read (found cannot insert account_id)".
     pd.DataFrame({"account_id": ["A1", "A2"], "name": ["Acme", "Birch"],
-                  "segment": ["SMB", "Small"], "signup_date": ["2026-01-05", "2026-02-10"]}
+                  "segment": ["SMB", "SMB"], "signup_date": ["2026-01-05", "2026-02-30"]}
                  ).set_index("account_id", drop=False).to_parquet(path)
 
 
@@ -551,7 +551,7 @@ def used_range_left_at_a1(path):
     path.write_bytes(_workbook([("accounts", [
         ["account_id", "name", "segment", "signup_date"],
         ["A1", "Acme", "SMB", dt.datetime(2026, 1, 5)],
-        ["A2", "Birch", "Small", dt.datetime(2026, 2, 10)]])], used="A1"))
+        ["A2", "Birch", "SMB", "2026-02-30"]])], used="A1"))
 
 
 def a_date_beyond_excels(path):
@@ -608,17 +608,17 @@ TYPED_CASES = [
         "competitors.parquet:2: is_us: not a valid true or false value (found '0.5', "
         "expected true or false)"]),
     (saved_with_its_index_by_pandas, "accounts.parquet", [
-        "accounts.parquet:2: segment: not an allowed value (found 'Small', expected one of "
-        "SMB, Mid-Market, Enterprise)"]),
+        f"accounts.parquet:2: signup_date: not a valid date (found '2026-02-30', "
+        f"{EXPECTED_DATE})"]),
     (saved_with_its_index_kept_as_a_column_too, "accounts.parquet", [
-        "accounts.parquet:2: segment: not an allowed value (found 'Small', expected one of "
-        "SMB, Mid-Market, Enterprise)"]),
+        f"accounts.parquet:2: signup_date: not a valid date (found '2026-02-30', "
+        f"{EXPECTED_DATE})"]),
     (blank_header_cells, "team.xlsx", [
         "team.xlsx:1: start_date: missing required column (found columns member_id, "
         "unnamed_2, role, level, unnamed_5, expected a column named start_date)"]),
     (used_range_left_at_a1, "accounts.xlsx", [
-        "accounts.xlsx:3: segment: not an allowed value (found 'Small', expected one of "
-        "SMB, Mid-Market, Enterprise)"]),
+        f"accounts.xlsx:3: signup_date: not a valid date (found '2026-02-30', "
+        f"{EXPECTED_DATE})"]),
     (a_date_beyond_excels, "team.xlsx", [
         f"team.xlsx:3: start_date: not a valid date (found '#VALUE!', {EXPECTED_DATE})"]),
 ]

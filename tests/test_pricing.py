@@ -246,11 +246,12 @@ def test_churn_by_segment(paying):
                              "segment": ["SMB", "SMB", "Enterprise", "Enterprise"]})
     out = price_change.churn_before_after(paying, change=CHANGE, period_end="2025-10-31",
                                      window_months=2, accounts=accounts, by="segment")
-    assert out["segment"].tolist() == ["All", "SMB", "Enterprise"]
-    # SMB: July 2 at risk, August 2 (y lost), September 1, October 1.
+    # Segments by their accounts at risk, the largest first: 6 each, so by name.
+    assert out["segment"].tolist() == ["All", "Enterprise", "SMB"]
     # Enterprise: July 1, August 1, September 2, October 2 (z and w lost).
+    # SMB: July 2 at risk, August 2 (y lost), September 1, October 1.
     assert out[["before_base", "before_events", "after_base", "after_events"]].values.tolist() \
-        == [[6, 1, 6, 2], [4, 1, 2, 0], [2, 0, 4, 2]]
+        == [[6, 1, 6, 2], [2, 0, 4, 2], [4, 1, 2, 0]]
 
 
 def test_starting_mrr_before_and_after():

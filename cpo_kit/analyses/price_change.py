@@ -13,7 +13,6 @@ from scipy.stats import norm
 
 from cpo_kit.metrics.revenue import churn_rates
 from cpo_kit.metrics.voice import wilson_interval
-from cpo_kit.schemas import SEGMENTS
 
 #: The label of the row that takes every respondent or account together.
 ALL = "All"
@@ -58,11 +57,17 @@ _COMPARISON = ["before_base", "before_events", "before_rate", "before_low", "bef
 
 
 def _groups(frame: pd.DataFrame, by: str | None):
-    """``(name, rows)`` of ``All``, then of each ``by`` group: segments by size, then the rest."""
+    """``(name, rows)`` of ``All``, then of each ``by`` group, the largest first.
+
+    Groups are the company's own (its segments, say), so they are ordered by how
+    much they hold (their ``base``, or their rows where there is none) rather than
+    by a list of names fixed in advance; equal ones by name.
+    """
     column = by or "group"
     frame = frame.assign(**{column: frame[by].fillna("(missing)").astype(str) if by else ALL})
-    rank = {name: i for i, name in enumerate((ALL, *SEGMENTS))}
-    names = sorted(frame[column].unique(), key=lambda g: (rank.get(g, len(rank)), g))
+    size = (frame.groupby(column)["base"].sum() if "base" in frame.columns
+            else frame[column].value_counts())
+    names = sorted(frame[column].unique(), key=lambda g: (-size[g], g))
     groups = [(ALL, frame)] if by else []
     return column, groups + [(name, frame[frame[column] == name]) for name in names]
 
