@@ -26,7 +26,9 @@ Z_95 = 1.96
 
 @metric("nps", family="voice", title="Net Promoter Score (NPS)",
         definition="Percentage of promoters (9 or 10) minus percentage of detractors "
-                   "(0 to 6) among NPS answers in a period; from -100 to 100.",
+                   "(0 to 6) among NPS answers in a period; from -100 to 100. Its 95% "
+                   "interval is the adjusted Wald one (see NPS per period), which keeps "
+                   "a width on a few answers that all agree.",
         formula="NPS = 100 × (promoters − detractors) / responses",
         needs={"surveys": ("survey", "submitted_at", "nps")}, unit="score")
 def nps(company, *, start, end) -> dict:
