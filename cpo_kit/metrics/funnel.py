@@ -1,66 +1,94 @@
-"""Metrics: conversion funnels, the share of users who go on from a first step to later ones.
+"""Metrics: conversion funnels, the share of users (or attempts) that go on from a first step.
 
-A user enters the funnel at their first step-1 event and reaches later steps
-within a conversion window measured from that entry. The work runs where the
-events live: they are reduced to one entry per user, then joined to the events
-of the later steps within each entry's window, then to the moment each user
-reached each step; only counts per group come back to pandas.
+An entry into the funnel is a user at their first step-1 event, or, counting
+attempts, each step-1 event (the first of each session where events carry one);
+later steps count within a conversion window measured from the entry. The work
+runs where the events live (see :mod:`cpo_kit.metrics.funnel_reach`); only
+counts per group come back to pandas. :func:`unknown_steps` checks step names
+against the events before anything runs.
 """
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 
 import ibis
 import pandas as pd
 
+from cpo_kit.metrics import funnel_reach
+from cpo_kit.metrics.funnel_reach import COUNTS, ORDERS
 from cpo_kit.metrics.periods import (check_period, end_exclusive, next_start, periods_between,
                                      truncate)
 from cpo_kit.metrics.registry import metric
 
-ORDERS = ("strict", "any")
+__all__ = ["COLUMNS", "COUNTS", "ORDERS", "funnel", "funnel_metric", "unknown_steps",
+           "unknown_steps_message"]
+
 #: The columns of a funnel table, after the optional ``period`` and breakdown columns.
 COLUMNS = ("step", "event", "users", "step_conversion", "overall_conversion", "drop_off",
            "median_hours_to_convert", "mean_hours_to_convert")
-_MICROSECONDS_PER_HOUR = 3_600_000_000
 
 
-def funnel(events, *, steps, window, period_end, order="strict", by=None, period=None,
-           start=None, dimensions=None, user="user_id", ts="timestamp", event="event"
-           ) -> pd.DataFrame:
-    """How many users go from the first step of a funnel to each of the next ones.
+def funnel(events, *, steps, window, period_end, order="sequential", count="users", by=None,
+           period=None, start=None, dimensions=None, user="user_id", ts="timestamp",
+           event="event", session="session_id") -> pd.DataFrame:
+    """How many users (or attempts) go from the first step of a funnel to each of the next.
 
-    A user enters at their first ``steps[0]`` event from ``start`` to
-    ``period_end``; one entry per user, so a user who repeats step 1 is counted
-    from the first time only. A later step counts when it happens within
-    ``window`` of the entry (from the entry, up to but excluding entry +
-    ``window``). The funnel is cumulative: a user reaches step k only if they
-    reached step k - 1. Events after ``period_end`` (and before ``start``) are
-    ignored.
+    With ``count="users"`` a user enters at their first ``steps[0]`` event from
+    ``start`` to ``period_end``; one entry per user, so a user who repeats step 1
+    is counted from the first time only. With ``count="attempts"`` every step-1
+    event is an entry of its own, so a returning user who tries again is counted
+    again. A later step counts when it happens within ``window`` of the entry
+    (from the entry, up to but excluding entry + ``window``). The funnel is
+    cumulative: an entry reaches step k only if it reached step k - 1. Events
+    after ``period_end`` (and before ``start``) are ignored.
 
     Parameters
     ----------
     events : ibis Table
-        The events, with the columns named by ``user``, ``ts`` and ``event``.
+        The events, with the columns named by ``user``, ``ts`` and ``event``
+        (and ``session``, if the events have it).
     steps : list of str
         Two or more distinct event names, in funnel order.
     window : str or Timedelta
         The conversion window from entry, such as ``"7D"`` or ``"12h"``.
     period_end : date-like
         The last day counted.
-    order : {"strict", "any"}
-        ``"strict"``: step k counts at its first event at or after the moment
-        step k - 1 was reached (an equal timestamp counts, since one action often
-        logs several events in the same instant). ``"any"``: step k counts if its
-        event happened at any time in the window, before or after the other
-        steps; the user reaches it at the moment every step up to k has been done.
+    order : {"sequential", "strict", "any"}
+        ``"sequential"``: step k counts at its first event at or after the moment
+        step k - 1 was reached; other events may come between (an equal timestamp
+        counts, since one action often logs several events in the same instant).
+        ``"strict"``: the steps are consecutive events of the user, no other event
+        of theirs between step k - 1 and step k. Events are ordered by time;
+        events of the same instant have no order among themselves, so none of
+        them stands between two steps: step k comes at the instant of step k - 1
+        or at the user's next instant (their next event time, whatever the
+        event), and the user reaches it at the earliest such instant any chain
+        from the entry allows. Every event of the user counts as between,
+        including a repeat of a step: with ``count="attempts"`` a repeated step-1
+        event starts an attempt of its own, but the first event of a session
+        stays the session's attempt. ``"any"``: step k counts if its event
+        happened at any time in the window, before or after the other steps;
+        the entry reaches it at the moment every step up to k has been done.
+    count : {"users", "attempts"}
+        What one entry is. ``"users"``: a user, at their first step-1 event.
+        ``"attempts"``: each step-1 event, with its own window; where an event's
+        ``session`` is not null, only the first step-1 event of each session of
+        the user (repeated clicks in one visit are one attempt). Step-1 events
+        of a user in one instant are one attempt. Later steps of an attempt are
+        looked for among all the user's events in its window, in any session: a
+        step done in the next visit, inside the window, still counts. Windows of
+        one user's attempts may overlap, and one later event then counts for each
+        of them.
     by : str, optional
         Break the funnel down by this column: a column of ``events``, taken at
         the entry event (the smallest value if several step-1 events share the
         entry time), or, with ``dimensions``, a column of ``dimensions``.
     period : {"day", "week", "month"}, optional
-        One funnel per period of entry, from the period of ``start`` (or of the
-        first entry) to the period of ``period_end``, periods without entries
-        included with zero users. Without it, one funnel for all entries.
+        One funnel per period of entry (for attempts, the period of the
+        attempt's entry), from the period of ``start`` (or of the first entry) to
+        the period of ``period_end``, periods without entries included with zero
+        users. Without it, one funnel for all entries.
     start : date-like, optional
         The first day counted; by default the beginning of the data.
     dimensions : ibis Table, optional
@@ -69,6 +97,9 @@ def funnel(events, *, steps, window, period_end, order="strict", by=None, period
         missing value.
     user, ts, event : str
         The names of the user, timestamp and event name columns of ``events``.
+    session : str
+        The name of the session column, read with ``count="attempts"`` only; if
+        ``events`` has no such column, every step-1 event is an attempt.
 
     Returns
     -------
@@ -76,13 +107,16 @@ def funnel(events, *, steps, window, period_end, order="strict", by=None, period
         One row per step (per period and breakdown value, if asked), sorted:
         ``period`` (datetime64, the first day of the entry period; with
         ``period`` only), the ``by`` column (with ``by`` only), ``step`` (1 to
-        k), ``event``, ``users`` (who reached the step), ``step_conversion``
-        (users / users at the step before; step 1 is users / users),
-        ``overall_conversion`` (users / users at step 1), ``drop_off`` (users at
-        the step before - users; 0 for step 1), ``median_hours_to_convert`` and
+        k), ``event``, ``users`` (the entries that reached the step: users, or
+        with ``count="attempts"`` attempts), ``step_conversion`` (users / users
+        at the step before; step 1 is users / users), ``overall_conversion``
+        (users / users at step 1), ``drop_off`` (users at the step before -
+        users; 0 for step 1), ``median_hours_to_convert`` and
         ``mean_hours_to_convert`` (from entry to reaching the step among the
-        users who reached it: 0.0 for step 1), and, with ``period``, ``complete``.
-        Ratios and hours are NaN where there is nobody to divide by or measure.
+        entries that reached it: 0.0 for step 1), and, with ``period``,
+        ``complete``. Ratios and hours are NaN where there is nobody to divide
+        by or measure. The columns are the same whatever ``count``: with
+        ``"attempts"``, ``users`` and ``drop_off`` count attempts.
 
         Entries whose window is still open at the end of ``period_end`` could
         still convert. Without ``period`` they are left out; with ``period`` they
@@ -93,17 +127,26 @@ def funnel(events, *, steps, window, period_end, order="strict", by=None, period
     ------
     ValueError
         For fewer than two or repeated steps, a window that is not a positive
-        duration, an unknown ``order`` or ``period``, ``start`` after
+        duration, an unknown ``order``, ``count`` or ``period``, ``start`` after
         ``period_end``, or a ``by`` column that is not there.
+
+    See Also
+    --------
+    unknown_steps : the steps that no event is named after, to refuse before running.
 
     Examples
     --------
+    A weekly trend of attempts, where an incident that hits returning users shows:
+
     >>> funnel(company.table("events"), steps=["signup", "create_report", "share_report"],
-    ...        window="14D", period_end="2026-10-31", period="week")  # doctest: +SKIP
+    ...        window="14D", period_end="2026-10-31", period="week",
+    ...        count="attempts")  # doctest: +SKIP
     """
     steps, span = _check_steps(steps), _check_window(window)
     if order not in ORDERS:
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    if count not in COUNTS:
+        raise ValueError(f"count must be one of {', '.join(COUNTS)}, not {count!r}")
     if period is not None:
         check_period(period)
     end = end_exclusive(period_end)
@@ -117,8 +160,11 @@ def funnel(events, *, steps, window, period_end, order="strict", by=None, period
     in_range = events[ts] < end
     if start is not None:
         in_range &= events[ts] >= start
-    entries = _entries(events, in_range, steps[0], by if dimensions is None else None,
-                       user=user, ts=ts, event=event)
+    # The session column is optional in the data contract: without it, no grouping.
+    session = session if count == "attempts" and session in events.columns else None
+    entries = funnel_reach.entries(events, in_range, steps[0],
+                                   by if dimensions is None else None, count=count,
+                                   user=user, ts=ts, event=event, session=session)
     if dimensions is not None:
         values = dimensions.select(user=dimensions[user], value=dimensions[by])
         entries = entries.left_join(values, "user").select("user", "entry", "value")
@@ -130,16 +176,87 @@ def funnel(events, *, steps, window, period_end, order="strict", by=None, period
         entries = entries.mutate(period=truncate(entries.entry, period))
     keys = [k for k, wanted in (("period", period), ("value", by)) if wanted is not None]
 
-    later = _later_steps(events, in_range, steps, user=user, ts=ts, event=event)
+    later = funnel_reach.later_steps(events, in_range, steps, user=user, ts=ts, event=event)
     windows = entries.select("user", "entry", until=entries.entry + _interval(span))
     later = later.join(windows, "user")
     later = later.filter(later.ts >= later.entry, later.ts < later.until)
-    reach = _reach_in_order if order == "strict" else _reach_in_any_order
-    per_user = reach(entries, later, steps)
+    instants = (funnel_reach.moments(events, in_range, user=user, ts=ts)
+                if order == "strict" else None)
+    per_entry = funnel_reach.reach(order, entries, later, steps, funnel_reach.identity(count),
+                                   instants)
 
-    counts = _count(per_user, keys, len(steps)).execute()
+    counts = funnel_reach.counts(per_entry, keys, len(steps)).execute()
     return _table(counts, steps, keys, by=by, period=period, start=start,
                   period_end=period_end, span=span)
+
+
+def unknown_steps(events, steps, *, event="event") -> dict[str, list[str]]:
+    """The steps that no event is named after, each with the closest names present.
+
+    Parameters
+    ----------
+    events : ibis Table
+        The events, with the column named by ``event``.
+    steps : list of str
+        The funnel's step names.
+    event : str
+        The name of the event name column of ``events``.
+
+    Returns
+    -------
+    dict of str to list of str
+        Each step that no event has, in the order of ``steps``, mapped to up to
+        three names present in the events that read most like it (closest
+        first, by :func:`difflib.get_close_matches`; empty when none is close).
+        Empty when every step is present.
+
+    Examples
+    --------
+    >>> unknown_steps(company.table("events"), ["sign_up", "login"])  # doctest: +SKIP
+    {'sign_up': ['signup', 'signin']}
+    """
+    # One query for the distinct names: they are few even when the events are many.
+    names = events.select(name=events[event]).distinct().execute()["name"]
+    present = sorted(str(name) for name in names.dropna())
+    known = set(present)
+    return {step: difflib.get_close_matches(step, present, n=3)
+            for step in steps if step not in known}
+
+
+def unknown_steps_message(unknown: dict[str, list[str]], *, where: str) -> str:
+    """The one-line refusal for steps that no event is named after.
+
+    Parameters
+    ----------
+    unknown : dict of str to list of str
+        What :func:`unknown_steps` returned; not empty.
+    where : str
+        Where the steps were given, such as ``"funnel_steps"`` or
+        ``"params.yaml: funnel_steps"``; the line starts with it.
+
+    Returns
+    -------
+    str
+        Such as ``funnel_steps: no event is named 'sign_up' in the events
+        (closest: 'signup', 'signin')``; each further step is added as
+        ``, nor 'x' (closest: ...)``.
+
+    Raises
+    ------
+    ValueError
+        If ``unknown`` is empty: there is nothing to refuse.
+    """
+    if not unknown:
+        raise ValueError("unknown_steps_message needs at least one unknown step")
+    (step, closest), *others = unknown.items()
+    line = f"{where}: no event is named {step!r} in the events ({_closest(closest)})"
+    return line + "".join(f", nor {name!r} ({_closest(near)})" for name, near in others)
+
+
+def _closest(names: list[str]) -> str:
+    if not names:
+        return "no name in the events is close"
+    return "closest: " + ", ".join(repr(name) for name in names)
 
 
 def _check_steps(steps) -> list[str]:
@@ -191,82 +308,6 @@ def _interval(span: pd.Timedelta):
     return ibis.interval(microseconds=int(span / pd.Timedelta(microseconds=1)))
 
 
-def _entries(events, in_range, first_step, by, *, user, ts, event):
-    """Each user's first step-1 event: ``user``, ``entry`` and, with ``by``, ``value``."""
-    # A conditional minimum over every event, not a filter on the step and then a minimum:
-    # DuckDB 2 splits an aggregate by user into ranges of the file's row groups when the
-    # events are stored by user, and with a filter on the event name every range read the
-    # whole file again (at 100M events, 7 s instead of under 1 s). On events stored in time
-    # order the filter would be quicker (0.8 s against 3.3 s), but never by that much.
-    kept = events.filter(in_range)
-    first = kept[ts].min(where=kept[event] == first_step)
-    if by is None:
-        entries = kept.group_by(user=kept[user]).agg(entry=first)
-        return entries.filter(entries.entry.notnull())
-    # Reduce to (user, value) pairs first, then find the entry and its value in them: the
-    # pairs are read twice (a shared CTE, through view()), the step-1 events only once.
-    pairs = kept.group_by(user=kept[user], value=kept[by]).agg(entry=first)
-    pairs = pairs.filter(pairs.entry.notnull())
-    entries = pairs.group_by("user").agg(entry=pairs.entry.min())
-    at_entry = entries.join(pairs.view(), ["user", "entry"])
-    return at_entry.group_by("user", "entry").agg(value=at_entry.value.min())
-
-
-def _later_steps(events, in_range, steps, *, user, ts, event):
-    """The events of steps 2 to k: ``user``, ``ts`` and ``step`` (the step's number)."""
-    # Numbering the steps with one CASE is much cheaper on the engine than an IN filter on
-    # the event names followed by a comparison of names per step.
-    number = events[event].cases(*((name, k) for k, name in enumerate(steps[1:], start=2)))
-    later = events.filter(in_range).select(user=events[user], ts=events[ts], step=number)
-    return later.filter(later.step.notnull())
-
-
-def _reach_in_order(entries, later, steps):
-    """Each entry with ``reach_k``: when step k was first done at or after step k - 1."""
-    # Made distinct (an aggregate) and joined through a fresh view() per step, the later
-    # steps become one shared CTE that the engine computes once; joined directly, ibis
-    # repeats their scan of the events and join to the entries for every step.
-    later = later.group_by("user", "step", "ts").agg()
-    per_user, previous = entries, entries.select("user", reached=entries.entry)
-    for k in range(2, len(steps) + 1):
-        # A filter on the step here would be pushed by DuckDB into the shared CTE as one OR
-        # per step, evaluated on every event scanned; a conditional minimum is not.
-        done = previous.join(later.view(), "user")
-        previous = done.group_by("user").agg(
-            reached=done.ts.min(where=(done.step == k) & (done.ts >= done.reached)))
-        previous = previous.filter(previous.reached.notnull())
-        per_user = per_user.left_join(previous, "user").select(
-            *per_user.columns, **{f"reach_{k}": previous.reached})
-    return per_user
-
-
-def _reach_in_any_order(entries, later, steps):
-    """Each entry with ``reach_k``: when every step up to k had been done in the window."""
-    firsts = later.group_by("user").agg(**{
-        f"first_{k}": later.ts.min(where=later.step == k) for k in range(2, len(steps) + 1)})
-    per_user = entries.left_join(firsts, "user")
-    reached = {}
-    previous = per_user.entry
-    for k in range(2, len(steps) + 1):
-        first = per_user[f"first_{k}"]
-        # greatest() skips nulls, so a step not done must stop the user explicitly.
-        previous = ibis.ifelse(previous.notnull() & first.notnull(),
-                               ibis.greatest(previous, first), ibis.null("timestamp"))
-        reached[f"reach_{k}"] = previous
-    return per_user.select(*entries.columns, **reached)
-
-
-def _count(per_user, keys, n_steps):
-    """Per group: entries, and the users reaching each later step with their hours."""
-    measures = {"users_1": per_user.count()}
-    for k in range(2, n_steps + 1):
-        reached = per_user[f"reach_{k}"]
-        hours = reached.delta(per_user.entry, unit="microsecond") / _MICROSECONDS_PER_HOUR
-        measures |= {f"users_{k}": reached.count(), f"median_{k}": hours.median(),
-                     f"mean_{k}": hours.mean()}
-    return per_user.group_by(keys).agg(**measures) if keys else per_user.agg(**measures)
-
-
 def _table(counts, steps, keys, *, by, period, start, period_end, span) -> pd.DataFrame:
     """The long funnel table from the engine's wide counts, with empty periods filled in."""
     counts = counts.copy()
@@ -310,37 +351,42 @@ def _table(counts, steps, keys, *, by, period, start, period_end, span) -> pd.Da
 
 
 @metric("funnel", family="funnel", title="Conversion funnel",
-        definition="Of the users entering at their first step-1 event (one entry per user), "
-                   "the share reaching each later step before the conversion window from "
-                   "entry closes, either in order (a step counts at or after the moment the "
-                   "step before was reached) or in any order (a user reaches step k once every "
-                   "step up to k was done in the window); entries whose window is still open "
+        definition="Of the entries into a funnel, the share reaching each later step before "
+                   "the conversion window from entry closes. An entry is a user at their first "
+                   "step-1 event (count=users, one per user) or an attempt (count=attempts: "
+                   "each step-1 event, or the first of each session where events carry one, "
+                   "so a returning user's new try counts again). The order of the steps is "
+                   "sequential (step k counts at its first event at or after the moment step "
+                   "k − 1 was reached, other events allowed between), strict (step k is the "
+                   "user's next event after step k − 1, or in the same instant: no other "
+                   "event between) or any (step k is reached once every step up to k was "
+                   "done in the window, in any order). Entries whose window is still open "
                    "at period_end are left out, or flagged in funnels per period.",
-        formula="conversion(k) = users reaching step k / users reaching step k − 1; "
-                "overall(k) = users reaching step k / users entering at step 1",
+        formula="conversion(k) = entries reaching step k / entries reaching step k − 1; "
+                "overall(k) = entries reaching step k / entries at step 1",
         needs={"events": ("user_id", "timestamp", "event")}, unit="share")
-def funnel_metric(company, *, steps, window, period_end, order="strict", by=None, period=None,
-                  start=None) -> pd.DataFrame:
+def funnel_metric(company, *, steps, window, period_end, order="sequential", count="users",
+                  by=None, period=None, start=None) -> pd.DataFrame:
     """The funnel of a company's events; see :func:`funnel`.
 
     Parameters
     ----------
     company : Company
         The company; ``by`` may name a column of its events, users or accounts.
-    steps, window, period_end, order, by, period, start
+    steps, window, period_end, order, count, by, period, start
         As for :func:`funnel`.
 
     Returns
     -------
     DataFrame
-        As for :func:`funnel`.
+        As for :func:`funnel`: with ``count="attempts"``, ``users`` counts attempts.
     """
     events = company.table("events")
     dimensions = None
     if by is not None and by not in events.columns:
         dimensions = _dimensions(company, by)
-    return funnel(events, steps=steps, window=window, period_end=period_end, order=order, by=by,
-                  period=period, start=start, dimensions=dimensions)
+    return funnel(events, steps=steps, window=window, period_end=period_end, order=order,
+                  count=count, by=by, period=period, start=start, dimensions=dimensions)
 
 
 def _dimensions(company, by: str):
