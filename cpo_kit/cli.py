@@ -165,10 +165,14 @@ def _validate(args) -> int:
     from cpo_kit.params import load_params
     from cpo_kit.report import problem_lines, summary_lines
     from cpo_kit.sources import open_source, shown_problem
-    from cpo_kit.parameters import iso_day
+    from cpo_kit.notebooks import NOTEBOOKS
+    from cpo_kit.parameters import resolve_parameters
     from cpo_kit.validate import check_folder, period_end_problem
 
     params = load_params(args.params)
+    # Every value the params file gives is checked as cpo-kit run checks it, so a file
+    # that validate passes is never refused by run.
+    values = resolve_parameters(params, [], list(NOTEBOOKS), source=str(args.params))
     with open_source(args.data_dir) as source:
         checked = check_folder(source.folder, columns=params.get("columns"),
                                categories=params.get("categories"),
@@ -177,8 +181,7 @@ def _validate(args) -> int:
             problems = [shown_problem(p, source) for p in checked.problems]
             print("\n".join(problem_lines(DataError(problems))), file=sys.stderr)
             return EXIT_BAD_INPUT
-        if "period_end" in params:
-            day = iso_day(str(params["period_end"]), where=str(args.params))
+        for day in sorted({v["period_end"] for v in values.values() if "period_end" in v}):
             problem = period_end_problem(day, checked)
             if problem:
                 raise ParamsError(args.params, problem)

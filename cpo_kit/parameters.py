@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from cpo_kit import formats
 from cpo_kit.errors import ParamsError
 from cpo_kit.notebooks import NOTEBOOK_DIR, NOTEBOOKS
 from cpo_kit.params import read_yaml
@@ -181,6 +182,12 @@ def _checked(value, name: str, where: str):
     """The value, once the parameters whose values have rules of their own are checked."""
     if name == "period_end":
         iso_day(value, where=where)
+    elif name in ("currency", "locale") and value:
+        check = formats.check_currency if name == "currency" else formats.check_locale
+        try:
+            check(value)
+        except ValueError as error:
+            raise ParamsError(where, f"{name}: {error}") from None
     return value
 
 

@@ -14,59 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-#: How a headline number of each unit is written for people.
-_FORMATS = {
-    "count": lambda v: f"{v:,.0f}",
-    "share": lambda v: f"{v:.1%}",
-    "currency": lambda v: f"${v:,.0f}",
-    "score": lambda v: f"{v:,.1f}",
-    "ratio": lambda v: f"{v:,.2f}",
-    "months": lambda v: f"{v:,.1f} months",
-    "days": lambda v: f"{v:,.1f} days",
-}
-UNITS = tuple(_FORMATS)
+# The formatters live with the company's currency and locale; they are named here too,
+# where the notebooks and the report have always found them.
+from cpo_kit.formats import UNITS, current, format_change, format_value, is_missing
 
-
-def is_missing(value) -> bool:
-    """Whether a value is absent: None, or NaN (numpy's included)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def format_value(value, unit: str) -> str:
-    """A number as a reader expects it in ``unit``; ``n/a`` where it cannot be computed.
-
-    Examples
-    --------
-    >>> format_value(0.4127, "share")
-    '41.3%'
-    >>> format_value(None, "currency")
-    'n/a'
-    """
-    if is_missing(value):
-        return "n/a"
-    return _FORMATS[unit](value)
-
-
-def format_change(before, after, unit: str) -> str:
-    """The change from ``before`` to ``after`` as a reader expects it; empty if not numeric.
-
-    Shares change in percentage points; other units in their own terms.
-
-    Examples
-    --------
-    >>> format_change(0.104, 0.101, "share")
-    '−0.3 pts'
-    >>> format_change(106947.0, 114800.8, "currency")
-    '+$7,854'
-    """
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and not is_missing(v)
-               for v in (before, after)):
-        return ""
-    difference = after - before
-    sign = "+" if difference >= 0 else "−"
-    if unit == "share":
-        return f"{sign}{abs(difference) * 100:.1f} pts"
-    return sign + format_value(abs(difference), unit)
+__all__ = ["UNITS", "Headline", "Results", "format_change", "format_value", "is_missing",
+           "read_results"]
 
 
 @dataclass
@@ -124,7 +77,7 @@ class Results:
 
     def headline(self, key: str, value, *, label: str, unit: str) -> None:
         """Record one headline number; ``unit`` is one of :data:`UNITS`."""
-        if unit not in _FORMATS:
+        if unit not in UNITS:
             raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
         self.headlines[key] = Headline(key, label, _plain(value), unit)
         if self.path is not None:
@@ -146,6 +99,10 @@ class Results:
             "notebook": self.notebook,
             "company": self.company,
             "period_end": self.period_end,
+            # The amounts' currency and the locale they are written in, for whoever
+            # writes these numbers again (the report, the book).
+            "currency": current().currency,
+            "locale": current().locale,
             "headlines": {k: {"label": h.label, "value": h.value, "unit": h.unit}
                           for k, h in self.headlines.items()},
             "tables": self.tables,

@@ -64,7 +64,8 @@ def run_notebook(tmp_path_factory, sample_dir, request):
                 for path in sample_dir.iterdir():
                     if path.stem in tables:
                         (data / path.name).symlink_to(path)
-            parameters = {"data_dir": str(data), "results_dir": str(out)}
+            # The sample reports in dollars, as its params file says.
+            parameters = {"data_dir": str(data), "results_dir": str(out), "currency": "USD"}
             if NOTEBOOKS[name].reads_run:
                 # It reads what the other notebooks of a run left: the sample's run.
                 runs, _ = request.getfixturevalue("sample_run")
@@ -87,7 +88,7 @@ def sample_run(tmp_path_factory, sample_dir):
     out = tmp_path_factory.mktemp("runs")
     params = out.parent / "acme.yml"
     params.write_text(yaml.safe_dump({"company_name": HOSTILE_COMPANY,
-                                      "period_end": "2026-10-31"}))
+                                      "period_end": "2026-10-31", "currency": "USD"}))
     result = cpo_kit("run", sample_dir, "--out", out, "--jobs", 2, "--params", params,
                      "-p", "product_kpis.unusual_window=6")
     return out, result

@@ -226,6 +226,10 @@ PARAMS_CASES = [
      "2026-09-02 to 2026-10-31"),
     ("period_end: 2026-11-30", "period_end: 2026-11-30 is after the data, which runs from "
      "2026-09-02 to 2026-10-31"),
+    ("currency: EURO", "currency: 'EURO' is not a currency code: expected an ISO 4217 code "
+     "such as EUR, USD or GBP"),
+    ("locale: english", "locale: 'english' is not a locale: expected a name such as en_US, "
+     "en_IE or de_DE"),
     ("categories: [segment]", "categories: expected a mapping of tables to columns to lists of "
      "values, such as 'accounts: {segment: [Consumer, Business]}'"),
     ("categories: {acounts: {segment: [SMB]}}", "categories: no table is called 'acounts' "

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cpo_kit import formats
 from cpo_kit.metrics.targets import status_against_targets
 from cpo_kit.narrative import change_sentence, movement
 
@@ -233,5 +234,4 @@ def sources(run: RunResults, card: pd.DataFrame) -> dict[str, list[str]]:
 
 
 def _money(value: float) -> str:
-    sign = "+" if value >= 0 else "−"
-    return f"{sign}${abs(value):,.0f}"
+    return ("+" if value >= 0 else "") + formats.money(value)

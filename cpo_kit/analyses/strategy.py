@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cpo_kit import formats
 from cpo_kit.metrics.periods import last_complete
 
 KR_STATUSES = ("on track", "at risk", "off track", "not measured")
@@ -404,7 +405,7 @@ def _recommend(row, trend_months: int) -> tuple[str, str]:
     facts = (f"{row.relative_share:.2f}× the share of the largest rival in a market "
              f"{_growth_words(row.market_growth)}, in its {row.stage} stage")
     if pd.notna(row.mrr):
-        facts += f", MRR ${row.mrr:,.0f}"
+        facts += f", MRR {formats.money(row.mrr)}"
         if pd.notna(growth):
             facts += f" ({growth:+.0%} in {trend_months} months)"
     return choice, f"{row.quadrant.capitalize()}: {facts}; {action}."

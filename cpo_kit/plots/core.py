@@ -18,18 +18,20 @@ import seaborn as sns
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch, Rectangle
 
+from cpo_kit import formats
+
 PALETTE = "colorblind"
 #: How the last value of a line is written beside it.
 _LABELS = {
-    "currency": lambda v: f"${v / 1000:,.0f}k" if abs(v) >= 1000 else f"${v:,.0f}",
-    "count": lambda v: f"{v:,.0f}",
-    "share": lambda v: f"{v:.0%}",
+    "currency": lambda v: formats.money(v, compact=True),
+    "count": lambda v: formats.count(v),
+    "share": lambda v: formats.share(v, decimals=0),
 }
 
 
 FORMATS = {
-    "currency": mticker.FuncFormatter(lambda v, _: _LABELS["currency"](v)),
-    "count": mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"),
+    "currency": formats.axis("currency"),
+    "count": formats.axis("count"),
     "share": mticker.PercentFormatter(1.0),
 }
 

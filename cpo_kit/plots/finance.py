@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from cpo_kit import formats
 from cpo_kit.plots.core import FORMATS, PALETTE
 
 __all__ = ["fan_chart", "npv_ranking", "payback_curves", "tornado"]
@@ -19,13 +20,8 @@ LOW, HIGH = _COLOURS[1], _COLOURS[0]
 
 
 def _money(value: float) -> str:
-    """Dollars in a few characters, with a true minus sign: $950, $48k, −$1.25M."""
-    sign, size = "−" if value < 0 else "", abs(value)
-    if size >= 999_500:
-        return f"{sign}${size / 1e6:,.2f}M"
-    if size >= 1000:
-        return f"{sign}${size / 1000:,.0f}k"
-    return f"{sign}${size:,.0f}"
+    """An amount in a few characters, with a true minus sign: $950, $48K, −$1.2M."""
+    return formats.money(value, compact=True)
 
 
 _MONEY = mticker.FuncFormatter(lambda v, _: _money(v))
@@ -75,7 +71,7 @@ def npv_ranking(appraisal: pd.DataFrame, *, title: str, label: str = "title",
     ax.set_xlim(min(values.min(), 0) - 0.02 * span if len(values) else -1,
                 max(values.max(), 0) + 0.45 * span if len(values) else 1)
     ax.xaxis.set_major_formatter(_MONEY)
-    ax.set(title=title, xlabel="net present value (USD)", ylabel="")
+    ax.set(title=title, xlabel=f"net present value ({formats.currency_label()})", ylabel="")
     ax.grid(axis="y", visible=False)
     return ax
 
@@ -112,7 +108,7 @@ def payback_curves(flows: pd.DataFrame, *, title: str, names: dict | None = None
     ax.axhline(0, color="black", linewidth=0.8)
     ax.yaxis.set_major_formatter(_MONEY)
     ax.set(title=title, xlabel="months from the start of work",
-           ylabel="cumulative cash flow (USD)")
+           ylabel=f"cumulative cash flow ({formats.currency_label()})")
     ax.legend(frameon=False, fontsize="x-small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
@@ -158,7 +154,7 @@ def tornado(sensitivity: pd.DataFrame, *, title: str, ax=None):
     pad = 0.22 * (high_edge - low_edge or abs(base) or 1.0)
     ax.set_xlim(low_edge - pad, high_edge + pad)
     ax.xaxis.set_major_formatter(_MONEY)
-    ax.set(title=title, xlabel=f"portfolio NPV (USD); line: base case {_money(base)}",
+    ax.set(title=title, xlabel=f"portfolio NPV ({formats.currency_label()}); line: base case {_money(base)}",
            ylabel="")
     ax.grid(axis="y", visible=False)
     handles = [plt.Rectangle((0, 0), 1, 1, color=LOW), plt.Rectangle((0, 0), 1, 1, color=HIGH)]
@@ -215,6 +211,6 @@ def fan_chart(history: pd.DataFrame, forecast: pd.DataFrame, *, title: str,
                 textcoords="offset points", va="center", fontweight="bold")
     ax.yaxis.set_major_formatter(FORMATS["currency"])
     ax.set_ylim(bottom=0)
-    ax.set(title=title, xlabel="month", ylabel="MRR (USD a month)")
+    ax.set(title=title, xlabel="month", ylabel=f"MRR ({formats.currency_label()} a month)")
     ax.legend(frameon=False, fontsize="small", loc="upper left")
     return ax

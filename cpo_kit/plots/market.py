@@ -8,6 +8,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.colors import ListedColormap
 
+from cpo_kit import formats
 from cpo_kit.plots.core import PALETTE
 
 __all__ = ["coverage_heatmap", "positioning_map", "segment_sizes", "sizing_bars"]
@@ -17,14 +18,11 @@ _LEVELS = {"tam": "TAM: total addressable", "sam": "SAM: serviceable",
 
 
 def _money(value: float) -> str:
-    """Dollars in the unit that keeps three figures: $1.39bn, $26.9m, $450k."""
-    for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if abs(value) >= size:
-            return f"${value / size:,.3g}{suffix}"
-    return f"${value:,.0f}"
+    """An amount in a few characters: $1.4B, $27M, $450K."""
+    return formats.money(value, compact=True)
 
 
-_MONEY = mticker.FuncFormatter(lambda v, _: "$0" if v == 0 else _money(v))
+_MONEY = formats.axis("currency")
 
 
 def sizing_bars(sizes: pd.DataFrame, *, level: str = "sam", legend: bool = True, ax=None):
@@ -58,7 +56,7 @@ def sizing_bars(sizes: pd.DataFrame, *, level: str = "sam", legend: bool = True,
         ax.annotate(shown, (x, bottom), xytext=(0, 3), textcoords="offset points",
                     ha="center", va="bottom", fontweight="bold", fontsize="small")
     ax.set_xticks([0, 1], [m for m, _ in methods])
-    ax.set(title=_LEVELS[level], ylabel="market size (USD a year)", xlabel="")
+    ax.set(title=_LEVELS[level], ylabel=f"market size ({formats.currency_label()} a year)", xlabel="")
     ax.yaxis.set_major_formatter(_MONEY)
     ax.set_ylim(top=ax.get_ylim()[1] * 1.12)  # room for the totals
     ax.set_xlim(-0.6, 1.6)
@@ -110,7 +108,7 @@ def segment_sizes(sizes: pd.DataFrame, *, current_year: int, growth: pd.DataFram
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_xlim(years[0] - 0.3, years[-1] + 1.6)
     ax.set(title="Total addressable market by segment (bottom-up)", xlabel="year",
-           ylabel="TAM (USD a year)")
+           ylabel=f"TAM ({formats.currency_label()} a year)")
     ax.yaxis.set_major_formatter(_MONEY)
     ax.set_ylim(bottom=0)
     return ax
@@ -195,7 +193,7 @@ def positioning_map(points: pd.DataFrame, *, ax=None):
     ax.scatter(ours["coverage"], ours["list_price"], s=160, color=colours[3], marker="*",
                label="us", zorder=4)
     for _, row in points.iterrows():
-        ax.annotate(f"{row['competitor']} (${row['list_price']:,.0f})",
+        ax.annotate(f"{row['competitor']} ({formats.money(row['list_price'])})",
                     (row["coverage"], row["list_price"]), xytext=(7, 5),
                     textcoords="offset points", fontsize="small",
                     fontweight="bold" if row["is_us"] else "normal")
@@ -211,9 +209,9 @@ def positioning_map(points: pd.DataFrame, *, ax=None):
                     fontsize="small", color="dimgrey")
     ax.set(title="Positioning: what each product covers and what it costs",
            xlabel="mean feature coverage (share of the features compared)",
-           ylabel="list price (USD per seat a month)")
+           ylabel=f"list price ({formats.currency_label()} a month)")
     ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0))
-    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"${v:,.0f}"))
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: formats.money(v)))
     ax.set_xlim(0, 1.1)
     ax.set_ylim(0, points["list_price"].max() * 1.2 if len(points) else 1)
     ax.legend(frameon=False, fontsize="small", loc="upper center", ncols=2)

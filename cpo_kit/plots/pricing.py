@@ -7,12 +7,16 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from cpo_kit import formats
 from cpo_kit.plots.core import FORMATS, PALETTE
 
 __all__ = ["before_after", "churn_around_change", "price_ranges", "van_westendorp"]
 
-_DOLLARS = mticker.FuncFormatter(lambda v, _: f"${v:,.0f}")
-_PRICE_LABEL = "price (USD per seat a month)"
+_DOLLARS = mticker.FuncFormatter(lambda v, _: formats.money(v))
+
+
+def _price_label() -> str:
+    return f"price ({formats.currency_label()} a month)"
 
 
 def van_westendorp(meter, *, title: str = "Van Westendorp price sensitivity meter",
@@ -55,7 +59,7 @@ def van_westendorp(meter, *, title: str = "Van Westendorp price sensitivity mete
                     textcoords="offset points", ha=ha, fontweight="bold", fontsize="small",
                     bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
                           "edgecolor": "none", "alpha": 0.8})
-    ax.set(title=title, xlabel=_PRICE_LABEL, ylabel="share of respondents")
+    ax.set(title=title, xlabel=_price_label(), ylabel="share of respondents")
     ax.yaxis.set_major_formatter(FORMATS["share"])
     ax.xaxis.set_major_formatter(_DOLLARS)
     ax.set_ylim(0, 1.02)
@@ -103,15 +107,15 @@ def price_ranges(points: pd.DataFrame, *, current_price: float | None = None, ax
     for yi, (_, row) in zip(y, points.iterrows()):
         for column, ha, dx in (("pmc", "right", -6), ("pme", "left", 6)):
             if pd.notna(row[column]):
-                ax.annotate(f"${row[column]:,.0f}", (row[column], yi), xytext=(dx, 0),
+                ax.annotate(formats.money(row[column]), (row[column], yi), xytext=(dx, 0),
                             textcoords="offset points", ha=ha, va="center", fontsize="small")
     if current_price is not None:
         ax.axvline(current_price, color="black", linestyle=":", linewidth=1.2,
-                   label=f"list price today (${current_price:,.0f})")
+                   label=f"list price today ({formats.money(current_price)})")
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_ylim(len(points) - 0.5, -0.5)
-    ax.set(xlabel=_PRICE_LABEL, ylabel="")
+    ax.set(xlabel=_price_label(), ylabel="")
     ax.set_title("Acceptable prices by segment", pad=42)
     ax.xaxis.set_major_formatter(_DOLLARS)
     low = np.nanmin(points[["pmc", "opp", "ipp"]].to_numpy()) if len(points) else 0

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from cpo_kit import formats
 from cpo_kit.plots.core import FORMATS, PALETTE
 from cpo_kit.results import format_value
 
@@ -31,8 +32,7 @@ _AXIS = {**FORMATS,
 def _short_money(value: float, signed: bool = False) -> str:
     sign = ("+" if value > 0 else "−" if value < 0 else "±") if signed else ""
     value = abs(value)
-    text = f"${value / 1000:,.1f}k" if value >= 1000 else f"${value:,.0f}"
-    return sign + text.replace(".0k", "k")
+    return sign + formats.money(value, compact=True)
 
 
 def _label(value, unit: str) -> str:
@@ -92,7 +92,7 @@ def mrr_waterfall(steps: pd.DataFrame, *, title: str, ax=None):
         level += r.amount
     ax.set_ylim(floor, high + 0.35 * span)
     ax.yaxis.set_major_formatter(_AXIS["currency"])
-    ax.set(title=title, xlabel="", ylabel="MRR (USD, axis not from zero)")
+    ax.set(title=title, xlabel="", ylabel=f"MRR ({formats.currency_label()}, axis not from zero)")
     return ax
 
 
@@ -136,7 +136,7 @@ def movement_bars(movements: pd.DataFrame, *, title: str, ax=None):
     pad = 0.08 * (high - low) if high > low else 1.0
     ax.set_ylim(low - pad, high + pad)
     ax.yaxis.set_major_formatter(_AXIS["currency"])
-    ax.set(title=title, xlabel="", ylabel="change in MRR (USD)")
+    ax.set(title=title, xlabel="", ylabel=f"change in MRR ({formats.currency_label()})")
     ax.legend(ncols=6, loc="upper left", frameon=False, fontsize="small",
               bbox_to_anchor=(0, -0.12))
     return ax
@@ -268,7 +268,7 @@ def mrr_area(data: pd.DataFrame, *, x: str, y: str, hue: str, title: str,
     ax.stackplot(wide.index, wide.T.to_numpy(), labels=list(wide.columns),
                  colors=[colours[c] for c in wide.columns], alpha=0.85)
     ax.yaxis.set_major_formatter(_AXIS["currency"])
-    ax.set(title=title, xlabel="", ylabel="MRR (USD)")
+    ax.set(title=title, xlabel="", ylabel=f"MRR ({formats.currency_label()})")
     # Reversed, so the legend lists the groups top down as the stack shows them.
     handles, labels = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], labels[::-1], loc="upper left", frameon=False, fontsize="small")

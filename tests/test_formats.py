@@ -1,0 +1,74 @@
+"""Numbers for people in the company's currency and locale: every case written out by hand."""
+from __future__ import annotations
+
+import pytest
+
+from cpo_kit import formats
+
+#: (currency, locale), the value, and how money() writes it, plain and compact.
+MONEY = [
+    (("USD", None), 114800.8, "$114,801", "$115K"),
+    (("EUR", "en_IE"), 114800.8, "€114,801", "€115K"),
+    (("GBP", "en_GB"), -2500, "−£2,500", "−£2.5K"),
+    ((None, None), 1_390_000_000, "1,390,000,000", "1.4B"),
+    (("JPY", "ja_JP"), 950, "￥950", "￥950"),
+]
+
+
+@pytest.mark.parametrize("style, value, plain, compact", MONEY)
+def test_money_is_written_in_the_companys_currency_and_locale(style, value, plain, compact):
+    currency, locale = style
+    with formats.using(currency=currency, locale=locale):
+        assert formats.money(value) == plain
+        assert formats.money(value, compact=True) == compact
+
+
+def test_a_german_reader_sees_german_separators():
+    with formats.using(currency="EUR", locale="de_DE"):
+        assert formats.money(114800.8) == "114.801\xa0€"
+        assert formats.share(0.4127) == "41,3\xa0%"
+        assert formats.count(2271) == "2.271"
+        assert formats.format_change(0.104, 0.101, "share") == "−0,3 pts"
+
+
+@pytest.mark.parametrize("value, unit, shown", [
+    (0.4127, "share", "41.3%"),
+    (2271, "count", "2,271"),
+    (21.64, "score", "21.6"),
+    (3.456, "ratio", "3.46"),
+    (11.04, "months", "11.0 months"),
+    (None, "currency", "n/a"),
+    (float("nan"), "share", "n/a"),
+    (114800.8, "currency", "€114,801"),
+])
+def test_format_value_by_unit(value, unit, shown):
+    with formats.using(currency="EUR", locale="en_IE"):
+        assert formats.format_value(value, unit) == shown
+
+
+def test_without_a_currency_amounts_have_no_symbol():
+    with formats.using():
+        assert formats.format_value(114800.8, "currency") == "114,801"
+        assert formats.currency_label() == "amount"
+    with formats.using(currency="EUR"):
+        assert formats.currency_label() == "EUR"
+
+
+def test_the_style_of_a_block_is_undone_after_it():
+    formats.use(currency="USD")
+    with formats.using(currency="EUR", locale="en_IE"):
+        assert formats.current() == formats.Style("EUR", "en_IE")
+    assert formats.current() == formats.Style("USD", formats.DEFAULT_LOCALE)
+    formats.use()
+
+
+@pytest.mark.parametrize("check, value, message", [
+    (formats.check_currency, "EURO", "'EURO' is not a currency code: expected an ISO 4217 "
+     "code such as EUR, USD or GBP"),
+    (formats.check_currency, "eur", "'eur' is not a currency code"),
+    (formats.check_locale, "english", "'english' is not a locale: expected a name such as "
+     "en_US, en_IE or de_DE"),
+])
+def test_unknown_currencies_and_locales_are_refused_with_what_is_expected(check, value, message):
+    with pytest.raises(ValueError, match=message):
+        check(value)
