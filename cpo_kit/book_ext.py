@@ -7,11 +7,17 @@
   from the code before Sphinx reads the sources (:mod:`cpo_kit.book_reference`).
 - Long tables can be sorted by a click on a column's heading, and pages print
   without the site's navigation (``book_static/``).
+- A chapter's worked example of one company is shown in that company's book
+  only: see :func:`company_tag` and :func:`resolve_company_blocks`.
 """
 from __future__ import annotations
 
+import re
 import shutil
+import unicodedata
 from pathlib import Path
+
+from sphinx.util import logging
 
 from cpo_kit.notebooks import ROOT
 
@@ -19,6 +25,78 @@ MATHJAX_DIR = "mathjax"
 STATIC = Path(__file__).with_name("book_static")
 #: The sample company's tables, from which the data contract's example files are cut.
 SAMPLE = ROOT / "data" / "sample"
+#: The sample company's name: the book's company when ``cpo_company`` is not set.
+SAMPLE_COMPANY = "Brightlane"
+#: The opening line of a ``{only}`` block, fenced by backticks or colons.
+_ONLY = re.compile(r"^(?P<fence>[ \t]*(?:`{3,}|:{3,}))\{only\}[ \t]+(?P<condition>.*?)[ \t]*$")
+
+logger = logging.getLogger(__name__)
+
+
+def company_tag(name: str) -> str:
+    """The Sphinx tag set in the book of the company called ``name``.
+
+    Accents are dropped and every run of other characters becomes one
+    underscore, so that any name gives a tag that ``{only}`` can test.
+
+    Examples
+    --------
+    >>> company_tag("Brightlane")
+    'company_brightlane'
+    >>> company_tag("Café Tidewell & Co.")
+    'company_cafe_tidewell_co'
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "company_" + re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
+
+
+def resolve_company_blocks(text: str, holds) -> str:
+    """``text`` with each ``{only}`` block that tests a company tag resolved.
+
+    A block whose condition holds is replaced by its content, and one whose
+    condition fails is dropped, before MyST reads the page. Sphinx's own
+    ``{only}`` directive would drop it only after reading it, and the
+    substitutions in another company's example name numbers that this
+    company's run may not record: an unknown substitution fails the build.
+
+    Parameters
+    ----------
+    text : str
+        A page's source.
+    holds : callable
+        Whether a condition holds: ``app.tags.eval_condition``.
+
+    Returns
+    -------
+    str
+        The source, with the company blocks resolved; other ``{only}`` blocks
+        are left to Sphinx.
+
+    Raises
+    ------
+    ValueError
+        A company block is not closed by a fence like its opening one (the same
+        characters, as many, as far indented), on a line of its own.
+    """
+    lines = text.splitlines(keepends=True)
+    kept, closing, skip_to = [], set(), 0
+    for number, line in enumerate(lines):
+        if number < skip_to or number in closing:
+            continue
+        opened = _ONLY.match(line.rstrip("\r\n"))
+        if not opened or "company_" not in opened["condition"]:
+            kept.append(line)
+            continue
+        end = next((n for n in range(number + 1, len(lines))
+                    if lines[n].rstrip() == opened["fence"].rstrip()), None)
+        if end is None:
+            raise ValueError(f"line {number + 1}: the block {line.strip()} is never closed "
+                             f"by a line {opened['fence'].strip()}")
+        if holds(opened["condition"]):
+            closing.add(end)
+        else:
+            skip_to = end + 1
+    return "".join(kept)
 
 
 def _mathjax_source() -> Path:
@@ -27,10 +105,30 @@ def _mathjax_source() -> Path:
     return Path(jupyter_server_mathjax.__file__).parent / "static"
 
 
+def _add_company_tag(app, config) -> None:
+    app.tags.add(company_tag(config.cpo_company))
+
+
 def _write_reference(app, config) -> None:
     from cpo_kit.book_reference import write_reference
 
-    write_reference(Path(app.srcdir), SAMPLE)
+    # The sample company's book keeps the sample's rows; another company's shows
+    # its own data's, or none when its run did not read a folder.
+    sample = company_tag(config.cpo_company) == company_tag(SAMPLE_COMPANY)
+    if sample:
+        examples = SAMPLE
+    elif config.cpo_data_dir and Path(config.cpo_data_dir).is_dir():
+        examples = Path(config.cpo_data_dir)
+    else:
+        examples = None
+    write_reference(Path(app.srcdir), examples, sample=sample)
+
+
+def _resolve_company_blocks(app, docname, source) -> None:
+    try:
+        source[0] = resolve_company_blocks(source[0], app.tags.eval_condition)
+    except ValueError as error:
+        logger.warning(str(error), location=docname)
 
 
 def _use_local_files(app) -> None:
@@ -62,8 +160,14 @@ def _without_thebe(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
+    # Set by cpo-kit publish from the run: the company the notebooks named, and the
+    # folder of tables the run read ("" for a database).
+    app.add_config_value("cpo_company", SAMPLE_COMPANY, "env", types=[str])
+    app.add_config_value("cpo_data_dir", "", "env", types=[str])
+    app.connect("config-inited", _add_company_tag)
     # Before sphinx-external-toc reads _toc.yml, which lists the generated pages.
     app.connect("config-inited", _write_reference, priority=100)
+    app.connect("source-read", _resolve_company_blocks)
     app.connect("builder-inited", _use_local_files)
     app.connect("build-finished", _copy_mathjax)
     app.connect("html-page-context", _without_thebe)

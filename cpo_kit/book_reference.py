@@ -28,16 +28,29 @@ FAMILY_TITLES = {
 GENERATED = "<!-- Written by cpo_kit.book_reference at build time: edit the code, not this page. -->"
 
 
-def write_reference(srcdir: Path, sample: Path) -> None:
-    """Write the generated pages and the example files into the book's sources."""
-    pages = {GLOSSARY: glossary_page(), CONTRACT: contract_page(), CLI: cli_page()}
+def write_reference(srcdir: Path, examples: Path | None, *, sample: bool = True) -> None:
+    """Write the generated pages and the example files into the book's sources.
+
+    Parameters
+    ----------
+    srcdir : Path
+        The book's sources.
+    examples : Path or None
+        The folder of tables whose first rows the data contract offers as
+        example files; None for a page without example files.
+    sample : bool
+        Whether ``examples`` holds the sample company's tables, as the page
+        then says, rather than those of the company the book is for.
+    """
+    tables = write_examples(examples, srcdir / EXAMPLES) if examples is not None else set()
+    pages = {GLOSSARY: glossary_page(), CONTRACT: contract_page(tables, sample=sample),
+             CLI: cli_page()}
     for path, text in pages.items():
         target = srcdir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         # Unchanged pages are left alone, so Sphinx does not reread them.
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
-    write_examples(sample, srcdir / EXAMPLES)
 
 
 def glossary_page() -> str:
@@ -65,8 +78,17 @@ def glossary_page() -> str:
     return "\n".join(lines)
 
 
-def contract_page() -> str:
-    """Every table and column of the data contract, with an example file of each table."""
+def contract_page(examples=None, *, sample: bool = True) -> str:
+    """Every table and column of the data contract, with an example file of each table.
+
+    Parameters
+    ----------
+    examples : collection of str, optional
+        The tables that have an example file; every table when omitted.
+    sample : bool
+        Whether the example files come from the sample company, rather than from
+        the data of the company the book is for.
+    """
     from cpo_kit.contract import TYPE_WORDS, describe_check
     from cpo_kit.schemas import TABLES
 
@@ -82,6 +104,9 @@ def contract_page() -> str:
         lines.append(f"| {{ref}}`{table.name} <contract-{table.name}>` | {table.description} | "
                      f"{len(table.required_columns)} of {len(table.columns)} |")
     lines.append("")
+    if examples is None:
+        examples = set(TABLES)
+    whose = "the sample company's table" if sample else "this book's company's table"
     for table in TABLES.values():
         lines += [f"(contract-{table.name})=", f"## {table.name}", "", table.description, ""]
         facts = []
@@ -94,8 +119,9 @@ def contract_page() -> str:
             facts.append(f"`{rule.left}` may not be before `{rule.right}`.")
         if table.large:
             facts.append("It may be very large: it is read in chunks and queried in place.")
-        facts.append(f"Example: {{download}}`{table.name}.csv <examples/{table.name}.csv>` "
-                     f"(the first {EXAMPLE_ROWS} rows of the sample company's table).")
+        if table.name in examples:
+            facts.append(f"Example: {{download}}`{table.name}.csv <examples/{table.name}.csv>` "
+                         f"(the first {EXAMPLE_ROWS} rows of {whose}).")
         lines += [" ".join(facts), "", "| Column | Type | Needed | Allowed | What it holds |",
                   "|---|---|---|---|---|"]
         for name, column in table.columns.items():
@@ -128,22 +154,35 @@ def cli_page() -> str:
     return "\n".join(lines)
 
 
-def write_examples(sample: Path, folder: Path) -> None:
-    """The first rows of each sample table as a CSV file, for the data contract page."""
+def write_examples(data: Path, folder: Path) -> set[str]:
+    """The first rows of each table of ``data`` as a CSV file, for the data contract page.
+
+    The files are matched to the tables as the loader matches them; only CSV
+    and Parquet files are cut (an Excel table has no example file). Returns the
+    names of the tables cut.
+    """
     import duckdb
 
+    from cpo_kit.loaders import SUFFIXES, find_files
+    from cpo_kit.schemas import TABLES
+
     folder.mkdir(parents=True, exist_ok=True)
+    found, _, _ = find_files(data, TABLES)
+    written = set()
     with duckdb.connect() as con:
-        for path in sorted(sample.iterdir()):
-            if path.suffix not in (".csv", ".parquet"):
+        for table, path in sorted(found.items()):
+            kind = SUFFIXES[path.suffix.lower()]
+            if kind == "excel":
                 continue
-            reader = "read_parquet" if path.suffix == ".parquet" else "read_csv"
+            reader = "read_parquet" if kind == "parquet" else "read_csv"
             frame = con.sql(f"select * from {reader}(?) limit {EXAMPLE_ROWS}",
                             params=[str(path)]).df()
             text = frame.to_csv(index=False)
-            target = folder / f"{path.stem}.csv"
+            target = folder / f"{table}.csv"
             if not target.exists() or target.read_text(encoding="utf-8") != text:
                 target.write_text(text, encoding="utf-8")
+            written.add(table)
+    return written
 
 
 def _help(parser) -> str:

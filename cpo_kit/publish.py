@@ -23,6 +23,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from cpo_kit.book_ext import SAMPLE_COMPANY
 from cpo_kit.errors import CpoKitError
 from cpo_kit.notebooks import NOTEBOOKS, ROOT
 from cpo_kit.results import format_value
@@ -79,6 +80,12 @@ def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT
         shutil.copy(root / "_toc.yml", staging / "_toc.yml")
         config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
         config.setdefault("parse", {})["myst_substitutions"] = substitutions(run)
+        # The company picks the chapters' worked examples (cpo_kit.book_ext); its data
+        # folder gives the data contract's example rows.
+        data = Path(manifest["data"])
+        config.setdefault("sphinx", {}).setdefault("config", {}).update(
+            cpo_company=run_company(run),
+            cpo_data_dir=str(data) if data.is_dir() else "")
         (staging / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False),
                                              encoding="utf-8")
         shutil.copytree(root / "book", staging / "book")
@@ -124,9 +131,9 @@ def substitutions(run: Path) -> dict[str, str]:
     A chapter that cites a number of the worked examples writes it as a
     substitution, so the book never disagrees with its notebooks and a company's
     own playbook quotes its own numbers. A key that no notebook records fails the
-    strict build.
+    strict build. ``{{ company }}`` is the company's name.
     """
-    values = {}
+    values = {"company": markdown_literal(run_company(run))}
     for name in NOTEBOOKS:
         summary = json.loads((run / f"{name}_results" / "headline.json").read_text(
             encoding="utf-8"))
@@ -137,6 +144,19 @@ def substitutions(run: Path) -> dict[str, str]:
             # company's data must not become markup.
             values[f"{name}_{key}"] = markdown_literal(shown)
     return values
+
+
+def run_company(run: Path) -> str:
+    """The company the run's notebooks named: the one given, else the notebooks' default.
+
+    Each notebook records it in its ``headline.json``; the first that does names it.
+    """
+    for name in NOTEBOOKS:
+        summary = json.loads((run / f"{name}_results" / "headline.json").read_text(
+            encoding="utf-8"))
+        if summary.get("company"):
+            return summary["company"]
+    return SAMPLE_COMPANY
 
 
 def page_notebook(notebook: nbformat.NotebookNode, manifest: dict, name: str
