@@ -32,6 +32,23 @@ def kpi_table(headline: pd.DataFrame, *, caption: str):
                             **{"text-align": "right"}))
 
 
+def basis_note(headline: pd.DataFrame) -> str:
+    """One markdown line saying what each row of the headline table compares.
+
+    KPIs compared on the same basis share a clause: "Monthly active users:
+    October 1-22 against the same days of September (1-22) ...; MRR, ARR (MRR × 12)
+    and paying accounts: October 2026 against September 2026."
+    """
+    from cpo_kit.text import markdown_literal
+
+    clauses = []
+    for basis, rows in headline.groupby("basis", sort=False):
+        names = list(rows["kpi"])
+        named = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        clauses.append(f"{markdown_literal(named)}: {markdown_literal(basis)}")
+    return "**What is compared:** " + "; ".join(clauses) + "." if clauses else ""
+
+
 #: Background colours of the red / amber / green statuses, light enough for black text.
 STATUS_COLOURS = {"green": "#b7e1b0", "amber": "#fbd88a", "red": "#f4a6a0"}
 

@@ -16,39 +16,61 @@ from cpo_kit.metrics.voice import nps
 def headline_numbers(company, *, period_end) -> pd.DataFrame:
     """The month of ``period_end`` against the month before, for the metrics the data allows.
 
+    Nothing after ``period_end`` counts. When ``period_end`` is not the last day of
+    its month, the month is compared like for like: monthly active users of its
+    first days against the same days of the month before (``basis`` says so), since
+    a partial month set against a whole one always looks like a fall. MRR is a
+    monthly figure whatever the day, and NPS covers the 90 days to ``period_end``
+    against the 90 days to the same day a month before.
+
     Returns
     -------
     DataFrame
         Columns ``key`` (a short name for programs), ``kpi`` (its label), ``unit`` (as
-        :func:`cpo_kit.results.format_value` knows them), ``value``, ``previous`` and
-        ``change`` (relative, or in points for NPS); one row per metric whose tables
-        are present.
+        :func:`cpo_kit.formats.format_value` knows them), ``value``, ``previous``,
+        ``change`` (relative, or in points for NPS) and ``basis`` (what is compared
+        with what, in words); one row per metric whose tables are present.
     """
-    month = start_of(period_end, "month")
+    end = pd.Timestamp(period_end).normalize()
+    month = start_of(end, "month")
     before = month - pd.offsets.MonthBegin(1)
+    # The same day a month before, or the last day of that month when it is shorter.
+    end_before = end - pd.DateOffset(months=1)
+    whole = end == month + pd.offsets.MonthEnd(0)
     rows = []
     if company.has("events"):
-        mau = active_users(company.table("events"), period="month", period_end=period_end)
-        mau = mau.set_index("period")["users"]
-        rows.append(("mau", "Monthly active users", "count", mau.get(month), mau.get(before)))
+        events = company.table("events")
+        mau = active_users(events, period="month", period_end=end).set_index("period")["users"]
+        if whole:
+            then = active_users(events, period="month", period_end=before + pd.offsets.MonthEnd(0))
+            basis = f"{month:%B %Y} against {before:%B %Y}"
+        else:
+            then = active_users(events, period="month", period_end=end_before)
+            basis = (f"{month:%B} 1-{end.day} against the same days of {before:%B} "
+                     f"(1-{end_before.day}): {month:%B} is not complete")
+        then = then.set_index("period")["users"]
+        rows.append(("mau", "Monthly active users", "count", mau.get(month), then.get(before),
+                     basis))
     if company.has("mrr"):
-        mrr = mrr_by_month(company, period_end=period_end).set_index("month")
+        mrr = mrr_by_month(company, period_end=end).set_index("month")
         now, then = mrr["mrr"].get(month), mrr["mrr"].get(before)
-        rows.append(("mrr", "MRR", "currency", now, then))
-        rows.append(("arr", "ARR (MRR × 12)", "currency", _times(now, 12), _times(then, 12)))
+        basis = f"{month:%B %Y} against {before:%B %Y}"
+        rows.append(("mrr", "MRR", "currency", now, then, basis))
+        rows.append(("arr", "ARR (MRR × 12)", "currency", _times(now, 12), _times(then, 12),
+                     basis))
         rows.append(("paying_accounts", "Paying accounts", "count", mrr["accounts"].get(month),
-                     mrr["accounts"].get(before)))
+                     mrr["accounts"].get(before), basis))
     if company.has("surveys"):
-        # The 90 days to the end of this month against the 90 days to the end of the last.
-        end, end_before = month + pd.offsets.MonthEnd(0), month - pd.Timedelta(days=1)
         quarter = nps(company, start=end - pd.Timedelta(days=89), end=end)["nps"]
         previous = nps(company, start=end_before - pd.Timedelta(days=89), end=end_before)["nps"]
-        rows.append(("nps", "NPS (last 90 days)", "score", quarter, previous))
-    out = pd.DataFrame(rows, columns=["key", "kpi", "unit", "value", "previous"])
+        rows.append(("nps", "NPS (last 90 days)", "score", quarter, previous,
+                     f"the 90 days to {end:%d %B} against the 90 days to "
+                     f"{end_before:%d %B}"))
+    out = pd.DataFrame(rows, columns=["key", "kpi", "unit", "value", "previous", "basis"])
     out[["value", "previous"]] = out[["value", "previous"]].astype("float64")
     relative = out["value"] / out["previous"] - 1
     out["change"] = relative.where(out["unit"] != "score", out["value"] - out["previous"])
-    return out
+    return out[["key", "kpi", "unit", "value", "previous", "change", "basis"]]
 
 
 def _times(value, factor):
