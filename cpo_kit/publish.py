@@ -23,6 +23,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from cpo_kit import formats
 from cpo_kit.book_ext import SAMPLE_COMPANY
 from cpo_kit.errors import CpoKitError
 from cpo_kit.notebooks import NOTEBOOKS, ROOT
@@ -139,7 +140,10 @@ def substitutions(run: Path) -> dict[str, str]:
             encoding="utf-8"))
         for key, headline in summary["headlines"].items():
             value = headline["value"]
-            shown = value if isinstance(value, str) else format_value(value, headline["unit"])
+            # In the currency and locale the notebook wrote them in.
+            with formats.using(currency=summary.get("currency"), locale=summary.get("locale")):
+                shown = value if isinstance(value, str) else format_value(value,
+                                                                          headline["unit"])
             # Literal: a "$" would open a formula, and a theme or a name from the
             # company's data must not become markup.
             values[f"{name}_{key}"] = markdown_literal(shown)
