@@ -21,9 +21,6 @@ from cpo_kit.metrics.periods import (check_period, end_exclusive, next_start, pe
                                      truncate)
 from cpo_kit.metrics.registry import metric
 
-__all__ = ["COLUMNS", "COUNTS", "ORDERS", "funnel", "funnel_metric", "unknown_steps",
-           "unknown_steps_message"]
-
 #: The columns of a funnel table, after the optional ``period`` and breakdown columns.
 COLUMNS = ("step", "event", "users", "step_conversion", "overall_conversion", "drop_off",
            "median_hours_to_convert", "mean_hours_to_convert")
@@ -65,9 +62,10 @@ def funnel(events, *, steps, window, period_end, order="sequential", count="user
         or at the user's next instant (their next event time, whatever the
         event), and the user reaches it at the earliest such instant any chain
         from the entry allows. Every event of the user counts as between,
-        including a repeat of a step: with ``count="attempts"`` a repeated step-1
-        event starts an attempt of its own, but the first event of a session
-        stays the session's attempt. ``"any"``: step k counts if its event
+        a repeat of a step too, so a repeated click breaks the chain; counting
+        attempts without sessions, the repeated step-1 event is an attempt of
+        its own, but by session only the session's first one is. ``"any"``:
+        step k counts if its event
         happened at any time in the window, before or after the other steps;
         the entry reaches it at the moment every step up to k has been done.
     count : {"users", "attempts"}
