@@ -65,16 +65,22 @@ def _parser() -> argparse.ArgumentParser:
                                "names to the contract's")
     validate.set_defaults(handler=_validate)
 
+    from cpo_kit.sample import COMPANIES
+
     sample = commands.add_parser(
-        "sample", help="write the sample company's data",
-        description="Write a realistic B2B SaaS company (Brightlane: four products, three "
-                    "segments, two years of history) to OUT_DIR. The same seed and scale "
-                    "always write the same files, byte for byte.")
+        "sample", help="write a sample company's data",
+        description="Write a realistic sample company to OUT_DIR: "
+                    + "; ".join(f"{key} ({c.name}), {c.summary}"
+                                for key, c in COMPANIES.items())
+                    + ". The same company, seed and scale always write the same files, "
+                      "byte for byte.")
     sample.add_argument("out_dir", metavar="OUT_DIR", type=Path, help="folder to write into")
+    sample.add_argument("--company", choices=list(COMPANIES), default="brightlane",
+                        help="which company (default: brightlane)")
     sample.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     sample.add_argument("--scale", type=_positive, default=1.0,
-                        help="multiplies accounts, users and events; 1 gives about 0.46M "
-                             "events, 22 about 10M (default: 1)")
+                        help="multiplies customers, users and events: 10 writes about ten "
+                             "times the events said above (default: 1)")
     sample.set_defaults(handler=_sample)
 
     run = commands.add_parser(
@@ -195,7 +201,7 @@ def _sample(args) -> int:
     from cpo_kit.sample import write_sample
 
     started = time.perf_counter()
-    rows = write_sample(args.out_dir, seed=args.seed, scale=args.scale,
+    rows = write_sample(args.out_dir, company=args.company, seed=args.seed, scale=args.scale,
                         progress=sys.stderr.isatty())
     seconds = time.perf_counter() - started
     print(f"Wrote the sample company to {args.out_dir} in {seconds:.1f} s:")

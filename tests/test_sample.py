@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from cpo_kit.sample import write_sample
 from cpo_kit.validate import check_folder
@@ -121,3 +123,208 @@ def test_nps_dips_after_the_incident(tables):
     score = nps.groupby(quarter)["nps"].apply(lambda s: 100 * ((s >= 9).mean() - (s <= 6).mean()))
     assert score[pd.Period("2026Q1")] < score[pd.Period("2025Q4")] - 15
     assert score[pd.Period("2026Q1")] < score[pd.Period("2026Q3")]
+
+
+# Tidewell, the consumer sample: committed in data/tidewell/, written by seed 0.
+
+TIDEWELL = Path(__file__).resolve().parents[1] / "data" / "tidewell"
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+
+@pytest.fixture(scope="module")
+def tidewell_regenerated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tidewell")
+    return out, write_sample(out, company="tidewell", seed=0)
+
+
+@pytest.fixture(scope="module")
+def tidewell():
+    return check_folder(TIDEWELL).tables
+
+
+@pytest.fixture(scope="module")
+def tidewell_events():
+    return pd.read_parquet(TIDEWELL / "events.parquet")
+
+
+def test_committed_tidewell_is_exactly_what_seed_0_writes(tidewell_regenerated):
+    out, _ = tidewell_regenerated
+    committed = sorted(p.name for p in TIDEWELL.iterdir())
+    assert sorted(p.name for p in out.iterdir()) == committed
+    for name in committed:
+        assert (out / name).read_bytes() == (TIDEWELL / name).read_bytes(), name
+
+
+def test_tidewell_is_small_enough_to_commit(tidewell_regenerated):
+    _, rows = tidewell_regenerated
+    assert sum(p.stat().st_size for p in TIDEWELL.iterdir()) < 5 * 2**20
+    assert 150_000 <= rows["events"] <= 300_000 * 1.1
+
+
+def test_tidewell_passes_its_contract():
+    checked = check_folder(TIDEWELL)
+    assert checked.problems == []
+    assert len(checked.summaries) == 13
+
+
+def test_an_unknown_company_is_named_with_the_known_ones(tmp_path):
+    with pytest.raises(ValueError, match="no sample company 'acme'; expected one of: "
+                                         "brightlane, tidewell"):
+        write_sample(tmp_path, company="acme")
+
+
+def test_sample_command_writes_the_company_asked_for(tmp_path, cli):
+    code, out, _ = cli("sample", tmp_path, "--company", "tidewell", "--scale", "0.05")
+    assert code == 0
+    assert "products                 2 rows" in out
+    assert list(pd.read_csv(tmp_path / "products.csv")["name"]) == ["Tidewell Premium",
+                                                                    "Tidewell Family"]
+
+
+def test_sample_help_says_what_each_company_is(cli, capsys):
+    with pytest.raises(SystemExit):
+        cli("sample", "--help")
+    text = " ".join(capsys.readouterr().out.split())
+    assert "brightlane (Brightlane), a B2B SaaS firm" in text
+    assert "tidewell (Tidewell), a consumer sleep and meditation app sold in Europe" in text
+
+
+def test_tidewell_events_are_an_export_in_time_order(tidewell_events):
+    events = tidewell_events
+    assert list(events.columns) == ["user_id", "timestamp", "event", "platform", "session_id"]
+    assert events["timestamp"].is_monotonic_increasing
+    # Not grouped by user: the next event is mostly someone else's.
+    assert (events["user_id"] != events["user_id"].shift()).mean() > 0.2
+    assert events["user_id"].str.match(UUID.pattern).all()
+    assert events["session_id"].map(type).eq(str).all()
+    assert set(events["platform"]) == {"ios", "android", "web"}
+    assert set(events["event"]) == {
+        "app_open", "browse_library", "start_meditation", "finish_meditation",
+        "play_sleep_story", "set_reminder", "paywall_view", "start_trial", "subscribe"}
+    # The first event is the first user's first app_open, at their signup.
+    assert events.iloc[0][["timestamp", "event"]].tolist() == [
+        pd.Timestamp("2025-01-01 07:14:45"), "app_open"]
+    assert events["timestamp"].max() < pd.Timestamp("2026-12-01")
+    assert events.groupby("session_id").size().median() >= 3
+
+
+def test_tidewell_events_stay_in_time_order_across_row_groups(tmp_path, monkeypatch):
+    from cpo_kit.sample.tidewell import activity
+
+    # Row groups of a few weeks each, as at a large scale, with sessions crossing weeks.
+    monkeypatch.setattr(activity, "ROWS_PER_GROUP", 5_000)
+    rows = write_sample(tmp_path, company="tidewell", seed=2, scale=0.1)
+    meta = pq.ParquetFile(tmp_path / "events.parquet").metadata
+    assert meta.num_row_groups > 3
+    events = pd.read_parquet(tmp_path / "events.parquet", columns=["timestamp"])
+    assert len(events) == rows["events"]
+    assert events["timestamp"].is_monotonic_increasing
+
+
+def test_tidewell_users_free_and_in_households(tidewell):
+    users, accounts = tidewell["users"], tidewell["accounts"]
+    assert users["user_id"].str.match(UUID.pattern).all()
+    assert users["account_id"].isna().mean() > 0.8  # most people never pay
+    assert set(accounts["segment"]) == {"Individual", "Family", "Student"}
+    assert set(accounts["channel"]) == {"app_store", "google_play", "paid_social",
+                                        "influencer", "web_search"}
+    # The loader adds the contract's optional columns; the file has no industry.
+    assert "industry" not in (TIDEWELL / "accounts.csv").read_text().splitlines()[0]
+    assert accounts["account_id"].str.match(r"^acct_[a-z0-9]{12}$").all()
+    assert accounts["name"].iloc[0] == "Household 0001"
+    assert set(accounts["country"]) <= {"DE", "FR", "NL", "ES", "IT", "IE", "SE", "BE", "AT",
+                                        "DK", "PL", "FI", "PT"}
+    # A family household's members share its id.
+    per_household = users.groupby("account_id").size()
+    family = accounts.loc[accounts["segment"] == "Family", "account_id"]
+    assert per_household[family].median() >= 2
+
+
+def test_a_yearly_plan_is_spread_over_its_months(tidewell):
+    # Household 0008 took the yearly Individual plan (59.99 EUR) on 28 January 2025
+    # and renewed it a year later: 5.00 a month from January 2025 to November 2026.
+    mrr = tidewell["mrr"]
+    rows = mrr[mrr["account_id"] == "acct_1p5khmxa3xtm"]
+    assert list(rows["product_id"].unique()) == ["P1"]
+    assert list(rows["mrr"]) == [5.0] * 23
+    assert (rows["month"].min(), rows["month"].max()) == (pd.Timestamp("2025-01-01"),
+                                                          pd.Timestamp("2026-11-01"))
+
+
+@pytest.mark.parametrize("amount", [9.99, 5.0, 14.99, 7.5, 4.99, 2.5])
+def test_each_plan_price_appears_as_monthly_revenue(tidewell, amount):
+    assert (tidewell["mrr"]["mrr"] == amount).sum() > 10
+
+
+def test_households_upgrade_downgrade_and_cancel(tidewell):
+    mrr = tidewell["mrr"].sort_values(["account_id", "month"])
+    before = mrr.groupby("account_id")["product_id"].shift()
+    assert ((before == "P1") & (mrr["product_id"] == "P2")).sum() >= 3  # to Family
+    amount_before = mrr.groupby("account_id")["mrr"].shift()
+    contraction = (mrr["product_id"] == "P1") & (mrr["mrr"] < amount_before) & (
+        mrr["mrr"].isin([4.99, 2.5]))
+    assert contraction.sum() >= 2  # to Student
+    assert tidewell["accounts"]["churn_date"].notna().mean() > 0.2
+
+
+def test_tidewell_data_runs_past_its_period_end(tidewell):
+    params = yaml.safe_load((TIDEWELL.parent / "tidewell.yml").read_text())
+    assert str(params["period_end"]) == "2026-11-22"
+    assert tidewell["users"]["signup_at"].max() > pd.Timestamp("2026-11-23")
+    assert tidewell["mrr"]["month"].max() == pd.Timestamp("2026-11-01")
+
+
+def test_signups_peak_in_january_and_dip_in_summer(tidewell):
+    signup = tidewell["users"]["signup_at"]
+    per_month = signup.groupby(signup.dt.to_period("M")).size()
+    assert per_month["2026-01"] > 1.3 * per_month["2025-12"]
+    assert per_month["2026-08"] < per_month["2026-06"]
+
+
+def _weekly_finish_rate(events, users, returning: bool) -> pd.Series:
+    """Finished over started meditations per week, counted per attempt."""
+    signup = events["user_id"].map(users.set_index("user_id")["signup_at"])
+    old = (events["timestamp"] - signup) > pd.Timedelta(days=14)
+    picked = events[(old == returning) & events["event"].isin(["start_meditation",
+                                                               "finish_meditation"])]
+    week = picked["timestamp"].dt.to_period("W")
+    counts = picked.groupby([week, "event"]).size().unstack()
+    return counts["finish_meditation"] / counts["start_meditation"]
+
+
+@pytest.mark.parametrize("returning, lowest, highest", [
+    # Returning users finish about 30% of what they usually do during the bug.
+    (True, 0.15, 0.40),
+    # New users (14 days or younger) are not touched.
+    (False, 0.65, 0.95),
+])
+def test_the_incident_shows_per_attempt(tidewell, tidewell_events, returning, lowest,
+                                        highest):
+    rate = _weekly_finish_rate(tidewell_events, tidewell["users"], returning)
+    weeks = [pd.Period(week, "W") for week in ("2026-09-07", "2026-09-14", "2026-09-21")]
+    usual = rate[pd.Period("2026-08-10", "W"):pd.Period("2026-08-31", "W")]
+    assert ((0.7 < usual) & (usual < 0.95)).all()
+    assert all(lowest < rate[week] < highest for week in weeks)
+
+
+def test_the_incident_hides_from_the_funnel_of_first_entries(tidewell_events):
+    # The activation funnel by hand: a user's first app_open, then a start and a
+    # finish of a meditation, in order, within a day.
+    events = tidewell_events
+    entry = events[events["event"] == "app_open"].groupby("user_id")["timestamp"].min()
+
+    def reached(since: pd.Series, name: str) -> pd.Series:
+        step = events[events["event"] == name].join(since.rename("since"), on="user_id",
+                                                     how="inner")
+        step = step[(step["timestamp"] >= step["since"])
+                    & (step["timestamp"] < step["user_id"].map(entry) + pd.Timedelta("1D"))]
+        return step.groupby("user_id")["timestamp"].min()
+
+    finished = reached(reached(entry, "start_meditation"), "finish_meditation")
+    week = entry.dt.to_period("W")
+    activation = entry.index.isin(finished.index)
+    rate = pd.Series(activation, index=entry.index).groupby(week).mean()
+    during = rate[pd.Period("2026-09-07", "W"):pd.Period("2026-09-21", "W")].mean()
+    before = rate[pd.Period("2026-08-17", "W"):pd.Period("2026-08-31", "W")].mean()
+    assert 0.4 < before < 0.6
+    assert abs(during - before) < 0.08
