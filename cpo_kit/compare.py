@@ -13,7 +13,8 @@ import pandas as pd
 from cpo_kit.analyses.briefing import RunResults, scorecard
 from cpo_kit.errors import CpoKitError
 from cpo_kit.notebooks import NOTEBOOKS
-from cpo_kit.results import format_change, format_value
+from cpo_kit import formats
+from cpo_kit.results import format_change, format_value, written_in
 
 COLUMNS = ["notebook", "key", "label", "unit", "before", "after", "change", "changed"]
 
@@ -45,17 +46,26 @@ def compare_runs(before: str | Path, after: str | Path) -> pd.DataFrame:
     """
     runs = [_results(before), _results(after)]
     rows = []
-    for name in NOTEBOOKS:
-        old, new = (r.headlines(name) for r in runs)
-        for key in list(old) + [k for k in new if k not in old]:
-            a, b = old.get(key), new.get(key)
-            unit = (b or a)["unit"]
-            va, vb = (h["value"] if h else None for h in (a, b))
-            rows.append({"notebook": name, "key": key, "label": (b or a)["label"],
-                         "unit": unit, "before": _shown(va, unit), "after": _shown(vb, unit),
-                         "change": format_change(va, vb, unit),
-                         "changed": _shown(va, unit) != _shown(vb, unit)})
+    # Written in the currency and locale of the later run, as its report writes them.
+    with formats.using(**written_in(runs[1].folder)):
+        for name in NOTEBOOKS:
+            rows += _rows(name, *runs)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _rows(name: str, before: RunResults, after: RunResults) -> list[dict]:
+    """One notebook's headline numbers in two runs, as rows of :func:`compare_runs`."""
+    rows = []
+    old, new = before.headlines(name), after.headlines(name)
+    for key in list(old) + [k for k in new if k not in old]:
+        a, b = old.get(key), new.get(key)
+        unit = (b or a)["unit"]
+        va, vb = (h["value"] if h else None for h in (a, b))
+        rows.append({"notebook": name, "key": key, "label": (b or a)["label"],
+                     "unit": unit, "before": _shown(va, unit), "after": _shown(vb, unit),
+                     "change": format_change(va, vb, unit),
+                     "changed": _shown(va, unit) != _shown(vb, unit)})
+    return rows
 
 
 def status_changes(before: str | Path, after: str | Path) -> pd.DataFrame:

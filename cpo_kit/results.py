@@ -116,6 +116,19 @@ def read_results(folder: str | Path, notebook: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def written_in(folder: str | Path) -> dict:
+    """The ``currency`` and ``locale`` a run's notebooks wrote their numbers in.
+
+    The first notebook's ``headline.json`` that records them decides; a run made
+    before they were recorded gives neither.
+    """
+    for path in sorted(Path(folder).glob("*_results/headline.json")):
+        summary = json.loads(path.read_text(encoding="utf-8"))
+        if summary.get("currency") or summary.get("locale"):
+            return {"currency": summary.get("currency"), "locale": summary.get("locale")}
+    return {"currency": None, "locale": None}
+
+
 def _plain(value):
     """A JSON-ready number: numpy scalars become Python ones, NaN becomes None."""
     if value is None or isinstance(value, str):

@@ -42,6 +42,15 @@ def sample_dir() -> Path:
     return SAMPLE
 
 
+@pytest.fixture(autouse=True)
+def sample_currency():
+    """Amounts are written in dollars, the sample company's currency, unless a test says otherwise."""
+    from cpo_kit import formats
+
+    with formats.using(currency="USD"):
+        yield
+
+
 @pytest.fixture(scope="session")
 def run_notebook(tmp_path_factory, sample_dir, request):
     """Execute a notebook of ``notebooks/`` on a company, once per session and company.

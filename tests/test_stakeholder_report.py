@@ -231,9 +231,9 @@ def test_the_report_compares_with_the_previous_run(sample_run, sample_dir, tmp_p
     runs, _ = sample_run
     out = tmp_path / "runs"
     first = cpo_kit("run", sample_dir, "--out", out, "--only", "kpi_overview",
-                    "stakeholder_report", "-p", "period_end=2026-09-30")
+                    "stakeholder_report", "-p", "period_end=2026-09-30", "-p", "currency=USD")
     second = cpo_kit("run", sample_dir, "--out", out, "--only", "kpi_overview",
-                     "stakeholder_report")
+                     "stakeholder_report", "-p", "currency=USD")
     assert first.returncode == 0 and second.returncode == 0, second.stderr[-2000:]
     earlier = sorted(p for p in out.iterdir() if p.name[0].isdigit()
                      and p.resolve() != (out / "latest").resolve())
