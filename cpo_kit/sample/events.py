@@ -8,16 +8,15 @@ feature's launch and spread along an S-curve.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from cpo_kit.sample.accounts import Company
+from cpo_kit.sample.output import parquet_file
 from cpo_kit.sample.world import END, INCIDENT, LAUNCH, MONTHS, START, World
 
 USERS_PER_CHUNK = 8000
@@ -56,7 +55,6 @@ def write_events(world: World, company: Company, path: Path, *, progress: bool =
     once it is complete.
     """
     users = company.users
-    tmp = path.with_name(f".{path.name}.tmp")
     n_users = len(users)
     starts = range(0, n_users, USERS_PER_CHUNK)
     bar = None
@@ -64,7 +62,7 @@ def write_events(world: World, company: Company, path: Path, *, progress: bool =
         from tqdm.auto import tqdm
         bar = tqdm(total=n_users, unit="user", desc="events")
     total, sessions = 0, 0
-    with pq.ParquetWriter(tmp, SCHEMA, compression="zstd") as writer:
+    with parquet_file(path, SCHEMA) as writer:
         for chunk_no, first in enumerate(starts):
             rng = world.rng(f"events-{chunk_no}")
             part = slice(first, min(first + USERS_PER_CHUNK, n_users))
@@ -76,7 +74,6 @@ def write_events(world: World, company: Company, path: Path, *, progress: bool =
                 bar.update(part.stop - part.start)
     if bar is not None:
         bar.close()
-    os.replace(tmp, path)
     return total
 
 
