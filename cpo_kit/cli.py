@@ -172,13 +172,16 @@ def _validate(args) -> int:
     from cpo_kit.report import problem_lines, summary_lines
     from cpo_kit.sources import open_source, shown_problem
     from cpo_kit.notebooks import NOTEBOOKS
-    from cpo_kit.parameters import resolve_parameters
+    from cpo_kit.parameters import declared_parameters, resolve_parameters
+    from cpo_kit.run import check_funnel_steps
     from cpo_kit.validate import check_folder, period_end_problem
 
     params = load_params(args.params)
     # Every value the params file gives is checked as cpo-kit run checks it, so a file
     # that validate passes is never refused by run.
-    values = resolve_parameters(params, [], list(NOTEBOOKS), source=str(args.params))
+    declared = {name: declared_parameters(name) for name in NOTEBOOKS}
+    values = resolve_parameters(params, [], list(NOTEBOOKS), source=str(args.params),
+                                declared=declared)
     with open_source(args.data_dir) as source:
         checked = check_folder(source.folder, columns=params.get("columns"),
                                categories=params.get("categories"),
@@ -191,6 +194,9 @@ def _validate(args) -> int:
             problem = period_end_problem(day, checked)
             if problem:
                 raise ParamsError(args.params, problem)
+        if args.params:
+            check_funnel_steps(values, declared, source.folder, params.get("columns"),
+                               source=str(args.params))
         print("\n".join(summary_lines(checked, source.shown)))
     return EXIT_OK
 

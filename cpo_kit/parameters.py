@@ -16,6 +16,7 @@ import yaml
 
 from cpo_kit import formats
 from cpo_kit.errors import ParamsError
+from cpo_kit.kpis import check_targets
 from cpo_kit.notebooks import NOTEBOOK_DIR, NOTEBOOKS
 from cpo_kit.params import read_yaml
 from cpo_kit.text import did_you_mean
@@ -182,6 +183,11 @@ def _checked(value, name: str, where: str):
     """The value, once the parameters whose values have rules of their own are checked."""
     if name == "period_end":
         iso_day(value, where=where)
+    elif name == "targets":
+        try:
+            check_targets(value)
+        except ValueError as error:
+            raise ParamsError(where, f"targets: {error}") from None
     elif name in ("currency", "locale") and value:
         check = formats.check_currency if name == "currency" else formats.check_locale
         try:

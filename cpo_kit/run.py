@@ -116,8 +116,9 @@ def run_playbook(data: str | Path, *, params_file: str | Path | None = None,
                                categories=params.get("categories"))
         if checked.problems:
             raise DataError([shown_problem(p, source) for p in checked.problems])
-        _check_period_end(values, checked, params, overrides,
-                          str(params_file) if params_file else "params file")
+        where = str(params_file) if params_file else "params file"
+        _check_period_end(values, checked, params, overrides, where)
+        check_funnel_steps(values, declared, source.folder, params.get("columns"), source=where)
         inputs = {table: _describe(path, source) for table, path in sorted(checked.files.items())}
         return _run(source, inputs, params, values, declared, selected, started=started,
                     out=Path(out),
@@ -137,6 +138,39 @@ def _check_period_end(values: dict[str, dict], checked, params: dict, overrides,
                 (params.get("notebooks") or {}).values())
             raise ParamsError(given[-1] if given else source if in_file
                               else "the notebooks' default", problem)
+
+
+def check_funnel_steps(values: dict[str, dict], declared: dict, folder, columns, *,
+                       source: str) -> None:
+    """Refuse funnel steps that no event is named after, before anything runs.
+
+    A misspelt step would otherwise give a funnel of 0% without a word. Each
+    notebook's steps are its given ones, else its declared default; notebooks whose
+    events live on another engine (``events_source``) are left to that engine.
+    """
+    import ast
+
+    from cpo_kit.company import load_company
+    from cpo_kit.metrics.funnel import unknown_steps, unknown_steps_message
+
+    wanted = {}
+    for name, given in values.items():
+        if "funnel_steps" not in declared[name] or given.get("events_source"):
+            continue
+        steps = given.get("funnel_steps",
+                          ast.literal_eval(declared[name]["funnel_steps"].default))
+        where = (source if "funnel_steps" in given else
+                 "the notebooks' default (set funnel_steps in the params file)")
+        wanted.setdefault(tuple(steps), where)
+    if not wanted:
+        return
+    company = load_company(folder, columns=columns, tables=("events",), check_events=False)
+    if not company.has("events"):
+        return
+    for steps, where in wanted.items():
+        unknown = unknown_steps(company.table("events"), list(steps))
+        if unknown:
+            raise ParamsError(where, unknown_steps_message(unknown, where="funnel_steps"))
 
 
 class RunLocked(CpoKitError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pandera.pandas import DataFrameSchema
 
 from cpo_kit.contract import Rule, Table, at_least, between, col, one_of
+from cpo_kit.kpis import KPIS
 
 LIFECYCLE_STAGES = ("introduction", "growth", "maturity", "decline", "retired")
 SURVEYS = ("nps", "csat", "sus")
@@ -198,6 +199,9 @@ OKRS = Table(
                         required=False),
         "target": col("number", "Value to reach by the end of the quarter."),
         "current": col("number", "Latest value.", nullable=True, required=False),
+        "kpi": col("string", "The key of the KPI the key result moves (see the KPI "
+                   "catalogue); its target then scores that KPI.", one_of(*KPIS),
+                   nullable=True, required=False),
     }),
     key=("okr_id",),
 )

@@ -49,11 +49,13 @@ def basis_note(headline: pd.DataFrame) -> str:
     return "**What is compared:** " + "; ".join(clauses) + "." if clauses else ""
 
 
-#: Background colours of the red / amber / green statuses, light enough for black text.
-STATUS_COLOURS = {"green": "#b7e1b0", "amber": "#fbd88a", "red": "#f4a6a0"}
+#: Background colours of the red / amber / green statuses, light enough for black text,
+#: and the neutral grey of a KPI that has no target.
+STATUS_COLOURS = {"green": "#b7e1b0", "amber": "#fbd88a", "red": "#f4a6a0",
+                  "no target": "#e4e6ea"}
 
 
-def status_table(status: pd.DataFrame, *, units: dict[str, str], caption: str):
+def status_table(status: pd.DataFrame, *, caption: str, units: dict[str, str] | None = None):
     """Format :func:`~cpo_kit.metrics.targets.status_against_targets` for reading.
 
     Parameters
@@ -61,22 +63,23 @@ def status_table(status: pd.DataFrame, *, units: dict[str, str], caption: str):
     status : DataFrame
         Its output: ``kpi``, ``value``, ``previous``, ``change``, ``target``,
         ``direction`` and ``status``.
-    units : dict
-        Each KPI's unit, as :func:`cpo_kit.results.format_value` knows them.
+    units : dict, optional
+        Each KPI's unit, as :func:`cpo_kit.formats.format_value` knows them; by
+        default the ``unit`` column of ``status`` (as :func:`cpo_kit.kpis.score` gives).
     caption : str
         The table's caption.
     """
     rows = []
     for r in status.itertuples(index=False):
-        unit = units[r.kpi]
+        unit = units[r.kpi] if units else r.unit
         change = "" if pd.isna(r.change) else (
             f"{r.change * 100:+.1f} pts" if unit == "share" else format_value(r.change, unit))
         if change and unit != "share" and r.change > 0:
             change = "+" + change
         rows.append({"KPI": r.kpi, "Now": format_value(r.value, unit),
                      "Before": format_value(r.previous, unit), "Change": change,
-                     "Target": ("≥ " if r.direction == "higher" else "≤ ")
-                     + format_value(r.target, unit),
+                     "Target": "no target set" if pd.isna(r.target) else
+                     ("≥ " if r.direction == "higher" else "≤ ") + format_value(r.target, unit),
                      "Status": r.status if isinstance(r.status, str) else "n/a"})
     frame = pd.DataFrame(rows)
     return (frame.style.hide(axis="index").set_caption(html.escape(caption)).set_uuid("status")

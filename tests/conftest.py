@@ -14,6 +14,7 @@ import yaml
 
 from cpo_kit.cli import main
 from cpo_kit.notebooks import NOTEBOOKS
+from cpo_kit.parameters import declared_parameters
 from cpo_kit.runner import execute_notebook
 from cpo_kit.schemas import TABLES
 
@@ -40,6 +41,10 @@ def pytest_addoption(parser):
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return SAMPLE
+
+
+#: The sample company's targets, as its params file sets them.
+SAMPLE_TARGETS = yaml.safe_load((ROOT / "data" / "brightlane.yml").read_text())["targets"]
 
 
 @pytest.fixture(autouse=True)
@@ -75,6 +80,8 @@ def run_notebook(tmp_path_factory, sample_dir, request):
                         (data / path.name).symlink_to(path)
             # The sample reports in dollars, as its params file says.
             parameters = {"data_dir": str(data), "results_dir": str(out), "currency": "USD"}
+            if "targets" in declared_parameters(name):
+                parameters["targets"] = SAMPLE_TARGETS
             if NOTEBOOKS[name].reads_run:
                 # It reads what the other notebooks of a run left: the sample's run.
                 runs, _ = request.getfixturevalue("sample_run")
@@ -97,7 +104,8 @@ def sample_run(tmp_path_factory, sample_dir):
     out = tmp_path_factory.mktemp("runs")
     params = out.parent / "acme.yml"
     params.write_text(yaml.safe_dump({"company_name": HOSTILE_COMPANY,
-                                      "period_end": "2026-10-31", "currency": "USD"}))
+                                      "period_end": "2026-10-31", "currency": "USD",
+                                      "targets": SAMPLE_TARGETS}))
     result = cpo_kit("run", sample_dir, "--out", out, "--jobs", 2, "--params", params,
                      "-p", "product_kpis.unusual_window=6")
     return out, result

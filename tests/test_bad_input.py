@@ -230,6 +230,12 @@ PARAMS_CASES = [
      "such as EUR, USD or GBP"),
     ("locale: english", "locale: 'english' is not a locale: expected a name such as en_US, "
      "en_IE or de_DE"),
+    ("targets: {activaton: 0.2}", "targets: no KPI is called 'activaton' (did you mean "
+     "'activation'?); the KPIs are mau, mrr, nps, wau, stickiness, week_4_retention, "
+     "activation, nrr_t12m, grr_t12m, logo_churn, ltv_to_cac, cac_payback"),
+    ("targets: {wau: lots}", "targets: wau: expected a number, found 'lots'"),
+    ("targets: {wau: {goal: 5}}", "targets: wau: expected a number or {target: x, "
+     "amber_within: y}, found {'goal': 5}"),
     ("categories: [segment]", "categories: expected a mapping of tables to columns to lists of "
      "values, such as 'accounts: {segment: [Consumer, Business]}'"),
     ("categories: {acounts: {segment: [SMB]}}", "categories: no table is called 'acounts' "
@@ -277,6 +283,28 @@ def test_a_period_end_that_is_no_day_stops_the_run_before_anything_runs(company_
     assert err == ("cpo-kit: -p period_end=2027-01-31: period_end: 2027-01-31 is after the "
                    "data, which runs from 2026-09-02 to 2026-10-31\n")
     assert not (tmp_path / "runs").exists()
+
+
+def test_a_funnel_step_no_event_has_is_refused_with_the_closest_names(company_dir, tmp_path,
+                                                                       cli):
+    params = tmp_path / "params.yml"
+    params.write_text("notebooks:\n  product_kpis:\n    funnel_steps: [log_in, share_report]\n")
+    for command in ("validate", "run"):
+        code, out, err = cli(command, company_dir, "--params", params,
+                             *(["--out", tmp_path / "runs"] if command == "run" else []))
+        assert (code, out) == (2, "")
+        assert err == (f"cpo-kit: {params}: funnel_steps: no event is named 'log_in' in the "
+                       "events (closest: 'login')\n")
+    assert not (tmp_path / "runs").exists()
+
+
+def test_the_default_funnel_is_refused_on_events_that_do_not_have_its_steps(company_dir,
+                                                                            tmp_path, cli):
+    code, _, err = cli("run", company_dir, "--out", tmp_path / "runs")
+    assert code == 2
+    assert err == ("cpo-kit: the notebooks' default (set funnel_steps in the params file): "
+                   "funnel_steps: no event is named 'signup' in the events (no name in the "
+                   "events is close)\n")
 
 
 def test_missing_data_folder(tmp_path, cli):

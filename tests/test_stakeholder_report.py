@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from conftest import HOSTILE_COMPANY, cpo_kit
 from cpo_kit.analyses import briefing
 from cpo_kit.compare import compare_runs, comparison_lines, status_changes
+from cpo_kit.kpis import company_targets
 from cpo_kit.report_html import Report, report_html, sparkline, standalone_html
 
 
@@ -38,15 +39,15 @@ def made(tmp_path):
         "previous": [1800.0, 104.0, None], "change": [0.11, -0.04, None]}},
         {"mau": ("Monthly active users", 2000.0, "count")})
     _write(tmp_path, "product_kpis", {"scorecard": {
-        "kpi": ["Weekly active users"], "value": [900.0], "previous": [1000.0],
+        "key": ["wau"], "kpi": ["Weekly active users"], "value": [900.0], "previous": [1000.0],
         "change": [-100.0], "target": [1100.0], "direction": ["higher"], "status": ["red"],
         "unit": ["count"]}, "funnel": {
         "step": [1, 2, 3], "event": ["signup", "create_report", "share_report"],
         "step_conversion": [1.0, 0.9, 0.2]}})
     _write(tmp_path, "revenue_health", {
-        "status": {"kpi": ["NRR (trailing 12 months)"], "value": [0.98], "previous": [1.04],
-                   "change": [-0.06], "target": [1.0], "direction": ["higher"],
-                   "status": ["amber"]},
+        "status": {"key": ["nrr_t12m"], "kpi": ["NRR (trailing 12 months)"], "unit": ["share"],
+                   "value": [0.98], "previous": [1.04], "change": [-0.06], "target": [1.0],
+                   "direction": ["higher"], "status": ["amber"]},
         "mrr_movements": {"month": ["2026-10-01"], "starting_mrr": [104.0], "new": [3.0],
                           "expansion": [1.0], "reactivated": [0.0], "contraction": [-6.0],
                           "churned": [-2.0], "ending_mrr": [100.0]},
@@ -66,8 +67,7 @@ def made(tmp_path):
 
 
 def test_the_scorecard_scores_the_overview_and_keeps_the_notebooks_own_statuses(made):
-    card = briefing.scorecard(made, {"Monthly active users": {"target": 2000},
-                                     "MRR": {"target": 110}})
+    card = briefing.scorecard(made, company_targets({"mau": 2000, "mrr": 110}))
     assert card[["kpi", "status", "notebook"]].values.tolist() == [
         ["Monthly active users", "green", "kpi_overview"],  # exactly on target
         ["MRR", "red", "kpi_overview"],  # 10 short of 110: beyond 5%
@@ -88,8 +88,7 @@ def test_drivers_name_what_the_data_shows(made):
 
 
 def test_highlights_and_lowlights_are_sentences_from_the_numbers(made):
-    card = briefing.scorecard(made, {"Monthly active users": {"target": 2000},
-                                     "MRR": {"target": 110}})
+    card = briefing.scorecard(made, company_targets({"mau": 2000, "mrr": 110}))
     good, bad = briefing.highlights(card, briefing.drivers(made))
     assert good == ["Monthly active users rose from 1,800 to 2,000, exactly on its target."]
     assert bad == [

@@ -14,16 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from cpo_kit import formats
-from cpo_kit.metrics.targets import status_against_targets
+from cpo_kit.kpis import score
 from cpo_kit.narrative import change_sentence, movement
 
-#: KPIs of the headline overview that the report scores against the report's own
-#: targets, with their unit and which way is better.
-OVERVIEW_KPIS = {
-    "Monthly active users": ("count", "higher"),
-    "MRR": ("currency", "higher"),
-    "NPS (last 90 days)": ("score", "higher"),
-}
+#: KPIs of the headline overview that the report scores against the company's targets.
+OVERVIEW_KPIS = ("mau", "mrr", "nps")
 #: Where each KPI's recent history is: notebook, table, period column, value column.
 TRENDS = {
     "Monthly active users": ("product_kpis", "stickiness", "month", "mau"),
@@ -36,11 +31,6 @@ TRENDS = {
 }
 #: Periods shown in a trend line.
 TREND_POINTS = 12
-#: Units of the KPIs that their own notebooks score (their tables carry no unit).
-UNITS = {
-    "NRR (trailing 12 months)": "share", "GRR (trailing 12 months)": "share",
-    "Logo churn per month": "share", "LTV : CAC": "ratio", "CAC payback": "months",
-}
 MOVEMENT_COLUMNS = ("new", "expansion", "reactivated", "contraction", "churned")
 #: The roadmap's states, in the order the report lists them.
 STATES = ("late", "at risk", "on track", "done late", "done")
@@ -70,8 +60,9 @@ def scorecard(results: RunResults, targets: dict) -> pd.DataFrame:
 
     The product and revenue KPIs come with the targets and statuses their own
     notebooks gave them; the overview's KPIs (active users, MRR, NPS) are scored
-    here against ``targets``, a mapping of KPI to ``{"target": x}`` as for
-    :func:`cpo_kit.metrics.targets.status_against_targets`.
+    here against ``targets``, the company's targets by KPI key as
+    :func:`cpo_kit.kpis.company_targets` gives them. A KPI without a target has no
+    status.
 
     Returns
     -------
@@ -82,30 +73,22 @@ def scorecard(results: RunResults, targets: dict) -> pd.DataFrame:
     parts = []
     overview = results.table("kpi_overview", "headline")
     if overview is not None:
-        rows = overview.loc[overview["kpi"].isin(OVERVIEW_KPIS), ["kpi", "value", "previous"]]
-        frame = rows.assign(change=rows["value"] - rows["previous"])
-        scored = {k: v for k, v in targets.items() if k in set(rows["kpi"])}
-        if scored:
-            status = status_against_targets(rows, scored)[["kpi", "target", "status"]]
-            frame = frame.merge(status, on="kpi", how="left")
-        frame = frame.assign(direction=frame["kpi"].map(lambda k: OVERVIEW_KPIS[k][1]),
-                             unit=frame["kpi"].map(lambda k: OVERVIEW_KPIS[k][0]),
-                             notebook="kpi_overview")
-        parts.append(frame)
+        rows = overview.loc[overview["key"].isin(OVERVIEW_KPIS), ["key", "value", "previous"]]
+        parts.append(score(rows, targets).assign(notebook="kpi_overview"))
     product = results.table("product_kpis", "scorecard")
     if product is not None:
         parts.append(product.assign(notebook="product_kpis"))
     revenue = results.table("revenue_health", "status")
     if revenue is not None:
-        parts.append(revenue.assign(unit=revenue["kpi"].map(UNITS).fillna("ratio"),
-                                    notebook="revenue_health"))
+        parts.append(revenue.assign(notebook="revenue_health"))
     columns = ["kpi", "value", "previous", "change", "target", "direction", "status", "unit",
                "notebook"]
     if not parts:
         return pd.DataFrame(columns=columns)
     frame = pd.concat([p.reindex(columns=columns) for p in parts], ignore_index=True)
-    frame["status"] = pd.Series([s if isinstance(s, str) else None for s in frame["status"]],
-                                dtype=object)
+    # "no target" is not a status: the report shows such a KPI as having none.
+    frame["status"] = pd.Series([s if s in ("green", "amber", "red") else None
+                                 for s in frame["status"]], dtype=object)
     return frame
 
 
