@@ -14,7 +14,8 @@ import yaml
 
 from cpo_kit.cli import main
 from cpo_kit.notebooks import NOTEBOOKS
-from cpo_kit.parameters import declared_parameters
+from cpo_kit.parameters import resolve_parameters
+from cpo_kit.params import load_params
 from cpo_kit.runner import execute_notebook
 from cpo_kit.schemas import TABLES
 
@@ -56,41 +57,61 @@ def sample_currency():
         yield
 
 
-@pytest.fixture(scope="session")
-def run_notebook(tmp_path_factory, sample_dir, request):
-    """Execute a notebook of ``notebooks/`` on a company, once per session and company.
+#: The two sample companies: their data folder and params file.
+COMPANIES = {"brightlane": (SAMPLE, ROOT / "data" / "brightlane.yml"),
+             "tidewell": (ROOT / "data" / "tidewell", ROOT / "data" / "tidewell.yml")}
 
-    ``run_notebook(name, tables=None)`` returns the folder holding ``<name>.ipynb`` and
-    its ``<name>_results/``. With ``tables``, the notebook sees only those tables of
-    the sample (linked into a folder of their own).
+
+def company_parameters(company: str, notebook: str) -> dict:
+    """A notebook's parameters from a sample company's params file, as cpo-kit run gives them."""
+    params = load_params(COMPANIES[company][1])
+    return resolve_parameters(params, [], [notebook])[notebook]
+
+
+@pytest.fixture(scope="session")
+def run_notebook(tmp_path_factory, request):
+    """Execute a notebook of ``notebooks/`` on a sample company, once per session and company.
+
+    ``run_notebook(name, tables=None, company="brightlane")`` returns the folder holding
+    ``<name>.ipynb`` and its ``<name>_results/``. The notebook gets the company's params
+    file's parameters. With ``tables``, it sees only those tables of the company (linked
+    into a folder of their own).
     """
     done: dict[tuple, Path] = {}
 
-    def run(name: str, tables: tuple[str, ...] | None = None) -> Path:
-        key = (name, tuple(sorted(tables)) if tables is not None else None)
+    def run(name: str, tables: tuple[str, ...] | None = None,
+            company: str = "brightlane") -> Path:
+        key = (name, tuple(sorted(tables)) if tables is not None else None, company)
         if key not in done:
             assert name in NOTEBOOKS, f"{name} is not a registered notebook"
-            out = tmp_path_factory.mktemp(f"nb-{name}")
-            data = sample_dir
+            out = tmp_path_factory.mktemp(f"nb-{company}-{name}")
+            data = COMPANIES[company][0]
             if tables is not None:
                 data = out / "data"
                 data.mkdir()
-                for path in sample_dir.iterdir():
+                for path in COMPANIES[company][0].iterdir():
                     if path.stem in tables:
                         (data / path.name).symlink_to(path)
-            # The sample reports in dollars, as its params file says.
-            parameters = {"data_dir": str(data), "results_dir": str(out), "currency": "USD"}
-            if "targets" in declared_parameters(name):
-                parameters["targets"] = SAMPLE_TARGETS
+            parameters = {**company_parameters(company, name), "data_dir": str(data),
+                          "results_dir": str(out)}
             if NOTEBOOKS[name].reads_run:
-                # It reads what the other notebooks of a run left: the sample's run.
-                runs, _ = request.getfixturevalue("sample_run")
+                # It reads what the other notebooks of a run left: the company's run.
+                runs, _ = request.getfixturevalue(
+                    "sample_run" if company == "brightlane" else "tidewell_run")
                 parameters["results_from"] = str((runs / "latest").resolve())
             execute_notebook(NOTEBOOK_DIR / f"{name}.md", out / f"{name}.ipynb",
                              parameters=parameters, cwd=NOTEBOOK_DIR)
             done[key] = out
         return done[key]
     return run
+
+
+@pytest.fixture(scope="session")
+def tidewell_run(tmp_path_factory):
+    """One ``cpo-kit run`` of every notebook on Tidewell, with its own params file."""
+    out = tmp_path_factory.mktemp("tidewell-runs")
+    data, params = COMPANIES["tidewell"]
+    return out, cpo_kit("run", data, "--out", out, "--jobs", 2, "--params", params)
 
 
 @pytest.fixture(scope="session")
@@ -203,7 +224,10 @@ def page(browser):
     page.problems = []
     page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
     page.on("pageerror", lambda e: page.problems.append(str(e)))
-    page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+    # The browser asks for the favicon after the load event; going on to the next page
+    # aborts that request, which is no fault of the page (a missing icon is a 404 below).
+    page.on("requestfailed", lambda r: r.url.endswith("favicon.svg")
+            and r.failure == "net::ERR_ABORTED" or page.problems.append(f"failed: {r.url}"))
     page.on("response", lambda r: r.status >= 400 and page.problems.append(
         f"{r.status}: {r.url}"))
     yield page

@@ -11,7 +11,7 @@ import time
 import nbformat
 import pytest
 
-from conftest import CPO_KIT, HOSTILE_COMPANY, ROOT, cpo_kit as _cpo_kit
+from conftest import CPO_KIT, HOSTILE_COMPANY, ROOT, SAMPLE_TARGETS, cpo_kit as _cpo_kit
 from cpo_kit.notebooks import NOTEBOOKS
 
 
@@ -57,9 +57,10 @@ def test_the_manifest_records_inputs_parameters_versions_times_and_statuses(full
     assert len(events["sha256"]) == 64
     assert set(manifest["inputs"]) == {p.stem for p in sample_dir.iterdir()}
     assert manifest["parameters"]["product_kpis"] == {
-        "company_name": HOSTILE_COMPANY, "period_end": "2026-10-31", "unusual_window": 6}
+        "company_name": HOSTILE_COMPANY, "period_end": "2026-10-31", "currency": "USD",
+        "targets": SAMPLE_TARGETS, "unusual_window": 6}
     assert manifest["parameters"]["kpi_overview"] == {
-        "company_name": HOSTILE_COMPANY, "period_end": "2026-10-31"}
+        "company_name": HOSTILE_COMPANY, "period_end": "2026-10-31", "currency": "USD"}
     assert {"pandas", "duckdb", "papermill", "cpo-kit"} <= set(manifest["packages"])
     assert manifest["started"] <= manifest["ended"]
     assert {n: s["status"] for n, s in manifest["notebooks"].items()} == {

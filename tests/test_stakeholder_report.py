@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from conftest import HOSTILE_COMPANY, cpo_kit
+from conftest import HOSTILE_COMPANY, ROOT, cpo_kit
 from cpo_kit.analyses import briefing
 from cpo_kit.compare import compare_runs, comparison_lines, status_changes
 from cpo_kit.kpis import company_targets
@@ -178,7 +178,8 @@ def september(sample_run, sample_dir, tmp_path_factory):
     """A second run of the sample, a month earlier, of the notebooks the report reads most."""
     out = tmp_path_factory.mktemp("september")
     result = cpo_kit("run", sample_dir, "--out", out, "--only", "kpi_overview", "product_kpis",
-                     "revenue_health", "-p", "period_end=2026-09-30")
+                     "revenue_health", "--params", ROOT / "data" / "brightlane.yml",
+                     "-p", "period_end=2026-09-30")
     assert result.returncode == 0, result.stderr[-2000:]
     return out / "latest"
 
