@@ -183,6 +183,14 @@ def _checked(value, name: str, where: str):
     """The value, once the parameters whose values have rules of their own are checked."""
     if name == "period_end":
         iso_day(value, where=where)
+    elif name == "week_start":
+        # Here: importing the metrics package brings ibis, which the checks need not.
+        from cpo_kit.metrics.periods import check_week_start
+
+        try:
+            check_week_start(value)
+        except ValueError as error:
+            raise ParamsError(where, f"week_start: {error}") from None
     elif name == "targets":
         try:
             check_targets(value)

@@ -236,6 +236,8 @@ PARAMS_CASES = [
     ("targets: {wau: lots}", "targets: wau: expected a number, found 'lots'"),
     ("targets: {wau: {goal: 5}}", "targets: wau: expected a number or {target: x, "
      "amber_within: y}, found {'goal': 5}"),
+    ("notebooks: {product_kpis: {week_start: sun}}", "week_start: 'sun' is not a day of the "
+     "week: expected one of monday, tuesday, wednesday, thursday, friday, saturday, sunday"),
     ("categories: [segment]", "categories: expected a mapping of tables to columns to lists of "
      "values, such as 'accounts: {segment: [Consumer, Business]}'"),
     ("categories: {acounts: {segment: [SMB]}}", "categories: no table is called 'acounts' "

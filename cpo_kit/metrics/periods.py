@@ -1,14 +1,39 @@
-"""Periods shared by every metric: days, ISO weeks (Monday to Sunday) and calendar months.
+"""Periods shared by every metric: days, weeks and calendar months.
 
 A period is named by its first day. It is *complete* once its last day is on or
 before ``period_end``; metrics leave the incomplete period out unless asked.
+Weeks start on Monday (ISO weeks) unless a company's week starts on another day:
+:func:`use_week_start` sets it for every metric, as a notebook does from its
+``week_start`` parameter.
 """
 from __future__ import annotations
 
 import pandas as pd
 
 PERIODS = ("day", "week", "month")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _IBIS_UNITS = {"day": "D", "week": "W", "month": "M"}
+#: Days from Monday to the first day of the week.
+_week_start = 0
+
+
+def check_week_start(name: str) -> int:
+    """Days from Monday to ``name``, a day of the week; ``ValueError`` for anything else."""
+    if not isinstance(name, str) or name.lower() not in WEEKDAYS:
+        raise ValueError(f"{name!r} is not a day of the week: expected one of "
+                         + ", ".join(WEEKDAYS))
+    return WEEKDAYS.index(name.lower())
+
+
+def use_week_start(name: str = "monday") -> None:
+    """Start every week from now on on ``name`` (``"sunday"``, say)."""
+    global _week_start
+    _week_start = check_week_start(name)
+
+
+def week_start() -> int:
+    """Days from Monday to the first day of the week in force (0 for Monday)."""
+    return _week_start
 
 
 def check_period(period: str) -> str:
@@ -20,7 +45,13 @@ def check_period(period: str) -> str:
 
 def truncate(ts, period: str):
     """The first day of the period holding each timestamp, as an ibis date expression."""
-    return ts.truncate(_IBIS_UNITS[check_period(period)]).cast("date")
+    if check_period(period) != "week" or _week_start == 0:
+        return ts.truncate(_IBIS_UNITS[period]).cast("date")
+    import ibis
+
+    # Shifted back to Monday, truncated to the ISO week, and forward again.
+    shift = ibis.interval(days=_week_start)
+    return ((ts - shift).truncate("W").cast("date") + shift).cast("date")
 
 
 def start_of(day, period: str) -> pd.Timestamp:
@@ -29,7 +60,7 @@ def start_of(day, period: str) -> pd.Timestamp:
     if check_period(period) == "day":
         return day
     if period == "week":
-        return day - pd.Timedelta(days=day.day_of_week)
+        return day - pd.Timedelta(days=(day.day_of_week - _week_start) % 7)
     return day.replace(day=1)
 
 

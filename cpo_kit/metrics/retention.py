@@ -25,7 +25,8 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from cpo_kit.metrics.periods import check_period, end_exclusive, last_complete, truncate
+from cpo_kit.metrics.periods import (check_period, end_exclusive, last_complete, truncate,
+                                     week_start)
 from cpo_kit.metrics.registry import metric
 
 FORMS = ("bounded", "unbounded")
@@ -221,7 +222,7 @@ def _numbered(day, period: str):
     if period == "month":
         return day.year() * 12 + day.month() - 1
     days = day.delta(ibis.date(_EPOCH.date()), unit="day")
-    return days if period == "day" else days // 7
+    return days if period == "day" else (days - week_start()) // 7
 
 
 def _number(start: pd.Timestamp, period: str) -> int:
@@ -229,7 +230,7 @@ def _number(start: pd.Timestamp, period: str) -> int:
     if period == "month":
         return start.year * 12 + start.month - 1
     days = (start - _EPOCH).days
-    return days if period == "day" else days // 7
+    return days if period == "day" else (days - week_start()) // 7
 
 
 def _period_start(numbers: pd.Series, period: str) -> pd.Series:
@@ -239,7 +240,8 @@ def _period_start(numbers: pd.Series, period: str) -> pd.Series:
         starts = pd.to_datetime(pd.DataFrame(
             {"year": numbers // 12, "month": numbers % 12 + 1, "day": 1}))
     else:
-        starts = _EPOCH + pd.to_timedelta(numbers * (1 if period == "day" else 7), unit="D")
+        first = _EPOCH + pd.Timedelta(days=week_start() if period == "week" else 0)
+        starts = first + pd.to_timedelta(numbers * (1 if period == "day" else 7), unit="D")
     return pd.Series(starts, dtype="datetime64[us]")
 
 
