@@ -75,7 +75,23 @@ def glossary_page() -> str:
                       "```text", m.formula, "```", "",
                       f"Reads: {needs}. Unit: {m.unit}. "
                       f"In code: `compute(\"{m.name}\", company)`.", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + _kpi_lines())
+
+
+def _kpi_lines() -> list[str]:
+    """The KPI catalogue: the keys a params file's ``targets:`` and a key result name."""
+    from cpo_kit.kpis import KPIS
+
+    lines = ["(ref-kpis)=", "## KPIs and their targets", "",
+             "The KPIs the notebooks score against the company's targets. A target is set "
+             "by the KPI's key, under `targets:` in the params file "
+             "(`targets: {activation: 0.3}`) or in the `kpi` column of a key result of the "
+             "quarter in the `okrs` table; a KPI without one is shown in grey, unrated.", "",
+             "| key | KPI | better | unit | scored in | what it is |", "|---|---|---|---|---|---|"]
+    lines += [f"| `{k.key}` | {k.label} | {'higher' if k.higher_is_better else 'lower'} | "
+              f"{k.unit} | {{ref}}`{k.notebook} <nb-{k.notebook.replace('_', '-')}>` | "
+              f"{k.definition} |" for k in KPIS.values()]
+    return lines + [""]
 
 
 def contract_page(examples=None, *, sample: bool = True) -> str:
