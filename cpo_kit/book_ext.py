@@ -8,7 +8,10 @@
 - Long tables can be sorted by a click on a column's heading, and pages print
   without the site's navigation (``book_static/``).
 - A chapter's worked example of one company is shown in that company's book
-  only: see :func:`company_tag` and :func:`resolve_company_blocks`.
+  only. The sample company's stories live in files of their own, under
+  ``book/examples/<company>/``, which a chapter names in a ``{company-example}``
+  block (:func:`resolve_company_examples`); ``{only}`` blocks that test a company
+  tag are resolved too (:func:`resolve_company_blocks`).
 """
 from __future__ import annotations
 
@@ -27,17 +30,38 @@ STATIC = Path(__file__).with_name("book_static")
 SAMPLE = ROOT / "data" / "sample"
 #: The sample company's name: the book's company when ``cpo_company`` is not set.
 SAMPLE_COMPANY = "Brightlane"
+#: The companies' own worked examples, under the book's sources: ``<slug>/<name>.md``.
+EXAMPLES = Path("book") / "examples"
 #: The opening line of a ``{only}`` block, fenced by backticks or colons.
 _ONLY = re.compile(r"^(?P<fence>[ \t]*(?:`{3,}|:{3,}))\{only\}[ \t]+(?P<condition>.*?)[ \t]*$")
+#: The opening line of a ``{company-example}`` block, fenced by backticks or colons.
+_EXAMPLE = re.compile(r"^(?P<fence>[ \t]*(?:`{3,}|:{3,}))\{company-example\}"
+                      r"(?:[ \t]+(?P<name>.*?))?[ \t]*$")
+#: An example's name: the stem of a file in the company's folder, never a path.
+_NAME = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 
 logger = logging.getLogger(__name__)
 
 
-def company_tag(name: str) -> str:
-    """The Sphinx tag set in the book of the company called ``name``.
+def company_slug(name: str) -> str:
+    """The company called ``name`` as a word of lowercase letters, digits and ``_``.
 
     Accents are dropped and every run of other characters becomes one
-    underscore, so that any name gives a tag that ``{only}`` can test.
+    underscore, so that any name gives a folder name and a Sphinx tag.
+
+    Examples
+    --------
+    >>> company_slug("Brightlane")
+    'brightlane'
+    >>> company_slug("Café Tidewell & Co.")
+    'cafe_tidewell_co'
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
+
+
+def company_tag(name: str) -> str:
+    """The Sphinx tag set in the book of the company called ``name``.
 
     Examples
     --------
@@ -46,8 +70,86 @@ def company_tag(name: str) -> str:
     >>> company_tag("Café Tidewell & Co.")
     'company_cafe_tidewell_co'
     """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return "company_" + re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
+    return "company_" + company_slug(name)
+
+
+def example_names(text: str) -> list[str]:
+    """The names that the ``{company-example}`` blocks of ``text`` give, in order.
+
+    Examples
+    --------
+    >>> example_names("```{company-example} qbr\\nAny company's.\\n```\\n")
+    ['qbr']
+    """
+    return [opened["name"] or "" for line in text.splitlines()
+            if (opened := _EXAMPLE.match(line))]
+
+
+def resolve_company_examples(text: str, folder: Path | None) -> str:
+    """``text`` with each ``{company-example}`` block resolved for one company.
+
+    A block ``{company-example} NAME`` stands where a chapter tells a worked
+    example with one company's names and numbers. It becomes the content of
+    ``folder/NAME.md`` when the company has that file, and its own content, the
+    text true of any company, otherwise. The file's lines take the indentation
+    of the block's opening line and are read as part of the page, so an example
+    may end a sentence the chapter began, and its substitutions are the run's.
+
+    Parameters
+    ----------
+    text : str
+        A page's source.
+    folder : Path or None
+        The company's examples, ``book/examples/<slug>`` (:func:`company_slug`);
+        None, or a folder that does not exist, keeps every block's own text.
+
+    Returns
+    -------
+    str
+        The source, with the example blocks resolved.
+
+    Raises
+    ------
+    ValueError
+        A block's name is not a file name of lowercase letters, digits, ``-``
+        and ``_``, or the block is not closed by a fence like its opening one.
+    """
+    lines = text.splitlines(keepends=True)
+    kept, number = [], 0
+    while number < len(lines):
+        opened = _EXAMPLE.match(lines[number].rstrip("\r\n"))
+        if not opened:
+            kept.append(lines[number])
+            number += 1
+            continue
+        name = opened["name"] or ""
+        if not _NAME.fullmatch(name):
+            raise ValueError(f"line {number + 1}: the example name {name!r} is not a file name "
+                             "of lowercase letters, digits, '-' and '_'")
+        end = _closing(lines, number, opened["fence"])
+        story = folder / f"{name}.md" if folder is not None else None
+        if story is not None and story.is_file():
+            fence = opened["fence"]
+            indent = fence[:len(fence) - len(fence.lstrip())]
+            told = story.read_text(encoding="utf-8")
+            # Without its last line break, the file's last line would run into the page's next.
+            told += "" if told.endswith("\n") else "\n"
+            kept += [indent + line if line.strip() else "\n"
+                     for line in told.splitlines(keepends=True)]
+        else:
+            kept += lines[number + 1:end]
+        number = end + 1
+    return "".join(kept)
+
+
+def _closing(lines: list[str], number: int, fence: str) -> int:
+    """The number of the line that closes the block opened on line ``number``."""
+    end = next((n for n in range(number + 1, len(lines)) if lines[n].rstrip() == fence.rstrip()),
+               None)
+    if end is None:
+        raise ValueError(f"line {number + 1}: the block {lines[number].strip()} is never closed "
+                         f"by a line {fence.strip()}")
+    return end
 
 
 def resolve_company_blocks(text: str, holds) -> str:
@@ -87,11 +189,7 @@ def resolve_company_blocks(text: str, holds) -> str:
         if not opened or "company_" not in opened["condition"]:
             kept.append(line)
             continue
-        end = next((n for n in range(number + 1, len(lines))
-                    if lines[n].rstrip() == opened["fence"].rstrip()), None)
-        if end is None:
-            raise ValueError(f"line {number + 1}: the block {line.strip()} is never closed "
-                             f"by a line {opened['fence'].strip()}")
+        end = _closing(lines, number, opened["fence"])
         if holds(opened["condition"]):
             closing.add(end)
         else:
@@ -125,10 +223,20 @@ def _write_reference(app, config) -> None:
 
 
 def _resolve_company_blocks(app, docname, source) -> None:
+    slug = company_slug(app.config.cpo_company)
+    folder = Path(app.srcdir) / EXAMPLES / slug if slug else None
+    names = example_names(source[0])
     try:
-        source[0] = resolve_company_blocks(source[0], app.tags.eval_condition)
+        text = resolve_company_examples(source[0], folder)
+        source[0] = resolve_company_blocks(text, app.tags.eval_condition)
     except ValueError as error:
         logger.warning(str(error), location=docname)
+        return
+    # A page is read again when one of its examples changes, in a build that keeps its
+    # environment (jupyter-book build .); cpo-kit publish always starts afresh.
+    for name in names if folder is not None else ():
+        if (folder / f"{name}.md").is_file():
+            app.env.note_dependency(str(folder / f"{name}.md"))
 
 
 def _use_local_files(app) -> None:

@@ -69,9 +69,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sample = commands.add_parser(
         "sample", help="write a sample company's data",
-        description="Write a realistic sample company to OUT_DIR: "
-                    + "; ".join(f"{key} ({c.name}), {c.summary}"
-                                for key, c in COMPANIES.items())
+        description="Write a realistic sample company to OUT_DIR, the one --company names: "
+                    + "; ".join(f"{key}, {c.summary}" for key, c in COMPANIES.items())
                     + ". The same company, seed and scale always write the same files, "
                       "byte for byte.")
     sample.add_argument("out_dir", metavar="OUT_DIR", type=Path, help="folder to write into")

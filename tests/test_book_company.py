@@ -1,10 +1,11 @@
 """A book true for any company: the chapters' worked examples follow the run's company.
 
-Chapters carry the sample company's worked examples in ``{only} company_brightlane``
-blocks and, for every other company, text true of any company in
-``{only} not company_brightlane`` blocks (:mod:`cpo_kit.book_ext`). The published
-books are built from the session's sample run, made under another company's name,
-and from a copy of it whose notebooks named Brightlane.
+Chapters name each worked example in a ``{company-example} NAME`` block whose content
+is true of any company; the sample company tells its own in
+``book/examples/brightlane/NAME.md``, which only its book shows
+(:mod:`cpo_kit.book_ext`). ``{only}`` blocks that test a company tag are resolved
+too. The published books are built from the session's sample run, made under
+another company's name, and from a copy of it whose notebooks named Brightlane.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import pytest
 from sphinx.util.tags import Tags
 
 from conftest import HOSTILE_COMPANY, ROOT, cpo_kit
-from cpo_kit.book_ext import company_tag, resolve_company_blocks
+from cpo_kit.book_ext import (company_slug, company_tag, example_names,
+                              resolve_company_blocks, resolve_company_examples)
 from cpo_kit.book_reference import EXAMPLE_ROWS, contract_page, write_examples
 from cpo_kit.notebooks import NOTEBOOKS
 from cpo_kit.publish import run_company, substitutions
@@ -39,6 +41,8 @@ EXAMPLE_PAGES = ("book/intro.html", "book/playbook/market.html", "book/playbook/
 ])
 def test_a_company_name_gives_a_tag_that_only_can_test(name, tag):
     assert company_tag(name) == tag
+    # The same word names the company's folder of worked examples.
+    assert company_slug(name) == tag.removeprefix("company_")
 
 
 def _resolved(text: str, *tags: str) -> str:
@@ -96,12 +100,116 @@ def test_every_chapter_resolves_for_another_company_without_the_sample_company()
     # What the build reads: neither the sample company nor a number only its run records.
     tags = Tags(["company_tidewell"])
     found = []
-    for path in sorted((ROOT / "book").rglob("*.md")):
-        text = resolve_company_blocks(path.read_text(encoding="utf-8"), tags.eval_condition)
+    for path in _chapters():
+        text = resolve_company_examples(path.read_text(encoding="utf-8"),
+                                        ROOT / "book" / "examples" / "tidewell")
+        text = resolve_company_blocks(text, tags.eval_condition)
         keys = set(re.findall(r"\{\{\s*(\w+)\s*\}\}", text)) - {"company"}
         if "Brightlane" in text or keys:
             found.append((str(path), sorted(keys)))
     assert found == []
+
+
+# --- The companies' own worked examples --------------------------------------------------
+
+#: The sample company's stories, the only files of the book that may name it.
+BRIGHTLANE_EXAMPLES = ROOT / "book" / "examples" / "brightlane"
+
+
+def _chapters() -> list[Path]:
+    """The book's pages, without the companies' examples that they pull in."""
+    return [path for path in sorted((ROOT / "book").rglob("*.md"))
+            if not path.is_relative_to(ROOT / "book" / "examples")]
+
+
+CHAPTER = """\
+The plan.
+
+```{company-example} qbr
+Any company's example, {{ company }}.
+```
+
+1. A step
+
+   ```{company-example} step
+   Any company's step.
+   ```
+
+Hiring for
+:::{company-example} hire
+the skills most short.
+:::
+Then train.
+"""
+
+
+@pytest.mark.parametrize("stories, expected", [
+    # The company tells every example: each block is its file, indented as the block.
+    ({"qbr.md": "## Example: Ours\n\nOur quarter, {{ ours }}.\n",
+      "step.md": "Our step,\n\nin two paragraphs.\n",
+      "hire.md": "analytics"},
+     "The plan.\n\n## Example: Ours\n\nOur quarter, {{ ours }}.\n\n1. A step\n\n"
+     "   Our step,\n\n   in two paragraphs.\n\nHiring for\nanalytics\nThen train.\n"),
+    # Only some: the others keep the text for any company.
+    ({"hire.md": "analytics\n"},
+     "The plan.\n\nAny company's example, {{ company }}.\n\n1. A step\n\n"
+     "   Any company's step.\n\nHiring for\nanalytics\nThen train.\n"),
+    # None: a company without a folder of its own.
+    (None,
+     "The plan.\n\nAny company's example, {{ company }}.\n\n1. A step\n\n"
+     "   Any company's step.\n\nHiring for\nthe skills most short.\nThen train.\n"),
+])
+def test_an_example_is_the_companys_own_file_or_the_text_for_any_company(
+        tmp_path, stories, expected):
+    folder = tmp_path / "acme"
+    if stories is not None:
+        folder.mkdir()
+        for name, text in stories.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    assert resolve_company_examples(CHAPTER, folder) == expected
+    assert resolve_company_examples(CHAPTER, None) == (
+        resolve_company_examples(CHAPTER, tmp_path / "nobody"))
+
+
+def test_an_example_block_may_be_empty_for_other_companies(tmp_path):
+    (tmp_path / "red.md").write_text("Two KPIs are red.\n")
+    text = "Before.\n\n```{company-example} red\n```\n\nAfter.\n"
+    assert resolve_company_examples(text, tmp_path) == "Before.\n\nTwo KPIs are red.\n\nAfter.\n"
+    assert resolve_company_examples(text, None) == "Before.\n\n\nAfter.\n"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("```{company-example} ../../secrets\nText.\n```\n",
+     "line 1: the example name '../../secrets' is not a file name of lowercase letters, "
+     "digits, '-' and '_'"),
+    ("Text.\n:::{company-example}\nText.\n:::\n",
+     "line 2: the example name '' is not a file name of lowercase letters, digits, '-' and '_'"),
+    ("```{company-example} QBR\nText.\n```\n",
+     "line 1: the example name 'QBR' is not a file name of lowercase letters, digits, "
+     "'-' and '_'"),
+    ("Text.\n\n   ```{company-example} qbr\n   Never closed.\n```\n",
+     "line 3: the block ```{company-example} qbr is never closed by a line ```"),
+])
+def test_a_wrong_example_block_is_named_with_its_line(tmp_path, text, message):
+    with pytest.raises(ValueError) as error:
+        resolve_company_examples(text, tmp_path)
+    assert str(error.value) == message
+
+
+def test_only_the_sample_companys_examples_name_it():
+    named = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "book").rglob("*"))
+             if path.is_file() and not path.is_relative_to(BRIGHTLANE_EXAMPLES)
+             and "Brightlane" in path.read_text(encoding="utf-8", errors="replace")]
+    assert named == []
+
+
+def test_the_sample_company_tells_every_example_the_chapters_name():
+    # A name without its file would show the sample's book the text for any company,
+    # and a file no chapter names would be a story no book shows.
+    named = [name for path in _chapters() for name in example_names(path.read_text(encoding="utf-8"))]
+    assert len(named) == len(set(named)), "an example named by two blocks"
+    assert sorted(named) == sorted(p.stem for p in BRIGHTLANE_EXAMPLES.glob("*.md"))
+    assert len(named) == 45
 
 
 @pytest.mark.parametrize("examples, sample, shown, said", [
@@ -145,7 +253,11 @@ def _as_brightlane(run: Path, copy: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def books(sample_run, tmp_path_factory):
-    """The HTML of the sample run's book (another company) and of its Brightlane copy."""
+    """The HTML of the sample run's book (another company) and of its Brightlane copy.
+
+    Keyed by company, then by page; and by company and " sources", then by file, the
+    chapters' sources the site offers for download (``_sources/book``).
+    """
     runs, result = sample_run
     assert result.returncode == 0, result.stderr[-3000:]
     out = tmp_path_factory.mktemp("company-books")
@@ -157,6 +269,9 @@ def books(sample_run, tmp_path_factory):
         site = out / company / "_build" / "html"
         sites[company] = {str(p.relative_to(site)): p.read_text()
                           for p in site.rglob("*.html") if "_static" not in p.parts}
+        sites[f"{company} sources"] = {str(p.relative_to(site)): p.read_text()
+                                       for p in (site / "_sources" / "book").rglob("*")
+                                       if p.is_file()}
     return sites
 
 
@@ -168,15 +283,20 @@ def test_the_company_is_the_one_the_notebooks_named(sample_run):
 
 
 def test_no_chapter_of_another_companys_book_names_the_sample_company(books):
-    # The notebooks' pages show the run's data, here the sample's own tables, and the
-    # command-line reference is the commands' help, where `sample` names what it writes.
+    # The notebooks' pages show the run's data, here the sample's own tables. The
+    # command-line reference names the samples only by the keys --company takes.
     chapters = {page: text for page, text in books["other"].items()
-                if not page.startswith("notebooks/") and page != "book/reference/cli.html"}
-    # The 36 pages of the table of contents but one, the index, search and genindex.
-    assert len(chapters) == 38
+                if not page.startswith("notebooks/")}
+    # The 36 pages of the table of contents, the index, search and genindex: the
+    # examples are not pages of their own.
+    assert len(chapters) == 39
     assert [page for page, text in chapters.items() if "Brightlane" in text] == []
+    assert "--company {brightlane,tidewell}" in chapters["book/reference/cli.html"]
     # Named through {{ company }}, as text.
     assert "on <strong>Acme &lt;script&gt;alert(" in chapters["book/intro.html"]
+    # Nor do the chapters' sources that the site offers for download.
+    assert [page for page, text in books["other sources"].items()
+            if "Brightlane" in text] == []
 
 
 def test_the_sample_companys_book_keeps_its_worked_examples(books):

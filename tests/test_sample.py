@@ -185,8 +185,8 @@ def test_sample_help_says_what_each_company_is(cli, capsys):
     with pytest.raises(SystemExit):
         cli("sample", "--help")
     text = " ".join(capsys.readouterr().out.split())
-    assert "brightlane (Brightlane), a B2B SaaS firm" in text
-    assert "tidewell (Tidewell), a consumer sleep and meditation app sold in Europe" in text
+    assert "the one --company names: brightlane, a B2B SaaS firm" in text
+    assert "; tidewell, a consumer sleep and meditation app sold in Europe" in text
 
 
 def test_tidewell_events_are_an_export_in_time_order(tidewell_events):
