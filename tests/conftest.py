@@ -124,9 +124,9 @@ def sample_run(tmp_path_factory, sample_dir):
     """
     out = tmp_path_factory.mktemp("runs")
     params = out.parent / "acme.yml"
-    params.write_text(yaml.safe_dump({"company_name": HOSTILE_COMPANY,
-                                      "period_end": "2026-10-31", "currency": "USD",
-                                      "targets": SAMPLE_TARGETS}))
+    # The sample's own params file, under a company name full of markup.
+    params.write_text(yaml.safe_dump({**load_params(COMPANIES["brightlane"][1]),
+                                      "company_name": HOSTILE_COMPANY}))
     result = cpo_kit("run", sample_dir, "--out", out, "--jobs", 2, "--params", params,
                      "-p", "product_kpis.unusual_window=6")
     return out, result
