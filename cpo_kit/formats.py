@@ -126,7 +126,8 @@ def money(value, *, compact: bool = False, decimals: int = 0, signed: bool = Fal
         pattern = _currency_pattern(style.locale, decimals)
         text = numbers.format_currency(size, style.currency, format=pattern,
                                        locale=style.locale, currency_digits=False)
-    return _sign(value, text, signed)
+    # Signed as shown: an amount that rounds to zero is written without a minus.
+    return _sign(value if compact else round(float(value), decimals), text, signed)
 
 
 def _compact(size: float, style: Style) -> str:
@@ -158,7 +159,8 @@ def _pattern(decimals: int) -> str:
 
 
 def _sign(value, text: str, signed: bool) -> str:
-    if float(value) < 0 and text.strip("0.,  ") != "":
+    """``text`` (written from the size of ``value``) with the sign of ``value``."""
+    if float(value) < 0:
         return MINUS + text
     return ("+" + text) if signed and float(value) > 0 else text
 
