@@ -251,20 +251,39 @@ def _as_brightlane(run: Path, copy: Path) -> Path:
     return copy
 
 
+#: The one worked example that the other company of the published books tells itself.
+OWN_EXAMPLE = ("Our NPS of {{ customer_voice_nps }} runs from {{ customer_voice_nps_low }} to\n"
+               "{{ customer_voice_nps_high }}, so we read no move of a point or two.\n")
+
+
+def _with_own_example(root: Path) -> Path:
+    """A copy of the book's sources in which the run's company tells one example."""
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "book", root / "book")
+    folder = root / "book" / "examples" / company_slug(HOSTILE_COMPANY)
+    folder.mkdir()
+    (folder / "qbr-nps-interval.md").write_text(OWN_EXAMPLE, encoding="utf-8")
+    return root
+
+
 @pytest.fixture(scope="module")
 def books(sample_run, tmp_path_factory):
     """The HTML of the sample run's book (another company) and of its Brightlane copy.
 
     Keyed by company, then by page; and by company and " sources", then by file, the
-    chapters' sources the site offers for download (``_sources/book``).
+    chapters' sources the site offers for download (``_sources/book``). The other
+    company tells one example of its own (:data:`OWN_EXAMPLE`).
     """
     runs, result = sample_run
     assert result.returncode == 0, result.stderr[-3000:]
     out = tmp_path_factory.mktemp("company-books")
+    (out / "other-root").mkdir()
     sites = {}
-    for company, run in (("other", runs / "latest"),
-                         ("Brightlane", _as_brightlane(runs / "latest", out / "brightlane-run"))):
-        built = cpo_kit("publish", run, "--out", out / company)
+    for company, run, root in (
+            ("other", runs / "latest", _with_own_example(out / "other-root")),
+            ("Brightlane", _as_brightlane(runs / "latest", out / "brightlane-run"), ROOT)):
+        built = cpo_kit("publish", run, "--out", out / company, "--root", root)
         assert built.returncode == 0, built.stdout[-5000:] + built.stderr[-5000:]
         site = out / company / "_build" / "html"
         sites[company] = {str(p.relative_to(site)): p.read_text()
@@ -297,6 +316,18 @@ def test_no_chapter_of_another_companys_book_names_the_sample_company(books):
     # Nor do the chapters' sources that the site offers for download.
     assert [page for page, text in books["other sources"].items()
             if "Brightlane" in text] == []
+
+
+def test_a_company_tells_its_own_example_in_its_book(books):
+    qbr = books["other"]["book/templates/qbr.html"]
+    said = " ".join(re.sub(r"<[^>]+>", " ", qbr).split())
+    # Its run's numbers, as the sample's story quotes the sample's.
+    number = r"[−-]?\d[\d.,]*"
+    assert re.search(rf"Our NPS of {number} runs from {number} to {number}, so we read no move "
+                     r"of a point or two\.", said), said
+    assert "often has a 95% interval 20 or 30 points wide" not in said
+    # Every other example keeps the text for any company.
+    assert "Three worked examples do this for Acme" in books["other"]["book/playbook/kpis.html"]
 
 
 def test_the_sample_companys_book_keeps_its_worked_examples(books):
