@@ -167,9 +167,10 @@ def page_notebook(notebook: nbformat.NotebookNode, manifest: dict, name: str
                   ) -> nbformat.NotebookNode:
     """The notebook as its page shows it: the run's parameters in place of the injected cell.
 
-    The cell papermill injects holds paths of the machine that ran it; the page
-    shows instead a small table of the company, the period, the parameters given
-    and the tables read, placed after the page's opening cell.
+    The cell papermill injects holds paths of the machine that ran it, and the
+    declared parameters cell holds the sample's defaults; the page shows instead a
+    small table of the company, the period, the parameters given and the tables
+    read, placed after the page's opening cell.
     """
     defaults = {}
     for cell in notebook.cells:
@@ -177,8 +178,10 @@ def page_notebook(notebook: nbformat.NotebookNode, manifest: dict, name: str
             from papermill.translators import PythonTranslator
 
             defaults = {p.name: p.default for p in PythonTranslator.inspect(cell)}
+    # The declared defaults are the sample's (its folder, its name); the run's own values
+    # are in the box below the title, so neither parameters cell is shown.
     cells = [c for c in notebook.cells
-             if "injected-parameters" not in c.metadata.get("tags", [])]
+             if not {"injected-parameters", "parameters"} & set(c.metadata.get("tags", []))]
     opening = next((i for i, c in enumerate(cells) if c.cell_type == "markdown"
                     and any(line.startswith("# ") for line in c.source.splitlines())), 0)
     cells.insert(opening + 1, nbformat.v4.new_markdown_cell(run_table(manifest, name, defaults)))

@@ -1,0 +1,59 @@
+"""Tidewell's own book: true for Tidewell, in its currency, with nothing of Brightlane's.
+
+``make test`` runs every notebook on the second sample company (``tidewell_run``) and
+publishes its book, as a Tidewell product leader would. The company's own amounts are on
+the notebook pages (and in the chapters, through substitutions written in the run's
+currency): none of them may be in a currency but the euro. The chapters' teaching
+examples ("a plan at $50 a seat") are nobody's figures and may keep theirs.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import cpo_kit
+
+#: An amount written in a currency other than the euro: $12, US$ 4, USD 12, £3.
+FOREIGN_AMOUNT = re.compile(r"(?:US)?\$\s?\d|\bUSD\s?\d|£\s?\d")
+
+
+@pytest.fixture(scope="module")
+def tidewell_site(tidewell_run, tmp_path_factory):
+    runs, result = tidewell_run
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = tmp_path_factory.mktemp("tidewell-site")
+    built = cpo_kit("publish", runs / "latest", "--out", out)
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    return out / "_build" / "html"
+
+
+def _pages(site):
+    for page in sorted(site.rglob("*.html")):
+        if "_static" not in page.parts:
+            yield page.relative_to(site).as_posix(), _text(page.read_text())
+
+
+def _text(html: str) -> str:
+    """The words a reader sees: tags, scripts and styles left out."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_no_page_of_tidewells_book_names_brightlane(tidewell_site):
+    assert [path for path, text in _pages(tidewell_site) if "Brightlane" in text] == []
+
+
+def test_tidewells_amounts_are_in_euros_only(tidewell_site):
+    foreign = {path: FOREIGN_AMOUNT.findall(text) for path, text in _pages(tidewell_site)
+               if path.startswith("notebooks/")}
+    assert len(foreign) == 11
+    assert {path: found for path, found in foreign.items() if found} == {}
+    kpis = (tidewell_site / "notebooks" / "kpi_overview.html").read_text()
+    assert "€2,788" in kpis and "Tidewell" in kpis
+
+
+def test_tidewells_product_page_flags_the_incident_per_attempt(tidewell_site):
+    page = _text((tidewell_site / "notebooks" / "product_kpis.html").read_text())
+    assert "Funnel conversion, every attempt" in page
+    assert "2026-09-14" in page
