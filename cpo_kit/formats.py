@@ -208,7 +208,8 @@ _UNITS = {
     "users": count,
     "accounts": count,
     "share": share,
-    "currency": money,
+    # Cents where they matter: a consumer price of 7.68 is not "8", a seat at 34.50 not "35".
+    "currency": lambda v: money(v, decimals=2 if abs(v) < 100 else 0),
     "score": number,
     "ratio": lambda v: number(v, decimals=2),
     "months": lambda v: f"{number(v)} months",

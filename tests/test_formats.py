@@ -40,6 +40,8 @@ def test_a_german_reader_sees_german_separators():
     (None, "currency", "n/a"),
     (float("nan"), "share", "n/a"),
     (114800.8, "currency", "€114,801"),
+    (7.68, "currency", "€7.68"),
+    (99.999, "currency", "€100.00"),
 ])
 def test_format_value_by_unit(value, unit, shown):
     with formats.using(currency="EUR", locale="en_IE"):

@@ -93,13 +93,13 @@ def test_nbval_fails_when_a_headline_number_differs_from_the_stored_one(run_note
     out = run_notebook("pricing")
     notebook = nbformat.read(out / "pricing.ipynb", as_version=4)
     stored = (EXPECTED / "brightlane" / "pricing.txt").read_text()
-    assert stored.startswith("Optimal price point (OPP)             $34\n")
+    assert stored.startswith("Optimal price point (OPP)             $33.75\n")
     _headline_cell(notebook).outputs = [nbformat.v4.new_output(
-        "stream", name="stdout", text=stored.replace("$34\n", "$35\n", 1))]
+        "stream", name="stdout", text=stored.replace("$33.75\n", "$33.76\n", 1))]
     nbformat.write(notebook, out / "pricing.regressed.ipynb")
     result = _nbval(out / "pricing.regressed.ipynb")
     assert result.returncode == 1
-    assert "1 failed" in result.stdout and "$35" in result.stdout
+    assert "1 failed" in result.stdout and "$33.76" in result.stdout
 
 
 def _headline_cell(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
