@@ -177,7 +177,7 @@ def number(value, *, decimals: int = 1, signed: bool = False) -> str:
     return _sign(round(float(value), decimals), text, signed)
 
 
-def share(value, *, decimals: int = 1) -> str:
+def share(value, *, decimals: int = 1, signed: bool = False) -> str:
     """A share as a percentage: ``41.3%`` (``41,3 %`` in ``de_DE``).
 
     Examples
@@ -189,7 +189,7 @@ def share(value, *, decimals: int = 1) -> str:
     pattern = babel.Locale.parse(_style.locale).percent_formats[None].pattern.split(";")[0]
     pattern = pattern.replace("#,##0", _pattern(decimals), 1)
     text = numbers.format_percent(abs(float(value)), pattern, locale=_style.locale)
-    return _sign(round(float(value), decimals + 2), text, False)
+    return _sign(round(float(value), decimals + 2), text, signed)
 
 
 def points(value, *, decimals: int = 1) -> str:

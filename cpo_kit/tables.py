@@ -5,7 +5,8 @@ import html
 
 import pandas as pd
 
-from cpo_kit.results import format_value
+from cpo_kit import formats
+from cpo_kit.results import format_change, format_value
 
 
 def kpi_table(headline: pd.DataFrame, *, caption: str):
@@ -17,7 +18,8 @@ def kpi_table(headline: pd.DataFrame, *, caption: str):
     rows = []
     for r in headline.itertuples(index=False):
         change = "" if pd.isna(r.change) else (
-            f"{r.change:+.0f} pts" if r.unit == "score" else f"{r.change:+.1%}")
+            f"{formats.number(r.change, decimals=0, signed=True)} pts" if r.unit == "score"
+            else formats.share(r.change, signed=True))
         rows.append({"KPI": r.kpi,
                      "This month": format_value(r.value, r.unit),
                      "Month before": format_value(r.previous, r.unit),
@@ -72,10 +74,7 @@ def status_table(status: pd.DataFrame, *, caption: str, units: dict[str, str] | 
     rows = []
     for r in status.itertuples(index=False):
         unit = units[r.kpi] if units else r.unit
-        change = "" if pd.isna(r.change) else (
-            f"{r.change * 100:+.1f} pts" if unit == "share" else format_value(r.change, unit))
-        if change and unit != "share" and r.change > 0:
-            change = "+" + change
+        change = format_change(r.previous, r.value, unit)
         rows.append({"KPI": r.kpi, "Now": format_value(r.value, unit),
                      "Before": format_value(r.previous, unit), "Change": change,
                      "Target": "no target set" if pd.isna(r.target) else

@@ -77,6 +77,29 @@ def test_the_scorecard_scores_the_overview_and_keeps_the_notebooks_own_statuses(
     assert card["unit"].tolist() == ["count", "currency", "score", "count", "share"]
 
 
+def test_active_users_of_a_month_not_yet_over_are_shown_with_their_days_and_not_rated(
+        tmp_path):
+    _write(tmp_path, "kpi_overview", {"headline": {
+        "key": ["mau", "mrr"], "kpi": ["Monthly active users (November 1-22)", "MRR"],
+        "unit": ["count", "currency"], "value": [1186.0, 2788.5],
+        "previous": [1116.0, 2765.9], "change": [0.063, 0.008],
+        "basis": ["November 1-22 against the same days of October (1-22): November is not "
+                  "complete", "November 2026 against October 2026"],
+        "complete": [False, True]}})
+    card = briefing.scorecard(briefing.RunResults(tmp_path),
+                              company_targets({"mau": 1300, "mrr": 3000}))
+    assert card[["key", "kpi", "status"]].values.tolist() == [
+        ["mau", "Monthly active users (November 1-22)", None], ["mrr", "MRR", "red"]]
+
+
+def test_a_trend_is_found_by_the_kpis_key(tmp_path):
+    _write(tmp_path, "revenue_health", {"mrr_by_month": {
+        "month": ["2026-08-01", "2026-09-01", "2026-10-01"], "mrr": [90.0, 95.0, 100.0]}})
+    run = briefing.RunResults(tmp_path)
+    assert briefing.trend(run, "mrr").tolist() == [90.0, 95.0, 100.0]
+    assert briefing.trend(run, "MRR") is None
+
+
 def test_drivers_name_what_the_data_shows(made):
     assert briefing.drivers(made) == {
         # MRR fell by 4: the largest fall among the movements is contraction (-6).

@@ -19,15 +19,15 @@ from cpo_kit.narrative import change_sentence, movement
 
 #: KPIs of the headline overview that the report scores against the company's targets.
 OVERVIEW_KPIS = ("mau", "mrr", "nps")
-#: Where each KPI's recent history is: notebook, table, period column, value column.
+#: Where each KPI's recent history is, by KPI key: notebook, table, period column, value.
 TRENDS = {
-    "Monthly active users": ("product_kpis", "stickiness", "month", "mau"),
-    "Weekly active users": ("product_kpis", "weekly_active_users", "period", "users"),
-    "Stickiness (DAU / MAU)": ("product_kpis", "stickiness", "month", "stickiness"),
-    "MRR": ("revenue_health", "mrr_by_month", "month", "mrr"),
-    "NRR (trailing 12 months)": ("revenue_health", "revenue_retention_t12m", "month", "nrr"),
-    "GRR (trailing 12 months)": ("revenue_health", "revenue_retention_t12m", "month", "grr"),
-    "NPS (last 90 days)": ("customer_voice", "nps_by_month", "period", "nps"),
+    "mau": ("product_kpis", "stickiness", "month", "mau"),
+    "wau": ("product_kpis", "weekly_active_users", "period", "users"),
+    "stickiness": ("product_kpis", "stickiness", "month", "stickiness"),
+    "mrr": ("revenue_health", "mrr_by_month", "month", "mrr"),
+    "nrr_t12m": ("revenue_health", "revenue_retention_t12m", "month", "nrr"),
+    "grr_t12m": ("revenue_health", "revenue_retention_t12m", "month", "grr"),
+    "nps": ("customer_voice", "nps_by_month", "period", "nps"),
 }
 #: Periods shown in a trend line.
 TREND_POINTS = 12
@@ -67,22 +67,32 @@ def scorecard(results: RunResults, targets: dict) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``kpi``, ``value``, ``previous``, ``change``, ``target``, ``direction``,
-        ``status``, ``unit``, ``notebook``; empty when no notebook left a score.
+        ``key`` (the KPI catalogue's), ``kpi`` (its label; the overview's active users
+        name the days of a month not yet over, and are then not rated), ``value``,
+        ``previous``, ``change``, ``target``, ``direction``, ``status``, ``unit``,
+        ``notebook``; empty when no notebook left a score.
     """
     parts = []
     overview = results.table("kpi_overview", "headline")
     if overview is not None:
-        rows = overview.loc[overview["key"].isin(OVERVIEW_KPIS), ["key", "value", "previous"]]
-        parts.append(score(rows, targets).assign(notebook="kpi_overview"))
+        rows = overview[overview["key"].isin(OVERVIEW_KPIS)]
+        # A month not yet over is not rated against a target for a whole month.
+        complete = (rows["complete"].astype(str) != "False" if "complete" in rows
+                    else pd.Series(True, index=rows.index))
+        partial = set(rows.loc[~complete, "key"])
+        card = score(rows[["key", "value", "previous"]],
+                     {k: t for k, t in targets.items() if k not in partial})
+        # The overview's own labels: they name the days of a month not yet over.
+        card["kpi"] = list(rows["kpi"])
+        parts.append(card.assign(notebook="kpi_overview"))
     product = results.table("product_kpis", "scorecard")
     if product is not None:
         parts.append(product.assign(notebook="product_kpis"))
     revenue = results.table("revenue_health", "status")
     if revenue is not None:
         parts.append(revenue.assign(notebook="revenue_health"))
-    columns = ["kpi", "value", "previous", "change", "target", "direction", "status", "unit",
-               "notebook"]
+    columns = ["key", "kpi", "value", "previous", "change", "target", "direction", "status",
+               "unit", "notebook"]
     if not parts:
         return pd.DataFrame(columns=columns)
     frame = pd.concat([p.reindex(columns=columns) for p in parts], ignore_index=True)
@@ -92,11 +102,14 @@ def scorecard(results: RunResults, targets: dict) -> pd.DataFrame:
     return frame
 
 
-def trend(results: RunResults, kpi: str) -> pd.Series | None:
-    """The KPI's last :data:`TREND_POINTS` complete periods, oldest first; None if unknown."""
-    if kpi not in TRENDS:
+def trend(results: RunResults, key: str) -> pd.Series | None:
+    """The last :data:`TREND_POINTS` complete periods of the KPI ``key``, oldest first.
+
+    None for a KPI without a known history, or with fewer than two periods.
+    """
+    if key not in TRENDS:
         return None
-    notebook, name, period, column = TRENDS[kpi]
+    notebook, name, period, column = TRENDS[key]
     table = results.table(notebook, name)
     if table is None or column not in table:
         return None

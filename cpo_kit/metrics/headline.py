@@ -28,8 +28,10 @@ def headline_numbers(company, *, period_end) -> pd.DataFrame:
     DataFrame
         Columns ``key`` (a short name for programs), ``kpi`` (its label), ``unit`` (as
         :func:`cpo_kit.formats.format_value` knows them), ``value``, ``previous``,
-        ``change`` (relative, or in points for NPS) and ``basis`` (what is compared
-        with what, in words); one row per metric whose tables are present.
+        ``change`` (relative, or in points for NPS), ``basis`` (what is compared
+        with what, in words) and ``complete`` (False for the active users of a month
+        not yet over, whose label then names its days); one row per metric whose
+        tables are present.
     """
     end = pd.Timestamp(period_end).normalize()
     month = start_of(end, "month")
@@ -41,6 +43,7 @@ def headline_numbers(company, *, period_end) -> pd.DataFrame:
     if company.has("events"):
         events = company.table("events")
         mau = active_users(events, period="month", period_end=end).set_index("period")["users"]
+        label = "Monthly active users"
         if whole:
             then = active_users(events, period="month", period_end=before + pd.offsets.MonthEnd(0))
             basis = f"{month:%B %Y} against {before:%B %Y}"
@@ -48,29 +51,30 @@ def headline_numbers(company, *, period_end) -> pd.DataFrame:
             then = active_users(events, period="month", period_end=end_before)
             basis = (f"{month:%B} 1-{end.day} against the same days of {before:%B} "
                      f"(1-{end_before.day}): {month:%B} is not complete")
+            label = f"{label} ({month:%B} 1-{end.day})"
         then = then.set_index("period")["users"]
-        rows.append(("mau", "Monthly active users", "count", mau.get(month), then.get(before),
-                     basis))
+        rows.append(("mau", label, "count", mau.get(month), then.get(before), basis, whole))
     if company.has("mrr"):
         mrr = mrr_by_month(company, period_end=end).set_index("month")
         now, then = mrr["mrr"].get(month), mrr["mrr"].get(before)
         basis = f"{month:%B %Y} against {before:%B %Y}"
-        rows.append(("mrr", "MRR", "currency", now, then, basis))
+        rows.append(("mrr", "MRR", "currency", now, then, basis, True))
         rows.append(("arr", "ARR (MRR × 12)", "currency", _times(now, 12), _times(then, 12),
-                     basis))
+                     basis, True))
         rows.append(("paying_accounts", "Paying accounts", "count", mrr["accounts"].get(month),
-                     mrr["accounts"].get(before), basis))
+                     mrr["accounts"].get(before), basis, True))
     if company.has("surveys"):
         quarter = nps(company, start=end - pd.Timedelta(days=89), end=end)["nps"]
         previous = nps(company, start=end_before - pd.Timedelta(days=89), end=end_before)["nps"]
         rows.append(("nps", "NPS (last 90 days)", "score", quarter, previous,
                      f"the 90 days to {end:%d %B} against the 90 days to "
-                     f"{end_before:%d %B}"))
-    out = pd.DataFrame(rows, columns=["key", "kpi", "unit", "value", "previous", "basis"])
+                     f"{end_before:%d %B}", True))
+    out = pd.DataFrame(rows, columns=["key", "kpi", "unit", "value", "previous", "basis",
+                                      "complete"])
     out[["value", "previous"]] = out[["value", "previous"]].astype("float64")
     relative = out["value"] / out["previous"] - 1
     out["change"] = relative.where(out["unit"] != "score", out["value"] - out["previous"])
-    return out[["key", "kpi", "unit", "value", "previous", "change", "basis"]]
+    return out[["key", "kpi", "unit", "value", "previous", "change", "basis", "complete"]]
 
 
 def _times(value, factor):
