@@ -17,8 +17,7 @@ import pandas as pd
 
 from cpo_kit.text import did_you_mean
 
-#: The tolerance on the wrong side of a target within which a KPI is amber, relative to it
-#: (the same as :data:`cpo_kit.metrics.targets.AMBER_WITHIN`, which a test keeps equal).
+#: The tolerance on the wrong side of a target within which a KPI is amber, relative to it.
 AMBER_WITHIN = 0.05
 
 

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-#: The tolerance on the wrong side of a target within which a KPI is amber, relative to it.
-AMBER_WITHIN = 0.05
+# Defined with the KPI catalogue, which the contract reads without the metrics package.
+from cpo_kit.kpis import AMBER_WITHIN
+
 STATUSES = ("green", "amber", "red")
 COLUMNS = ("kpi", "value", "previous", "change", "target", "direction", "status")
 
