@@ -136,13 +136,14 @@ def drivers(results: RunResults) -> dict[str, str]:
         for kpi, column in (("NRR (trailing 12 months)", "nrr"),
                             ("GRR (trailing 12 months)", "grr")):
             worst = segments.dropna(subset=[column]).sort_values(column).iloc[0]
-            found[kpi] = f"lowest in {worst['segment']}, at {worst[column]:.1%}"
+            found[kpi] = f"lowest in {worst['segment']}, at {formats.share(worst[column])}"
     funnel = results.table("product_kpis", "funnel")
     if funnel is not None and len(funnel) > 1:
         worst = funnel["step_conversion"].iloc[1:].idxmin()
         found["Activation (whole funnel)"] = (
-            f"only {funnel.loc[worst, 'step_conversion']:.0%} of those who reach "
-            f"{funnel.loc[worst - 1, 'event']} go on to {funnel.loc[worst, 'event']}")
+            f"only {formats.share(funnel.loc[worst, 'step_conversion'], decimals=0)} of "
+            f"those who reach {funnel.loc[worst - 1, 'event']} go on to "
+            f"{funnel.loc[worst, 'event']}")
     voice = results.headlines("customer_voice")
     if "top_detractor_theme" in voice and voice["top_detractor_theme"]["value"]:
         found["NPS (last 90 days)"] = (f"the feedback theme that moves most with detractors "

@@ -407,14 +407,14 @@ def _recommend(row, trend_months: int) -> tuple[str, str]:
     if pd.notna(row.mrr):
         facts += f", MRR {formats.money(row.mrr)}"
         if pd.notna(growth):
-            facts += f" ({growth:+.0%} in {trend_months} months)"
+            facts += f" ({formats.share(growth, decimals=0, signed=True)} in {trend_months} months)"
     return choice, f"{row.quadrant.capitalize()}: {facts}; {action}."
 
 
 def _growth_words(growth: float) -> str:
     if growth < 0:
-        return f"shrinking {-growth:.0%} a year"
-    return f"growing {growth:.0%} a year"
+        return f"shrinking {formats.share(-growth, decimals=0)} a year"
+    return f"growing {formats.share(growth, decimals=0)} a year"
 
 
 def _require(frame: pd.DataFrame, table: str, columns) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cpo_kit import formats
 from cpo_kit.schemas import SKILLS
 
 RUNGS = ("PM", "senior PM", "director", "VP", "CPO")
@@ -207,7 +208,7 @@ def skill_gaps(matrix: pd.DataFrame, *, threshold: float = 0.5, hire_share: floa
         if short.empty:
             advice, reason = "none", "everyone within the threshold of their rung"
         elif share >= hire_share:
-            advice, reason = "hire", f"short in {share:.0%} of the team"
+            advice, reason = "hire", f"short in {formats.share(share, decimals=0)} of the team"
         elif not senior.empty:
             advice = "hire"
             reason = "short at a senior rung (" + ", ".join(

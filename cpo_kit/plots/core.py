@@ -193,7 +193,7 @@ def lifecycle_bars(data: pd.DataFrame, *, title: str, ax=None):
     ax.bar(x, -data["dormant"], width=width, color=colours[3], label="dormant (left)")
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set(title=title, xlabel="", ylabel="users")
-    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: formats.count(abs(v))))
     ax.legend(ncols=4, loc="upper left", frameon=False, fontsize="small")
     return ax
 
@@ -220,7 +220,8 @@ def funnel_bars(data: pd.DataFrame, *, title: str, ax=None):
     ax.barh(labels, data["users"], color=sns.color_palette(PALETTE)[0])
     ax.invert_yaxis()
     for y, (users, share) in enumerate(zip(data["users"], data["overall_conversion"])):
-        text = f"{users:,.0f}" if pd.isna(share) else f"{users:,.0f} ({share:.0%})"
+        text = (formats.count(users) if pd.isna(share)
+                else f"{formats.count(users)} ({formats.share(share, decimals=0)})")
         ax.annotate(text, (users, y), xytext=(4, 0), textcoords="offset points", va="center")
     ax.set(title=title, xlabel="users", ylabel="")
     ax.xaxis.set_major_formatter(FORMATS["count"])
@@ -372,7 +373,7 @@ def retention_heatmap(table: pd.DataFrame, *, title: str, period: str = "week",
         for i, j in zip(*np.nonzero(~blank)):
             share = values[i, j]
             ink = "0.3" if small[i] else ("white" if share > 0.55 else "0.15")
-            ax.text(j + 0.5, i + 0.5, f"{share:.0%}", ha="center", va="center",
+            ax.text(j + 0.5, i + 0.5, formats.share(share, decimals=0), ha="center", va="center",
                     fontsize=size, color=ink)
     ax.figure.colorbar(mesh, ax=ax, label="share of the cohort active",
                        format=FORMATS["share"], fraction=0.04, pad=0.02)

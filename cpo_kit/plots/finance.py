@@ -27,9 +27,9 @@ def _money(value: float) -> str:
 _MONEY = mticker.FuncFormatter(lambda v, _: _money(v))
 #: How a driver of the tornado is named, and how its values are written.
 _DRIVERS = {
-    "discount_rate": ("discount rate", lambda v: f"{v:.0%}"),
+    "discount_rate": ("discount rate", lambda v: formats.share(v, decimals=0)),
     "horizon_years": ("horizon", lambda v: f"{v:g} y"),
-    "ramp_up": ("first-year ramp-up", lambda v: f"{v:.0%}"),
+    "ramp_up": ("first-year ramp-up", lambda v: formats.share(v, decimals=0)),
     "default_build_months": ("build time (undated)", lambda v: f"{v:g} mo"),
     "delay_months": ("delivery slip", lambda v: f"+{v:g} mo"),
     "benefit_scale": ("benefit", lambda v: f"×{v:g}"),

@@ -95,7 +95,7 @@ def segment_sizes(sizes: pd.DataFrame, *, current_year: int, growth: pd.DataFram
         last = rows.iloc[-1]
         text = f"{segment}: {_money(last['tam'])}"
         if pd.notna(rates.get(segment, np.nan)):
-            text += f" ({rates[segment]:+.1%} a year)"
+            text += f" ({formats.share(rates[segment], signed=True)} a year)"
         ax.annotate(text, (last["year"], last["tam"]), xytext=(6, 0),
                     textcoords="offset points", va="center", color=colour,
                     fontweight="bold", fontsize="small")
@@ -141,7 +141,8 @@ def coverage_heatmap(matrix: pd.DataFrame, *, us: str, standing: pd.DataFrame | 
     sns.heatmap(levels, ax=ax, cmap=_COVERAGE_COLOURS, vmin=-0.5, vmax=2.5, cbar=False,
                 linewidths=1, linecolor="white")
     for (i, j), value in np.ndenumerate(values):
-        text = "?" if np.isnan(value) else _COVERAGE_TEXT.get(value, f"{value:.0%}")
+        text = ("?" if np.isnan(value)
+                else _COVERAGE_TEXT.get(value, formats.share(value, decimals=0)))
         dark = not np.isnan(value) and value >= 0.75
         ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize="x-small",
                 color="white" if dark else "black")

@@ -202,7 +202,8 @@ def before_after(comparison: pd.DataFrame, *, group: str, title: str, ylabel: st
         dx, ha = (-7, "right") if side == "before" else (7, "left")
         for xi, value, n in zip(x + shift, rate, comparison[f"{side}_base"]):
             if not np.isnan(value):
-                ax.annotate(f"{value:.1%}\nn={n:,}", (xi, value), xytext=(dx, 0),
+                ax.annotate(f"{formats.share(value)}\nn={formats.count(n)}", (xi, value),
+                            xytext=(dx, 0),
                             textcoords="offset points", va="center", ha=ha,
                             fontsize="x-small")
     ax.set_xticks(x, comparison[group])

@@ -25,8 +25,8 @@ TOTAL_COLOUR = "#5f6b7a"
 TARGET_COLOURS = {True: _COLOURS[2], False: _COLOURS[3]}
 _AXIS = {**FORMATS,
          "currency": mticker.FuncFormatter(lambda v, _: _short_money(v, signed=v < 0)),
-         "ratio": mticker.FuncFormatter(lambda v, _: f"{v:,.1f}×"),
-         "months": mticker.FuncFormatter(lambda v, _: f"{v:,.0f}")}
+         "ratio": mticker.FuncFormatter(lambda v, _: f"{formats.number(v)}×"),
+         "months": formats.axis("count")}
 
 
 def _short_money(value: float, signed: bool = False) -> str:
@@ -38,7 +38,7 @@ def _short_money(value: float, signed: bool = False) -> str:
 def _label(value, unit: str) -> str:
     """A value written beside its bar; ratios as multiples."""
     if unit == "ratio" and value is not None and np.isfinite(value):
-        return f"{value:,.1f}×"
+        return f"{formats.number(value)}×"
     return format_value(value, unit)
 
 

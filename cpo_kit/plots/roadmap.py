@@ -12,6 +12,7 @@ import seaborn as sns
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from cpo_kit import formats
 from cpo_kit.plots.core import FORMATS, PALETTE
 
 __all__ = ["capacity_curve", "gantt", "score_bars", "slippage_bars"]
@@ -64,13 +65,13 @@ def score_bars(scored: pd.DataFrame, *, score: str, title: str, xlabel: str,
     y = np.arange(len(data))
     ax.barh(y, data[score], color=colours, height=0.65)
     for position, value in zip(y, data[score]):
-        ax.annotate(f"{value:,.1f}" if value < 100 else f"{value:,.0f}", (value, position),
+        ax.annotate(formats.number(value, decimals=1 if value < 100 else 0), (value, position),
                     xytext=(3, 0), textcoords="offset points", va="center", fontsize="x-small")
     ax.set_yticks(y, [_short(t) for t in data[label]], fontsize="small")
     ax.invert_yaxis()
     if log:
         ax.set_xscale("log")
-        ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.xaxis.set_major_formatter(formats.axis("count"))
     ax.set_xlim(right=data[score].max() * (4 if log else 1.2))
     ax.set(title=title, xlabel=xlabel, ylabel="")
     ax.grid(axis="y", visible=False)

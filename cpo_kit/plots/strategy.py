@@ -11,6 +11,7 @@ import seaborn as sns
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from cpo_kit import formats
 from cpo_kit.plots.core import FORMATS, PALETTE
 
 __all__ = ["growth_share_matrix", "kr_progress_bars"]
@@ -63,7 +64,7 @@ def kr_progress_bars(progress: pd.DataFrame, *, title: str = "Key results: progr
         ax.barh(position, value, color=STATUS_COLOURS[row.status], height=0.6)
         ax.plot([row.expected] * 2, [position - 0.38, position + 0.38], color="black",
                 linewidth=1.6)
-        text = "n/a" if pd.isna(row.progress) else f"{row.progress:.0%}"
+        text = "n/a" if pd.isna(row.progress) else formats.share(row.progress, decimals=0)
         ax.annotate(f"{text}  {row.status}", (1.0, position), xytext=(6, 0),
                     textcoords="offset points", va="center", fontsize="small")
     ax.set_yticks(y, labels)

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from cpo_kit import formats
 from cpo_kit.plots.core import FORMATS, PALETTE
 
 __all__ = ["gap_bars", "onboarding_bars", "skills_heatmap"]
@@ -135,7 +136,9 @@ def onboarding_bars(status: pd.DataFrame, *, title: str, plan: dict | None = Non
                     fontsize="x-small", color="0.35")
     for yi, (done, wanted, state) in enumerate(zip(status["progress"], status["expected"],
                                                    status["status"])):
-        text = state if pd.isna(done) else f"{done:.0%} (plan {wanted:.0%}) · {state}"
+        plan = f"plan {formats.share(wanted, decimals=0)}"
+        text = state if pd.isna(done) else (f"{formats.share(done, decimals=0)} ({plan}) · "
+                                             f"{state}")
         # Written right of the bar and of the tick, whichever ends further right.
         end = max(0 if pd.isna(done) else done, wanted)
         ax.annotate(text, (end, yi), xytext=(8, 0), textcoords="offset points",

@@ -9,13 +9,14 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from cpo_kit import formats
 from cpo_kit.plots.core import FORMATS, PALETTE
 
 __all__ = ["detractors_and_theme", "feedback_bars", "link_bars", "quotes_table",
            "score_band", "sentiment_bars", "theme_area", "voice_table"]
 
 _COLOURS = sns.color_palette(PALETTE).as_hex()
-_AXIS = {"share": FORMATS["share"], "score": mticker.FuncFormatter(lambda v, _: f"{v:,.0f}"),
+_AXIS = {"share": FORMATS["share"], "score": formats.axis("count"),
          "count": FORMATS["count"]}
 #: Negative tone in vermillion, positive in blue: readable by the colour blind.
 NEGATIVE, POSITIVE = _COLOURS[3], _COLOURS[0]
@@ -169,7 +170,7 @@ def feedback_bars(data: pd.DataFrame, *, y: str, title: str, ax=None):
     ax.barh(labels, data["items"] - negative, left=negative, color=POSITIVE,
             alpha=0.55, label="neutral or positive")
     for i, total in enumerate(data["items"]):
-        ax.annotate(f"{total:,.0f}", (total, i), xytext=(4, 0), textcoords="offset points",
+        ax.annotate(formats.count(total), (total, i), xytext=(4, 0), textcoords="offset points",
                     va="center", fontsize="small")
     ax.invert_yaxis()
     ax.set_xlim(0, max(float(data["items"].max()) * 1.15, 1.0) if len(data) else 1)
