@@ -43,6 +43,10 @@ _NAME = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 logger = logging.getLogger(__name__)
 
 
+#: A substitution a page quotes: ``{{ pricing_opp }}``.
+_SUBSTITUTION = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
 def company_slug(name: str) -> str:
     """The company called ``name`` as a word of lowercase letters, digits and ``_``.
 
@@ -85,7 +89,8 @@ def example_names(text: str) -> list[str]:
             if (opened := _EXAMPLE.match(line))]
 
 
-def resolve_company_examples(text: str, folder: Path | None) -> str:
+def resolve_company_examples(text: str, folder: Path | None,
+                             known: set[str] | None = None) -> str:
     """``text`` with each ``{company-example}`` block resolved for one company.
 
     A block ``{company-example} NAME`` stands where a chapter tells a worked
@@ -102,6 +107,10 @@ def resolve_company_examples(text: str, folder: Path | None) -> str:
     folder : Path or None
         The company's examples, ``book/examples/<slug>`` (:func:`company_slug`);
         None, or a folder that does not exist, keeps every block's own text.
+    known : set of str, optional
+        The substitutions the run has. A company's example that quotes one the run
+        lacks (its run left a notebook's section out, say) gives way to the block's
+        own text, so the strict build does not fail on a number nobody computed.
 
     Returns
     -------
@@ -128,10 +137,10 @@ def resolve_company_examples(text: str, folder: Path | None) -> str:
                              "of lowercase letters, digits, '-' and '_'")
         end = _closing(lines, number, opened["fence"])
         story = folder / f"{name}.md" if folder is not None else None
-        if story is not None and story.is_file():
+        told = story.read_text(encoding="utf-8") if story is not None and story.is_file() else ""
+        if told and (known is None or set(_SUBSTITUTION.findall(told)) <= known):
             fence = opened["fence"]
             indent = fence[:len(fence) - len(fence.lstrip())]
-            told = story.read_text(encoding="utf-8")
             # Without its last line break, the file's last line would run into the page's next.
             told += "" if told.endswith("\n") else "\n"
             kept += [indent + line if line.strip() else "\n"
@@ -227,7 +236,8 @@ def _resolve_company_blocks(app, docname, source) -> None:
     folder = Path(app.srcdir) / EXAMPLES / slug if slug else None
     names = example_names(source[0])
     try:
-        text = resolve_company_examples(source[0], folder)
+        text = resolve_company_examples(source[0], folder,
+                                        set(app.config.myst_substitutions or {}))
         source[0] = resolve_company_blocks(text, app.tags.eval_condition)
     except ValueError as error:
         logger.warning(str(error), location=docname)

@@ -345,3 +345,14 @@ def test_the_sample_companys_book_keeps_its_worked_examples(books):
 ])
 def test_the_data_contract_says_whose_rows_its_examples_are(books, company, said):
     assert f"rows of {said})" in books[company]["book/reference/data_contract.html"]
+
+
+def test_an_example_that_quotes_a_number_the_run_lacks_gives_way_to_the_generic_text(tmp_path):
+    (tmp_path / "pricing.md").write_text("Churn went from {{ pricing_churn_before }} to "
+                                         "{{ pricing_churn_after }}.\n")
+    page = "Intro\n```{company-example} pricing\nCompare churn before and after.\n```\n"
+    assert resolve_company_examples(page, tmp_path, {"pricing_churn_before"}) == (
+        "Intro\nCompare churn before and after.\n")
+    assert resolve_company_examples(
+        page, tmp_path, {"pricing_churn_before", "pricing_churn_after"}) == (
+        "Intro\nChurn went from {{ pricing_churn_before }} to {{ pricing_churn_after }}.\n")

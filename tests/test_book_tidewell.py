@@ -56,4 +56,4 @@ def test_tidewells_amounts_are_in_euros_only(tidewell_site):
 def test_tidewells_product_page_flags_the_incident_per_attempt(tidewell_site):
     page = _text((tidewell_site / "notebooks" / "product_kpis.html").read_text())
     assert "Funnel conversion, every attempt" in page
-    assert "2026-09-14" in page
+    assert "14 Sep 2026" in page

@@ -36,8 +36,8 @@ def test_each_notebook_gets_the_shared_values_it_declares_and_its_own():
 
 
 def test_lists_and_mappings_keep_their_types():
-    out = resolve({"steps": ["signup", "login"], "targets": {"NPS": {"target": 40}}})
-    assert out["alpha"] == {"steps": ["signup", "login"], "targets": {"NPS": {"target": 40}}}
+    out = resolve({"steps": ["signup", "login"], "targets": {"nps": {"target": 40}}})
+    assert out["alpha"] == {"steps": ["signup", "login"], "targets": {"nps": {"target": 40}}}
 
 
 def test_the_command_line_overrides_the_file_and_is_read_as_yaml():
