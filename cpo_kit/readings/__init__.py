@@ -1,0 +1,7 @@
+"""What each notebook's numbers say, written for people: one module per notebook.
+
+A section's "What it shows" paragraph and a notebook's "What to do next" list are
+written by these functions from the numbers the notebook computed, so they hold for
+whichever company the notebook runs on; a recommendation whose condition does not
+hold on those numbers is left out.
+"""
