@@ -46,7 +46,8 @@ def test_sensitivity_names_the_widest_drivers_and_the_one_that_flips_the_sign_in
     with formats.using(currency="EUR", locale="en_IE"):
         text = business_case.sensitivity(swings(), company="Tidewell")
     assert text == ("**What it shows for Tidewell:** The NPV moves most with the benefit "
-                    "estimates (from −€500 to €2,500) and the horizon (from €400 to €1,500). "
+                    "estimates (from −€500 to €2,500) and the horizon (from €400 to "
+                    "€1,500). "
                     "The benefit estimates could alone, within its range, turn the NPV "
                     "negative.")
 

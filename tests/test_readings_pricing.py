@@ -1,4 +1,4 @@
-"""The pricing notebook's readings: sentences written from hand-made price points and comparisons."""
+"""The pricing notebook's readings: sentences from hand-made price points and comparisons."""
 import pandas as pd
 import pytest
 

@@ -284,7 +284,8 @@ def recommendations(*, appraisal: pd.DataFrame | None = None,
         if row["coverage_80"] < least_inside:
             out.append(("None" if row["coverage_80"] == 0 else
                         f"Only {formats.share(row['coverage_80'], decimals=0)}")
-                       + " of the held-out months fell inside the 80% band: the real uncertainty is wider than "
+                       + " of the held-out months fell inside the 80% band: the real "
+                       "uncertainty is wider than "
                        "drawn, so budget with a wider margin.")
         best = methods.loc[methods["mape"].idxmin()]
         if best["mape"] < row["mape"]:

@@ -277,7 +277,8 @@ def recommendations(points: pd.DataFrame | None, *, list_price: float | None = N
                        f"{formats.share(row['before_rate'])} to "
                        f"{formats.share(row['after_rate'])} a month after the change"
                        + (", on few events," if row["rough"] else "")
-                       + " and in no other segment: talk to its customers who left in their renewal "
+                       + " and in no other segment: talk to its customers who left in their "
+                       "renewal "
                        "months, and offer the ones at risk a plan that fits before they "
                        "renew.")
     few = rows[rows["respondents"] < min_respondents]

@@ -191,7 +191,8 @@ def recommendations(*, gaps: pd.DataFrame | None = None, status: pd.DataFrame | 
                        "descriptions and score candidates on the same 1-5 scale.")
         for _, row in gaps[gaps["recommendation"] == "train"].iterrows():
             coach = f"with {literal(row['coach'])}" if row["coach"] else "with a coach"
-            out.append(f"Pair {names(_members(row['who']))} {coach} on {_skill(row['skill'])}, set a "
+            out.append(f"Pair {names(_members(row['who']))} {coach} on {_skill(row['skill'])}, "
+                       "set a "
                        "goal for the quarter and score the skill again at the next review.")
     if status is not None and len(status):
         behind = status[status["status"] == "behind"]
