@@ -13,7 +13,7 @@ symbol is better than a wrong one.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -195,6 +195,28 @@ def share(value, *, decimals: int = 1, signed: bool = False) -> str:
 def points(value, *, decimals: int = 1) -> str:
     """A change of a share in percentage points, signed: ``+2.5 pts``."""
     return f"{number(value * 100, decimals=decimals, signed=True)} pts"
+
+
+def cell(kind: str, **options) -> Callable[[object], str]:
+    """A formatter for a table's column: ``kind`` is ``count``, ``number``, ``share``,
+    ``points`` or ``money``, and ``options`` are that function's keywords.
+
+    The style (currency, locale) is read when a cell is written, not when the formatter
+    is made, so a table formats as the notebook's ``use`` says.
+
+    Examples
+    --------
+    >>> cell("share", decimals=0)(0.4127)
+    '41%'
+    >>> cell("number", decimals=2, signed=True)(0.5)
+    '+0.50'
+    """
+    kinds = {"count": count, "number": number, "share": share, "points": points,
+             "money": money}
+    if kind not in kinds:
+        raise ValueError(f"kind must be one of {', '.join(kinds)}, not {kind!r}")
+    function = kinds[kind]
+    return lambda value: function(value, **options)
 
 
 def is_missing(value) -> bool:

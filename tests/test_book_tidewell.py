@@ -12,7 +12,9 @@ import re
 
 import pytest
 
-from conftest import cpo_kit
+from conftest import ROOT, cpo_kit
+
+EXPECTED = ROOT / "tests" / "expected"
 
 #: An amount written in a currency other than the euro: $12, US$ 4, USD 12, £3.
 FOREIGN_AMOUNT = re.compile(r"(?:US)?\$\s?\d|\bUSD\s?\d|£\s?\d")
@@ -51,6 +53,29 @@ def test_tidewells_amounts_are_in_euros_only(tidewell_site):
     assert {path: found for path, found in foreign.items() if found} == {}
     kpis = (tidewell_site / "notebooks" / "kpi_overview.html").read_text()
     assert "€2,788" in kpis and "Tidewell" in kpis
+
+
+def _brightlane_figures() -> set[str]:
+    """Brightlane's headline numbers of four digits or more, without their currency:
+    "114,801" for "$114,801". Shorter ones (a 1.9% churn) could be anyone's."""
+    figures = set()
+    for stored in (EXPECTED / "brightlane").glob("*.txt"):
+        for line in stored.read_text().splitlines():
+            figures |= set(re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", line.split()[-1]))
+    return figures
+
+
+def test_brightlanes_figures_are_known_to_the_check():
+    assert {"114,801", "1,377,610", "2,271"} <= _brightlane_figures()
+
+
+def test_no_page_of_tidewells_book_quotes_a_brightlane_figure(tidewell_site):
+    figures = _brightlane_figures()
+    def quotes(text, figure):
+        return re.search(rf"(?<![\d,.]){re.escape(figure)}(?![\d,])", text) is not None
+    quoted = {path: sorted(f for f in figures if quotes(text, f))
+              for path, text in _pages(tidewell_site)}
+    assert {path: found for path, found in quoted.items() if found} == {}
 
 
 def test_tidewells_product_page_flags_the_incident_per_attempt(tidewell_site):

@@ -109,8 +109,9 @@ def test_nps_window(nps_answers):
     # Two promoters and one detractor of four: NPS 25, variance 100² × 0.6875 / 4.
     assert (got["responses"], got["promoters"], got["detractors"]) == (4, 2, 1)
     assert got["nps"] == 25.0
-    assert got["variance"] == pytest.approx(1718.75)
     # The adjusted Wald interval: p = 2.75/7, d = 1.75/7, variance (4.5/7 - 1/49) / 7.
+    assert got["adjusted"] == pytest.approx(100 / 7)
+    assert got["variance"] == pytest.approx(10_000 * 30.5 / 343)
     assert got["ci_low"] == pytest.approx(100 / 7 - 196 * math.sqrt(30.5 / 343))
     assert got["ci_high"] == pytest.approx(100 / 7 + 196 * math.sqrt(30.5 / 343))
 
@@ -128,9 +129,13 @@ def test_nps_change_around_a_milestone(nps_answers):
     row = out.iloc[0]
     assert (row["milestone"], row["responses_before"], row["responses_after"]) == ("launch", 4, 1)
     assert (row["nps_before"], row["nps_after"], row["change"]) == (25.0, -100.0, -125.0)
-    # The one answer after has no variance; the interval is that of the month before.
-    assert row["change_low"] == pytest.approx(-125 - 81.257307, abs=1e-5)
-    assert row["change_high"] == pytest.approx(-125 + 81.257307, abs=1e-5)
+    # The one answer after, a detractor, still has a variance once adjusted: 0.75
+    # promoters and 1.75 detractors of 4, so NPS -25 and variance 100² × 0.5625 / 4.
+    # Before: 100/7 and 100² × 30.5/343. The interval is centred on -25 - 100/7.
+    half = 1.96 * math.sqrt(10_000 * 30.5 / 343 + 1406.25)
+    assert row["change_low"] == pytest.approx(-25 - 100 / 7 - half)
+    assert row["change_high"] == pytest.approx(-25 - 100 / 7 + half)
+    assert (round(row["change_low"], 1), round(row["change_high"], 1)) == (-133.2, 54.6)
     with pytest.raises(ValueError, match="months must be a whole number of at least 1, not 0"):
         nps_change(nps_answers, milestones={}, months=0, period_end="2026-02-28")
 

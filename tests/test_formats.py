@@ -48,6 +48,25 @@ def test_format_value_by_unit(value, unit, shown):
         assert formats.format_value(value, unit) == shown
 
 
+def test_a_column_formatter_reads_the_style_when_the_cell_is_written():
+    shares = formats.cell("share", decimals=0)
+    amounts = formats.cell("money")
+    with formats.using(currency="EUR", locale="de_DE"):
+        assert shares(0.4127) == "41\xa0%"
+        assert amounts(2500) == "2.500\xa0€"
+    with formats.using(currency="USD"):
+        assert shares(0.4127) == "41%"
+        assert amounts(2500) == "$2,500"
+        assert formats.cell("number", decimals=2, signed=True)(-0.5) == "−0.50"
+        assert formats.cell("count")(12345.4) == "12,345"
+
+
+def test_a_column_formatter_of_an_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="kind must be one of count, number, share, points, "
+                                         "money, not 'percent'"):
+        formats.cell("percent")
+
+
 def test_without_a_currency_amounts_have_no_symbol():
     with formats.using():
         assert formats.format_value(114800.8, "currency") == "114,801"

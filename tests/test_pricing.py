@@ -4,12 +4,15 @@ from __future__ import annotations
 import math
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
+from cpo_kit import formats
 from cpo_kit.analyses import price_change, pricing
 from cpo_kit.metrics.voice import wilson_interval
+from cpo_kit.plots import pricing as pricing_plots
 
 matplotlib.use("Agg")
 
@@ -74,6 +77,14 @@ def test_van_westendorp_points(survey):
     assert meter.points == pytest.approx({"pmc": 25.0, "opp": 30.0, "ipp": 32.5, "pme": 40.0})
     assert meter.acceptable_range == pytest.approx((25.0, 40.0))
     assert (meter.respondents, meter.dropped) == (4, 0)
+
+
+def test_the_meters_points_are_labelled_in_the_companys_currency(survey):
+    with formats.using(currency="EUR", locale="en_IE"):
+        ax = pricing_plots.van_westendorp(pricing.price_sensitivity(survey))
+        labels = sorted(text.get_text() for text in ax.texts)
+    plt.close("all")
+    assert labels == ["IPP €32.50", "OPP €30.00", "PMC €25.00", "PME €40.00"]
 
 
 def test_ipp_is_the_same_with_not_cheap_and_not_expensive(survey):

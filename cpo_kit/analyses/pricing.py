@@ -1,10 +1,11 @@
 """Pricing: the Van Westendorp price sensitivity meter, for all respondents and by segment.
 
-Each respondent names four prices per seat and month: too cheap (quality is doubted),
-cheap (a bargain), expensive (still considered) and too expensive. At each price ``p``
-the curves give the share of respondents whose too-cheap or cheap answer is ``p`` or
-more (falling curves), whose expensive or too-expensive answer is ``p`` or less
-(rising), and the complements not cheap (1 − cheap) and not expensive (1 − expensive).
+Each respondent names four prices for the same thing (a month of a plan, a seat for a
+month): too cheap (quality is doubted), cheap (a bargain), expensive (still considered)
+and too expensive. At each price ``p`` the curves give the share of respondents whose
+too-cheap or cheap answer is ``p`` or more (falling curves), whose expensive or
+too-expensive answer is ``p`` or less (rising), and the complements not cheap
+(1 − cheap) and not expensive (1 − expensive).
 Four crossings summarise them:
 
 - OPP, optimal price point: too cheap = too expensive (the fewest put off);

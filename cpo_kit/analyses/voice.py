@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cpo_kit.metrics.periods import end_exclusive, last_complete
-from cpo_kit.metrics.voice import Z_95, nps_by_period
+from cpo_kit.metrics.voice import Z_95, nps_adjusted, nps_by_period
 
 
 def window(frame: pd.DataFrame, *, column: str, period_end, days: int | None = None,
@@ -72,8 +72,10 @@ def nps_window(surveys: pd.DataFrame, *, start, end) -> dict:
     Returns
     -------
     dict
-        ``responses``, ``promoters``, ``detractors``, ``nps``, ``ci_low``, ``ci_high``
-        and ``variance`` (of the NPS, in points squared); NaN scores without answers.
+        ``responses``, ``promoters``, ``detractors``, ``nps``, ``ci_low``, ``ci_high``,
+        and ``adjusted`` and ``variance``: the NPS and its variance (points squared)
+        with the adjusted Wald interval's pseudo-answers added; NaN scores without
+        answers.
 
     Examples
     --------
@@ -92,13 +94,14 @@ def nps_window(surveys: pd.DataFrame, *, start, end) -> dict:
     row = nps_by_period(inside, period_end=end, period="overall")
     if row.empty:
         return {"responses": 0, "promoters": 0, "detractors": 0, "nps": float("nan"),
-                "ci_low": float("nan"), "ci_high": float("nan"), "variance": float("nan")}
+                "ci_low": float("nan"), "ci_high": float("nan"),
+                "adjusted": float("nan"), "variance": float("nan")}
     r = row.iloc[0]
-    p, d = r["promoters"] / r["responses"], r["detractors"] / r["responses"]
+    adjusted, variance = nps_adjusted(r["promoters"], r["detractors"], r["responses"])
     return {"responses": int(r["responses"]), "promoters": int(r["promoters"]),
             "detractors": int(r["detractors"]), "nps": float(r["nps"]),
             "ci_low": float(r["ci_low"]), "ci_high": float(r["ci_high"]),
-            "variance": float(100 ** 2 * (p + d - (p - d) ** 2) / r["responses"])}
+            "adjusted": float(adjusted), "variance": float(variance)}
 
 
 def nps_change(surveys: pd.DataFrame, *, milestones: dict, months: int = 3,
@@ -122,7 +125,11 @@ def nps_change(surveys: pd.DataFrame, *, milestones: dict, months: int = 3,
         One row per milestone: ``milestone``, ``date``, ``responses_before``,
         ``nps_before``, ``responses_after``, ``nps_after``, ``change`` (points) and
         ``change_low`` / ``change_high`` (its 95% interval, the two windows taken as
-        independent samples).
+        independent samples). The interval is the adjusted Wald one of NPS carried
+        to a difference: it is centred on the difference of the two adjusted NPS, with
+        the sum of their variances, and widened where needed to take in the change
+        observed. A window whose answers all agree still has a width, so one answer
+        after an event does not give a narrow interval.
 
     Examples
     --------
@@ -144,9 +151,15 @@ def nps_change(surveys: pd.DataFrame, *, milestones: dict, months: int = 3,
         after = nps_window(surveys, start=day, end=min(
             day + pd.DateOffset(months=months) - pd.Timedelta(days=1), last))
         change = after["nps"] - before["nps"]
+        centre = after["adjusted"] - before["adjusted"]
         half = Z_95 * math.sqrt(before["variance"] + after["variance"])
+        if math.isnan(change):  # no answers on one side: no change, and no interval
+            low = high = float("nan")
+        else:
+            low = min(max(centre - half, -200.0), change)
+            high = max(min(centre + half, 200.0), change)
         rows.append((str(label), day, before["responses"], before["nps"], after["responses"],
-                     after["nps"], change, change - half, change + half))
+                     after["nps"], change, low, high))
     return pd.DataFrame(rows, columns=["milestone", "date", "responses_before", "nps_before",
                                        "responses_after", "nps_after", "change",
                                        "change_low", "change_high"]).astype(

@@ -257,6 +257,41 @@ def sus_by_period(surveys: pd.DataFrame, *, period_end, period: str = "month",
 _PSEUDO = 0.75
 
 
+def nps_adjusted(promoters, detractors, responses) -> tuple[np.ndarray, np.ndarray]:
+    """NPS and its variance after adding the three pseudo-answers of :func:`nps_interval`.
+
+    Parameters
+    ----------
+    promoters, detractors, responses : array-like
+        Counts of answers of 9 or 10, of 0 to 6 and of all answers.
+
+    Returns
+    -------
+    tuple of arrays
+        The adjusted NPS, in points, and its variance, in points squared: never 0,
+        even where every answer agrees.
+
+    Raises
+    ------
+    ValueError
+        When a count is negative or promoters and detractors exceed the answers.
+
+    Examples
+    --------
+    >>> centre, variance = nps_adjusted(3, 0, 3)  # 3.75 promoters, 0.75 detractors of 6
+    >>> round(float(centre), 1), round(float(variance), 1)
+    (50.0, 833.3)
+    """
+    p, d = np.asarray(promoters, dtype=float), np.asarray(detractors, dtype=float)
+    n = np.asarray(responses, dtype=float)
+    if np.any(p < 0) or np.any(d < 0) or np.any(p + d > n):
+        raise ValueError("promoters and detractors must be counts whose sum is at most "
+                         "responses")
+    total = n + 4 * _PSEUDO
+    p_adj, d_adj = (p + _PSEUDO) / total, (d + _PSEUDO) / total
+    return 100 * (p_adj - d_adj), 100 ** 2 * (p_adj + d_adj - (p_adj - d_adj) ** 2) / total
+
+
 def nps_interval(promoters, detractors, responses, *, z: float = Z_95
                  ) -> tuple[np.ndarray, np.ndarray]:
     """The adjusted Wald interval of NPS, in points from -100 to 100.
@@ -303,13 +338,8 @@ def nps_interval(promoters, detractors, responses, *, z: float = Z_95
     """
     p, d = np.asarray(promoters, dtype=float), np.asarray(detractors, dtype=float)
     n = np.asarray(responses, dtype=float)
-    if np.any(p < 0) or np.any(d < 0) or np.any(p + d > n):
-        raise ValueError("promoters and detractors must be counts whose sum is at most "
-                         "responses")
-    total = n + 4 * _PSEUDO
-    p_adj, d_adj = (p + _PSEUDO) / total, (d + _PSEUDO) / total
-    centre = 100 * (p_adj - d_adj)
-    half = z * 100 * np.sqrt((p_adj + d_adj - (p_adj - d_adj) ** 2) / total)
+    centre, variance = nps_adjusted(p, d, n)
+    half = z * np.sqrt(variance)
     with np.errstate(divide="ignore", invalid="ignore"):
         observed = 100 * (p - d) / n
     low = np.minimum(np.clip(centre - half, -100, 100), observed)

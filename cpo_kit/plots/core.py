@@ -413,5 +413,5 @@ def _cohort_labels(index: pd.Index) -> tuple[list[str], np.ndarray | None]:
     days = [c.strftime("%Y-%m-%d") if hasattr(c, "strftime") else str(c) for c in index]
     if sizes is None:
         return days, None
-    return [f"{day} · {size:,} user{'' if size == 1 else 's'}"
+    return [f"{day} · {formats.count(size)} user{'' if size == 1 else 's'}"
             for day, size in zip(days, sizes)], sizes
