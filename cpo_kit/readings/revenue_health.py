@@ -1,0 +1,710 @@
+"""Readings of the revenue-health notebook: MRR and its movements, retention, churn,
+unit economics, the segments and products, and the KPIs against their targets.
+
+Each function takes a table the notebook computed with :mod:`cpo_kit.metrics.revenue`,
+:mod:`cpo_kit.metrics.unit_economics` or :mod:`cpo_kit.analyses.revenue` and writes
+what it shows for this company; :func:`recommendations` keeps the next steps whose
+condition holds. The words are those of any subscription business ("accounts", "paying
+less", "plans"), so they hold for a household on a yearly plan as for a firm.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from cpo_kit import formats
+from cpo_kit.readings.common import join, literal, money_safe, moved, names, shows
+
+#: Defaults of the conditions of :func:`recommendations`, shared with :func:`checked`.
+NRR_FLOOR = 1.0
+EXPANSION_SHARE = 0.25
+SPIKE = 1.25
+RATIO_MARK = 3.0
+PAYBACK_MARK = 12.0
+PRODUCT_GAP = 0.10
+AMPLE = 8.0
+MONTHS = 12
+MIN_COHORT = 5
+
+
+def _month(value) -> str:
+    return f"{pd.Timestamp(value):%B %Y}"
+
+
+def _money(value) -> str:
+    return money_safe(formats.format_value(value, "currency"))
+
+
+def _finite(value) -> bool:
+    return not formats.is_missing(value) and math.isfinite(float(value))
+
+
+def _accounts(number, kind: str = "") -> str:
+    """"1 new account", "24 churned accounts"."""
+    noun = "account" if round(float(number)) == 1 else "accounts"
+    return " ".join(part for part in (formats.count(number), kind, noun) if part)
+
+
+def _grew(before, after, unit: str) -> str:
+    """The relative move: "rose 136.9% (from $48,463)"; "held at 74" when nothing shows."""
+    if formats.format_value(before, unit) == formats.format_value(after, unit):
+        return f"held at {money_safe(formats.format_value(after, unit))}"
+    verb = "rose" if after > before else "fell"
+    return (f"{verb} {formats.share(abs(after / before - 1))} "
+            f"(from {money_safe(formats.format_value(before, unit))})")
+
+
+def _moved(before, after, unit: str) -> str:
+    """As :func:`~cpo_kit.readings.common.moved`, but a share that moved by less than a
+    tenth of a point "held at about" its value, instead of showing a change of "0.0 pts"."""
+    said = moved(before, after, unit)
+    tiny = unit == "share" and round(abs(after - before) * 100, 1) == 0
+    return f"held at about {formats.share(after)}" if tiny and "held" not in said else said
+
+
+def revenue(by_month: pd.DataFrame, *, company: str, months: int = MONTHS,
+            arpa_fall: float = 0.05) -> str:
+    """The last month's MRR, and whether more accounts or more per account made it grow.
+
+    Parameters
+    ----------
+    by_month : DataFrame
+        :func:`~cpo_kit.metrics.revenue.recurring_revenue`: ``month``, ``mrr``, ``arr``,
+        ``paying_accounts`` and ``arpa``, complete months only.
+    company : str
+        The company, as named in titles.
+    months : int
+        How far back the comparison starts (or the first month, if later).
+    arpa_fall : float
+        A relative fall of ARPA at least this large under a rising MRR is a warning.
+
+    Returns
+    -------
+    str
+        A markdown paragraph.
+    """
+    known = by_month.dropna(subset=["mrr"]).sort_values("month")
+    if known.empty:
+        return shows(company, ["No complete month has MRR yet."])
+    last = known.iloc[-1]
+    if not last["paying_accounts"]:
+        return shows(company, [f"No account paid in {_month(last['month'])}."])
+    sentences = [f"MRR was {_money(last['mrr'])} in {_month(last['month'])} (ARR "
+                 f"{_money(last['arr'])}), paid by {_accounts(last['paying_accounts'])} at "
+                 f"{_money(last['arpa'])} each on average (ARPA)."]
+    since = known[known["month"] >= last["month"] - pd.DateOffset(months=months)]
+    first = since[since["paying_accounts"] > 0].iloc[0]
+    if first["month"] < last["month"]:
+        span = ((last["month"].year - first["month"].year) * 12
+                + last["month"].month - first["month"].month)
+        sentences.append(
+            f"Over the {formats.count(span)} months since {_month(first['month'])}, MRR "
+            f"{_grew(first['mrr'], last['mrr'], 'currency')}, paying accounts "
+            f"{_grew(first['paying_accounts'], last['paying_accounts'], 'count')} and ARPA "
+            f"{_grew(first['arpa'], last['arpa'], 'currency')}.")
+        sentences.append(_carried(first, last, arpa_fall))
+    return shows(company, sentences)
+
+
+def _carried(first, last, arpa_fall: float) -> str | None:
+    """Which of the two factors of MRR (accounts, ARPA) moved it most."""
+    accounts = last["paying_accounts"] / first["paying_accounts"]
+    arpa = last["arpa"] / first["arpa"]
+    if _money(first["mrr"]) == _money(last["mrr"]):
+        return None
+    if last["mrr"] > first["mrr"]:
+        if arpa <= 1 - arpa_fall:
+            return ("ARPA fell while MRR rose: the accounts won pay less than those before "
+                    "them, or some pay less than they did, and smaller accounts often leave "
+                    "sooner.")
+        if accounts >= arpa:
+            return "More paying accounts carried most of the growth."
+        return ("Each account paying more carried most of the growth: higher plans, more "
+                "products or larger new accounts.")
+    if accounts <= arpa:
+        return "Fewer paying accounts carried most of the fall."
+    return "Each account paying less carried most of the fall."
+
+
+def movements(moves: pd.DataFrame, *, company: str, months: int = MONTHS) -> str:
+    """The last month's MRR bridge, and over ``months`` months what came in and went out.
+
+    Parameters
+    ----------
+    moves : DataFrame
+        :func:`~cpo_kit.metrics.revenue.mrr_movements` without ``by``: ``month``,
+        ``starting_mrr``, ``new``, ``expansion``, ``reactivated``, ``contraction`` and
+        ``churned`` (negative), ``ending_mrr``, ``new_accounts``, ``churned_accounts``
+        and ``reactivated_accounts``.
+    company : str
+        The company, as named in titles.
+    months : int
+        How many of the last months are summed.
+
+    Returns
+    -------
+    str
+        A markdown paragraph.
+    """
+    if moves.empty:
+        return shows(company, ["Movements need two complete months of MRR; the data has "
+                               "fewer."])
+    recent = moves.sort_values("month").tail(months)
+    last = recent.iloc[-1]
+    gained = [(last["new"], _accounts(last["new_accounts"], "new")),
+              (last["expansion"], "expansion"),
+              (last["reactivated"], _accounts(last["reactivated_accounts"], "reactivated"))]
+    lost = [(-last["contraction"], "contraction"),
+            (-last["churned"], _accounts(last["churned_accounts"], "churned"))]
+    came = join(f"{_money(a)} from {what}" for a, what in gained if _money(a) != _money(0))
+    went = join(f"{_money(a)} to {what}" for a, what in lost if _money(a) != _money(0))
+    sentences = [f"In {_month(last['month'])} MRR "
+                 f"{moved(last['starting_mrr'], last['ending_mrr'], 'currency')}.",
+                 f"It gained {came or 'nothing'}, and lost {went or 'nothing'}."]
+    if len(recent) > 1:
+        sentences.extend(_over(recent))
+    return shows(company, sentences)
+
+
+def _over(recent: pd.DataFrame) -> list[str]:
+    """What the months brought in sum, the heaviest month of churn, the months that fell."""
+    total = recent[["new", "expansion", "reactivated", "contraction", "churned"]].sum()
+    lost = -(total["contraction"] + total["churned"])
+    kept = total["expansion"] + total["reactivated"]
+    span = formats.count(len(recent))
+    out = [f"Over the last {span} months new accounts brought {_money(total['new'])}, "
+           f"expansion {_money(total['expansion'])} and reactivated accounts "
+           f"{_money(total['reactivated'])}, while contraction and churn took {_money(lost)}."]
+    if kept >= lost:
+        out.append(f"Expansion and reactivation outweighed the losses by {_money(kept - lost)}: "
+                   "the accounts already paying grow on their own.")
+    else:
+        out.append(f"The losses outweighed expansion and reactivation by {_money(lost - kept)}: "
+                   "growth rests on winning new accounts.")
+    worst = recent.loc[recent["churned"].idxmin()]
+    if len(recent) > 2 and worst["churned"] < 0:
+        out.append(f"The most MRR lost to churn in one month was in {_month(worst['month'])}: "
+                   f"{_money(-worst['churned'])} with "
+                   f"{_accounts(worst['churned_accounts'], 'churned')}, against "
+                   f"{_money(-recent['churned'].mean())} in an average month.")
+    fell = recent[recent["ending_mrr"] < recent["starting_mrr"]]
+    if len(fell):
+        out.append(f"MRR fell in {formats.count(len(fell))} of the {span} months: "
+                   f"{join(_month(m) for m in fell['month'])}.")
+    return out
+
+
+def retention(yearly: pd.DataFrame, *, company: str) -> str:
+    """What the accounts of a year before pay now (NRR), without expansion (GRR), and the trend.
+
+    Parameters
+    ----------
+    yearly : DataFrame
+        :func:`~cpo_kit.metrics.revenue.revenue_retention` with ``months=12``:
+        ``month``, ``cohort_accounts``, ``cohort_mrr``, ``retained_mrr``,
+        ``gross_retained_mrr``, ``nrr`` and ``grr``.
+    company : str
+        The company, as named in titles.
+
+    Returns
+    -------
+    str
+        A markdown paragraph.
+    """
+    known = yearly.dropna(subset=["nrr", "grr"]).sort_values("month")
+    if known.empty:
+        return shows(company, ["Retention over twelve months needs thirteen complete months "
+                               "of MRR; the data has fewer, so only the month-on-month lines "
+                               "are drawn."])
+    last = known.iloc[-1]
+    nrr, grr = last["nrr"], last["grr"]
+    then = pd.Timestamp(last["month"]) - pd.DateOffset(months=12)
+    sentences = [f"The {_accounts(last['cohort_accounts'])} that paid in {_month(then)} "
+                 f"({_money(last['cohort_mrr'])} of MRR) pay {_money(last['retained_mrr'])} in "
+                 f"{_month(last['month'])}: NRR {formats.share(nrr)}.",
+                 f"Counting none above what it paid then, they keep "
+                 f"{_money(last['gross_retained_mrr'])}: GRR {formats.share(grr)}."]
+    if nrr >= 1:
+        sentences.append("Above 100%, MRR would grow even without a single new account.")
+    else:
+        sentences.append(f"Those accounts pay {formats.share(1 - nrr)} less than a year "
+                         "before, so new accounts must replace that share of the year-old MRR "
+                         "each year before MRR grows.")
+    sentences.append(f"Expansion makes the {formats.number((nrr - grr) * 100)} points between "
+                     f"NRR and GRR; churn and contraction took {formats.share(1 - grr)} of the "
+                     "year-old MRR.")
+    if len(known) > 1:
+        first = known.iloc[0]
+        sentences.append(f"Since {_month(first['month'])}, NRR "
+                         f"{_moved(first['nrr'], nrr, 'share')} and GRR "
+                         f"{_moved(first['grr'], grr, 'share')}.")
+    return shows(company, sentences)
+
+
+def churn(monthly: pd.DataFrame, pooled: pd.DataFrame, *, company: str,
+          window: int = MONTHS) -> str:
+    """The pooled monthly churn, what it means over a year, revenue against logo churn, and
+    the month that lost most.
+
+    Parameters
+    ----------
+    monthly : DataFrame
+        :func:`~cpo_kit.metrics.revenue.churn_rates`: ``month``, ``starting_accounts``,
+        ``churned_accounts``, ``logo_churn_rate``, ``starting_mrr``, ``lost_mrr``,
+        ``revenue_churn_rate``.
+    pooled : DataFrame
+        :func:`~cpo_kit.analyses.revenue.pooled_churn` of ``monthly`` over ``window``.
+    company : str
+        The company, as named in titles.
+    window : int
+        The months pooled; the worst month is looked for among as many last months.
+
+    Returns
+    -------
+    str
+        A markdown paragraph.
+    """
+    sentences = []
+    known = pooled.dropna(subset=["logo_churn_rate"]).sort_values("month")
+    if known.empty:
+        sentences.append(f"Pooled churn needs {formats.count(window)} months of movements; "
+                         "the data has fewer.")
+    else:
+        last = known.iloc[-1]
+        logo, lost = last["logo_churn_rate"], last["revenue_churn_rate"]
+        sentences += [
+            f"Pooled over the {formats.count(window)} months to {_month(last['month'])}, "
+            f"{formats.share(logo)} of the accounts paying at the start of a month stopped "
+            f"paying in it ({formats.count(last['churned_accounts'])} of "
+            f"{formats.count(last['starting_accounts'])} account-months), and "
+            f"{formats.share(lost)} of the MRR went to churn and contraction.",
+            f"At that rate about {formats.share(1 - (1 - logo) ** 12)} of the accounts paying "
+            "at the start of a year are gone by its end."]
+        if formats.share(lost) == formats.share(logo):
+            sentences.append("The two rates are about the same: the accounts lost paid about "
+                             "the average.")
+        elif lost < logo:
+            sentences.append("Revenue churn is below logo churn: the accounts that leave paid "
+                             "less than the average.")
+        else:
+            sentences.append("Revenue churn is above logo churn: the accounts that leave paid "
+                             "more than the average, or those that stay pay less; the segment "
+                             "and product tables below show where.")
+        if len(known) > 1:
+            first = known.iloc[0]
+            sentences.append(f"Since {_month(first['month'])}, pooled logo churn "
+                             f"{_moved(first['logo_churn_rate'], logo, 'share')}.")
+    recent = monthly.sort_values("month").tail(window)
+    recent = recent[recent["starting_accounts"] > 0]
+    if len(recent) and recent["churned_accounts"].max() > 0:
+        worst = recent.loc[recent["logo_churn_rate"].idxmax()]
+        sentences.append(f"The month that lost most was {_month(worst['month'])}: "
+                         f"{formats.count(worst['churned_accounts'])} of "
+                         f"{_accounts(worst['starting_accounts'])} "
+                         f"({formats.share(worst['logo_churn_rate'])}) stopped paying.")
+    return shows(company, sentences)
+
+
+def unit_economics(economics: pd.DataFrame, *, company: str, ratio_mark: float = RATIO_MARK,
+                   payback_mark: float = PAYBACK_MARK, ample: float = AMPLE) -> str:
+    """What an account is worth and costs, against the usual marks, and how the ratio moved.
+
+    Parameters
+    ----------
+    economics : DataFrame
+        :func:`~cpo_kit.analyses.revenue.unit_economics`: ``month``, ``arpa``,
+        ``gross_margin``, ``revenue_churn_rate``, ``ltv``, ``new_accounts``, ``cac``,
+        ``payback_months`` and ``ltv_to_cac``.
+    company : str
+        The company, as named in titles.
+    ratio_mark, payback_mark : float
+        The usual marks of a sound business: LTV : CAC of at least ``ratio_mark``, paid
+        back within ``payback_mark`` months.
+    ample : float
+        A ratio at least this high suggests too little is spent on winning accounts.
+
+    Returns
+    -------
+    str
+        A markdown paragraph.
+    """
+    if economics.empty:
+        return shows(company, ["Unit economics need a full window of months of revenue "
+                               "churn and new accounts; the data has fewer."])
+    rows = economics.sort_values("month")
+    last = rows.iloc[-1]
+    ratio, payback = last["ltv_to_cac"], last["payback_months"]
+    if not _finite(last["ltv"]):
+        sentences = [f"No revenue was lost over the window to {_month(last['month'])}, so "
+                     "LTV, and LTV : CAC with it, cannot be estimated yet."]
+    else:
+        sentences = [f"In {_month(last['month'])} an account brings {_money(last['ltv'])} of "
+                     f"gross profit over its life: ARPA {_money(last['arpa'])} at a gross "
+                     f"margin of {formats.share(last['gross_margin'], decimals=0)}, over a "
+                     f"monthly revenue churn of "
+                     f"{formats.share(last['revenue_churn_rate'], decimals=2)}."]
+    if not _finite(last["cac"]):
+        sentences.append("No new account with an acquisition cost paid in the window, so "
+                         "there is no CAC.")
+        return shows(company, sentences)
+    sentences.append(f"Winning one cost {_money(last['cac'])} on average over "
+                     f"{_accounts(last['new_accounts'], 'new')}"
+                     + (f": LTV : CAC {formats.format_value(ratio, 'ratio')}"
+                        if _finite(ratio) else "")
+                     + (f", paid back in {formats.format_value(payback, 'months')}"
+                        if _finite(payback) else "") + ".")
+    if _finite(ratio) and _finite(payback):
+        sentences.append(_marks(ratio, payback, ratio_mark, payback_mark, ample))
+    first = rows.iloc[0]
+    if len(rows) > 1 and _finite(first["ltv_to_cac"]) and _finite(ratio):
+        then = first["ltv_to_cac"]
+        move = f"Since {_month(first['month'])}, LTV : CAC {moved(then, ratio, 'ratio')}"
+        churned = last["revenue_churn_rate"] - first["revenue_churn_rate"]
+        shown = formats.format_value(then, "ratio") != formats.format_value(ratio, "ratio")
+        # Churn moving against the ratio is what moved it: LTV divides by churn.
+        if shown and churned * (ratio - then) < 0:
+            move += (", as monthly revenue churn "
+                     + _moved(first["revenue_churn_rate"], last["revenue_churn_rate"], "share")
+                     + ": LTV rests on churn, so read the ratio as an order of magnitude")
+        sentences.append(move + ".")
+    return shows(company, sentences)
+
+
+def _marks(ratio, payback, ratio_mark, payback_mark, ample) -> str:
+    mark, within = formats.number(ratio_mark, decimals=0), formats.count(payback_mark)
+    if ratio < 1:
+        return "Below 1, an account brings less gross profit than it cost to win."
+    if ratio >= ample:
+        return (f"At {formats.number(ample, decimals=0)} or more, the company is probably "
+                "spending too little on winning accounts.")
+    if ratio >= ratio_mark and payback <= payback_mark:
+        return (f"Both meet the usual marks of a sound business: a ratio of {mark} or more "
+                f"and a payback within {within} months.")
+    if ratio >= ratio_mark:
+        return (f"The ratio meets the usual mark of {mark}, but the payback takes over "
+                f"{within} months: each new account ties up what it cost for "
+                f"{formats.format_value(payback, 'months')}.")
+    if payback <= payback_mark:
+        return (f"The payback is within {within} months, but the ratio is under {mark}: "
+                "accounts leave not long after they have paid back what they cost.")
+    return (f"Both miss the usual marks: a ratio under {mark} and a payback over {within} "
+            "months.")
+
+
+def breakdown(table: pd.DataFrame, *, company: str, key: str,
+              min_cohort: int = MIN_COHORT) -> str:
+    """Which segment or product carries the revenue, keeps it, loses accounts, pays back.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`~cpo_kit.analyses.revenue.health_table`: ``key``, ``mrr``, ``mrr_share``,
+        ``paying_accounts``, ``arpa``, ``cohort_accounts``, ``nrr``, ``grr``,
+        ``logo_churn_rate`` and, when known, ``ltv``, ``ltv_to_cac`` and
+        ``payback_months``; sorted by MRR, largest first.
+    company : str
+        The company, as named in titles.
+    key : str
+        The group column, as the reader calls it: ``segment`` or ``product``.
+    min_cohort : int
+        Retention resting on fewer accounts of a year before is not compared.
+
+    Returns
+    -------
+    str
+        A markdown paragraph.
+    """
+    rows = table.dropna(subset=["mrr"])
+    if rows.empty:
+        return shows(company, [f"No {key} has MRR in the last month."])
+    top, bottom = rows.iloc[0], rows.iloc[-1]
+    sentences = [f"{literal(top[key])} carries the most MRR: {formats.share(top['mrr_share'])} "
+                 f"({_money(top['mrr'])} from {_accounts(top['paying_accounts'], 'paying')} at "
+                 f"{_money(top['arpa'])} each)"
+                 + (f"; {literal(bottom[key])} the least, {formats.share(bottom['mrr_share'])}"
+                    if len(rows) > 1 else "") + "."]
+    cohort = rows["cohort_accounts"].fillna(0)
+    judged = rows[cohort >= min_cohort].dropna(subset=["grr"])
+    if len(judged) > 1:
+        low, high = judged.loc[judged["grr"].idxmin()], judged.loc[judged["grr"].idxmax()]
+        sentences.append(f"Over twelve months {literal(low[key])} keeps the least of its "
+                         f"revenue ({_kept(low)}) and {literal(high[key])} the most "
+                         f"({_kept(high)}).")
+    young = rows[cohort < min_cohort]
+    if len(young):
+        verb = "rests" if len(young) == 1 else "rest"
+        sentences.append(f"{names(young[key])} {verb} on fewer than {formats.count(min_cohort)} "
+                         f"accounts of a year before "
+                         f"({join(formats.count(c) for c in cohort[young.index])}), too few to "
+                         "judge retention on.")
+    losing = rows.dropna(subset=["logo_churn_rate"])
+    if len(losing) > 1 and losing["logo_churn_rate"].max() > 0:
+        worst = losing.loc[losing["logo_churn_rate"].idxmax()]
+        sentences.append(f"{literal(worst[key])} loses the most accounts: "
+                         f"{formats.share(worst['logo_churn_rate'])} a month, pooled.")
+    sentences.append(_economics(rows, key))
+    if "ltv" in rows:
+        free = rows[rows["ltv"] == math.inf]
+        if len(free):
+            sentences.append(f"{names(free[key])} lost no revenue over the window, so "
+                             "LTV cannot be estimated there yet.")
+    return shows(company, sentences)
+
+
+def _kept(row) -> str:
+    return f"GRR {formats.share(row['grr'])}, NRR {formats.share(row['nrr'])}"
+
+
+def _economics(rows: pd.DataFrame, key: str) -> str | None:
+    """The lowest LTV : CAC and the longest payback among the groups."""
+    if not {"ltv_to_cac", "payback_months"} <= set(rows):
+        return None
+    ratios = rows[rows["ltv_to_cac"].map(_finite)]
+    paybacks = rows[rows["payback_months"].map(_finite)]
+    if len(ratios) < 2 or len(paybacks) < 2:
+        return None
+    low = ratios.loc[ratios["ltv_to_cac"].idxmin()]
+    long = paybacks.loc[paybacks["payback_months"].idxmax()]
+    ratio = formats.format_value(low["ltv_to_cac"], "ratio")
+    months = formats.format_value(long["payback_months"], "months")
+    if low[key] == long[key]:
+        said = (f"{literal(low[key])} has the lowest LTV : CAC ({ratio}) and the longest "
+                f"payback ({months})")
+    else:
+        said = (f"{literal(low[key])} has the lowest LTV : CAC ({ratio}) and "
+                f"{literal(long[key])} the longest payback ({months})")
+    if low["ltv_to_cac"] < 1:
+        said += "; below 1, an account there brings less than it cost to win"
+    return said + "."
+
+
+def status(table: pd.DataFrame, *, company: str) -> str:
+    """Which KPIs are red, amber or on target, which moved the wrong way, which have no target.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`~cpo_kit.kpis.score`: ``kpi``, ``unit``, ``value``, ``previous``,
+        ``target``, ``direction`` and ``status``.
+    company : str
+        The company, as named in titles.
+
+    Returns
+    -------
+    str
+        A markdown paragraph.
+    """
+    rows = table.dropna(subset=["value"])
+    if rows.empty:
+        return shows(company, ["No KPI has a value yet."])
+    sentences = []
+    for state, opening in (("red", "In red"), ("amber", "In amber, short by a little")):
+        off = rows[rows["status"] == state]
+        if len(off):
+            sentences.append(f"{opening}: " + join(
+                f"{r.kpi} at {_value(r.value, r.unit)} against a target of "
+                f"{_value(r.target, r.unit)}" for r in off.itertuples()) + ".")
+    on = rows[rows["status"] == "green"]
+    if len(on):
+        sentences.append(f"On target: {join(on['kpi'])}.")
+    worse = [r for r in rows.itertuples() if _finite(r.previous)
+             and _value(r.value, r.unit) != _value(r.previous, r.unit)
+             and (r.value < r.previous) == (r.direction == "higher")]
+    if worse:
+        sentences.append("Worse than the month before: " + join(
+            f"{r.kpi} {'rose' if r.value > r.previous else 'fell'} from "
+            f"{_value(r.previous, r.unit)} to {_value(r.value, r.unit)}" for r in worse) + ".")
+    unset = rows[rows["status"] == "no target"]
+    if len(unset):
+        sentences.append(f"Without a target: {join(unset['kpi'])}.")
+    return shows(company, sentences)
+
+
+def _value(value, unit: str) -> str:
+    return money_safe(formats.format_value(value, unit))
+
+
+def recommendations(*, status: pd.DataFrame | None = None, moves: pd.DataFrame | None = None,
+                    monthly: pd.DataFrame | None = None, pooled: pd.DataFrame | None = None,
+                    segments: pd.DataFrame | None = None,
+                    products: pd.DataFrame | None = None, months: int = MONTHS,
+                    nrr_floor: float = NRR_FLOOR, expansion_share: float = EXPANSION_SHARE,
+                    spike: float = SPIKE, ratio_mark: float = RATIO_MARK,
+                    payback_mark: float = PAYBACK_MARK, product_gap: float = PRODUCT_GAP,
+                    ample: float = AMPLE, min_cohort: int = MIN_COHORT) -> list[str]:
+    """The next steps whose condition holds on this company's numbers.
+
+    The conditions, each giving at most one sentence:
+
+    - NRR or GRR (trailing twelve months) is red or amber against its target, or, without
+      a target, NRR is below ``nrr_floor``: find the reasons shared by the accounts that
+      left or pay less;
+    - over the last ``months`` movements, expansion brought less than
+      ``expansion_share`` of what new accounts brought: make paying more easier;
+    - the last month's logo churn is ``spike`` times the pooled rate or more: find what
+      the accounts lost that month share;
+    - a segment's LTV : CAC is below its target (``ratio_mark`` without one) or its CAC
+      payback over its target (``payback_mark`` months without one);
+    - a product resting on ``min_cohort`` accounts of a year before or more keeps
+      ``product_gap`` (as a share of the year-old MRR) less than the company (GRR);
+    - the company's LTV : CAC is ``ample`` or more: spend more on winning accounts;
+    - a KPI is red against its target: put it first in the next revenue review.
+
+    Parameters
+    ----------
+    status : DataFrame, optional
+        :func:`~cpo_kit.kpis.score` of the revenue KPIs (``key``, ``kpi``, ``unit``,
+        ``value``, ``target``, ``status``).
+    moves : DataFrame, optional
+        :func:`~cpo_kit.metrics.revenue.mrr_movements` without ``by``.
+    monthly, pooled : DataFrame, optional
+        :func:`~cpo_kit.metrics.revenue.churn_rates` and its
+        :func:`~cpo_kit.analyses.revenue.pooled_churn`.
+    segments, products : DataFrame, optional
+        :func:`~cpo_kit.analyses.revenue.health_table` by segment and by product.
+    months, nrr_floor, expansion_share, spike, ratio_mark, payback_mark, product_gap, ample, \
+min_cohort
+        The thresholds of the conditions above.
+
+    Returns
+    -------
+    list of str
+        Markdown sentences, in the order of the conditions above.
+    """
+    rows = status.set_index("key") if status is not None else pd.DataFrame()
+    out = [_retention_step(rows, nrr_floor)]
+    if moves is not None and len(moves):
+        out.append(_expansion_step(moves.sort_values("month").tail(months), expansion_share))
+    if monthly is not None and pooled is not None and len(monthly) and len(pooled):
+        out.append(_spike_step(monthly.sort_values("month").iloc[-1],
+                               pooled.sort_values("month").iloc[-1], spike))
+    if segments is not None:
+        out.append(_segment_step(segments, _target(rows, "ltv_to_cac", ratio_mark),
+                                 _target(rows, "cac_payback", payback_mark)))
+    if products is not None and "grr_t12m" in rows.index and _finite(
+            rows.loc["grr_t12m", "value"]):
+        out.append(_product_step(products, rows.loc["grr_t12m", "value"], product_gap,
+                                 min_cohort))
+    if "ltv_to_cac" in rows.index and _finite(rows.loc["ltv_to_cac", "value"]) and (
+            rows.loc["ltv_to_cac", "value"] >= ample):
+        out.append(f"LTV : CAC is {_value(rows.loc['ltv_to_cac', 'value'], 'ratio')}, "
+                   f"{formats.number(ample, decimals=0)} or more: the company can probably "
+                   "afford to spend more on winning accounts; test a larger budget in the "
+                   "channel that pays back fastest.")
+    if len(rows) and (rows["status"] == "red").any():
+        red = rows[rows["status"] == "red"]
+        out.append(f"{join(red['kpi'])} {'is' if len(red) == 1 else 'are'} in red against "
+                   f"{'its target' if len(red) == 1 else 'their targets'}: put "
+                   f"{'it' if len(red) == 1 else 'them'} first in the next revenue review, "
+                   "with a line on why and what is being done.")
+    return [step for step in out if step]
+
+
+def _target(rows: pd.DataFrame, key: str, default: float) -> float:
+    if key in rows.index and _finite(rows.loc[key, "target"]):
+        return float(rows.loc[key, "target"])
+    return default
+
+
+def _retention_step(rows: pd.DataFrame, nrr_floor: float) -> str | None:
+    short = []
+    for key in ("nrr_t12m", "grr_t12m"):
+        if key not in rows.index or not _finite(rows.loc[key, "value"]):
+            continue
+        row = rows.loc[key]
+        if row["status"] in ("red", "amber"):
+            short.append(f"{row['kpi']} is {_value(row['value'], 'share')} against a target "
+                         f"of {_value(row['target'], 'share')}")
+        elif key == "nrr_t12m" and row["status"] == "no target" and row["value"] < nrr_floor:
+            short.append(f"{row['kpi']} is {_value(row['value'], 'share')}, below "
+                         f"{formats.share(nrr_floor, decimals=0)}")
+    if not short:
+        return None
+    return (f"{join(short)}: list the accounts that cancelled or moved to a cheaper plan in "
+            "the last three months, with whoever hears from them (support, customer success, "
+            "a cancellation survey), and find the reasons they share (a missing feature, a "
+            "competitor, a price step); each shared reason is a roadmap candidate.")
+
+
+def _expansion_step(recent: pd.DataFrame, expansion_share: float) -> str | None:
+    new, grown = recent["new"].sum(), recent["expansion"].sum()
+    if new <= 0 or grown >= expansion_share * new:
+        return None
+    return (f"Expansion brought {_money(grown)} over the last "
+            f"{formats.count(len(recent))} months against {_money(new)} from new accounts "
+            f"({formats.share(grown / new)}, under {formats.share(expansion_share, decimals=0)}"
+            "): look at what the accounts that do pay more bought (a higher plan, a second "
+            "product, more people) and make that path easier for the others.")
+
+
+def _spike_step(last, pooled, spike: float) -> str | None:
+    rate, usual = last["logo_churn_rate"], pooled["logo_churn_rate"]
+    if not (_finite(rate) and _finite(usual)) or usual <= 0 or rate < spike * usual:
+        return None
+    return (f"In {_month(last['month'])}, {formats.share(rate)} of the paying accounts "
+            f"stopped paying ({formats.count(last['churned_accounts'])} of "
+            f"{formats.count(last['starting_accounts'])}), against {formats.share(usual)} a "
+            "month pooled: find what they share (plan, segment, channel, the month they "
+            "joined, a fault in the product) before the next month closes.")
+
+
+def _segment_step(segments: pd.DataFrame, ratio_bar: float, payback_bar: float
+                  ) -> str | None:
+    short = []
+    for row in segments.to_dict("records"):
+        said = []
+        if _finite(row.get("ltv_to_cac")) and row["ltv_to_cac"] < ratio_bar:
+            said.append(f"LTV : CAC {_value(row['ltv_to_cac'], 'ratio')}")
+        if _finite(row.get("payback_months")) and row["payback_months"] > payback_bar:
+            said.append(f"payback {_value(row['payback_months'], 'months')}")
+        if said:
+            short.append(f"{literal(row['segment'])} ({', '.join(said)})")
+    if not short:
+        return None
+    return (f"{join(short)} {'falls' if len(short) == 1 else 'fall'} short of an LTV : CAC of "
+            f"{formats.number(ratio_bar)} or a payback within "
+            f"{_value(payback_bar, 'months')}: bring the numbers to whoever sets the "
+            "acquisition budget; either winning accounts there costs too much or the product "
+            "does not keep them yet.")
+
+
+def _product_step(products: pd.DataFrame, grr: float, gap: float, min_cohort: int
+                  ) -> str | None:
+    judged = products[(products["cohort_accounts"].fillna(0) >= min_cohort)
+                      & (products["grr"] <= grr - gap)]
+    if judged.empty:
+        return None
+    said = join(f"{literal(r['product'])} keeps {formats.share(r['grr'])} of its year-old MRR"
+                for r in judged.to_dict("records"))
+    return (f"{said}, against {formats.share(grr)} for the company (GRR): talk to the "
+            "accounts that left it before the next planning round, and decide whether to "
+            "fix, reposition or retire it.")
+
+
+def checked(*, nrr_floor: float = NRR_FLOOR, expansion_share: float = EXPANSION_SHARE,
+            spike: float = SPIKE, ratio_mark: float = RATIO_MARK,
+            payback_mark: float = PAYBACK_MARK, product_gap: float = PRODUCT_GAP,
+            ample: float = AMPLE, months: int = MONTHS) -> str:
+    """What :func:`recommendations` looks at, for the sentence shown when nothing holds.
+
+    Parameters
+    ----------
+    nrr_floor, expansion_share, spike, ratio_mark, payback_mark, product_gap, ample, months
+        As given to :func:`recommendations`.
+
+    Returns
+    -------
+    str
+        The end of "None of these holds on this data: ...".
+    """
+    return (f"NRR or GRR short of its target (NRR under "
+            f"{formats.share(nrr_floor, decimals=0)} without one), expansion under "
+            f"{formats.share(expansion_share, decimals=0)} of new revenue over "
+            f"{formats.count(months)} months, a month's logo churn "
+            f"{formats.number(spike, decimals=2)} times the pooled rate or more, a segment "
+            f"short of its LTV : CAC or payback target ({formats.number(ratio_mark)} and "
+            f"{formats.format_value(payback_mark, 'months')} without one), a product keeping "
+            f"{formats.number(product_gap * 100, decimals=0)} points less of its revenue than "
+            f"the company, an LTV : CAC of {formats.number(ample, decimals=0)} or more, and a "
+            "KPI in red")
