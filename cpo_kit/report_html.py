@@ -149,9 +149,13 @@ def _scorecard(report: Report, link) -> str:
             "<th>Change</th><th>Trend</th></tr></thead><tbody>"]
     for row in report.scorecard.itertuples():
         status = row.status if isinstance(row.status, str) else None
-        badge = (f'<span class="cpo-status" style="background:{STATUS_COLOURS[status]}">'
-                 f"{status}</span>" if status else
-                 '<span class="cpo-status cpo-none">no target</span>')
+        if status:
+            badge = (f'<span class="cpo-status" style="background:{STATUS_COLOURS[status]}">'
+                     f"{status}</span>")
+        elif is_missing(row.target):
+            badge = '<span class="cpo-status cpo-none">no target</span>'
+        else:  # a target, but a month not yet over is not held against it
+            badge = '<span class="cpo-status cpo-none">not rated</span>'
         rows.append(
             f"<tr><td>{e(row.kpi)}</td><td class=\"cpo-num\">{_value(row.value, row.unit)}</td>"
             f"<td class=\"cpo-num\">{_value(row.target, row.unit)}</td><td>{badge}</td>"

@@ -88,8 +88,9 @@ def test_active_users_of_a_month_not_yet_over_are_shown_with_their_days_and_not_
         "complete": [False, True]}})
     card = briefing.scorecard(briefing.RunResults(tmp_path),
                               company_targets({"mau": 1300, "mrr": 3000}))
-    assert card[["key", "kpi", "status"]].values.tolist() == [
-        ["mau", "Monthly active users (November 1-22)", None], ["mrr", "MRR", "red"]]
+    assert card[["key", "kpi", "target", "status"]].values.tolist() == [
+        ["mau", "Monthly active users (November 1-22)", 1300, None],
+        ["mrr", "MRR", 3000, "red"]]
 
 
 def test_a_trend_is_found_by_the_kpis_key(tmp_path):

@@ -68,7 +68,8 @@ def scorecard(results: RunResults, targets: dict) -> pd.DataFrame:
     -------
     DataFrame
         ``key`` (the KPI catalogue's), ``kpi`` (its label; the overview's active users
-        name the days of a month not yet over, and are then not rated), ``value``,
+        name the days of a month not yet over, and are then not rated: they keep their
+        target and have no status), ``value``,
         ``previous``, ``change``, ``target``, ``direction``, ``status``, ``unit``,
         ``notebook``; empty when no notebook left a score.
     """
@@ -82,6 +83,9 @@ def scorecard(results: RunResults, targets: dict) -> pd.DataFrame:
         partial = set(rows.loc[~complete, "key"])
         card = score(rows[["key", "value", "previous"]],
                      {k: t for k, t in targets.items() if k not in partial})
+        # Its target is still shown, so the reader sees one is set and why it is not rated.
+        card["target"] = [targets[k]["target"] if k in partial and k in targets else t
+                          for k, t in zip(card["key"], card["target"])]
         # The overview's own labels: they name the days of a month not yet over.
         card["kpi"] = list(rows["kpi"])
         parts.append(card.assign(notebook="kpi_overview"))
