@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from cpo_kit import formats
-from cpo_kit.readings import product_kpis
+from cpo_kit.readings import product_kpis, product_kpis_next
 from cpo_kit.readings.common import next_steps
 
 NAN = float("nan")
@@ -226,7 +226,7 @@ FELL = ("week_4_retention", "Week-4 retention", "share", 0.26, 0.30, 0.25, "gree
 
 
 def test_recommendations_name_the_number_that_triggered_them():
-    found = product_kpis.recommendations(
+    found = product_kpis_next.recommendations(
         status(WAU, FELL), STEPS, cohorts(), unusual(TRIES_7, TRIES_14, ACTIVE_7),
         adoption(0.14, 0.15), period_end="2026-09-30")
     assert found == [
@@ -255,10 +255,11 @@ def test_recommendations_name_the_number_that_triggered_them():
 
 def test_no_condition_holds_and_the_sentence_says_what_was_checked():
     calm = STEPS.assign(step_conversion=[1.0, 0.8, 0.9])
-    found = product_kpis.recommendations(status(KEPT, ACTIVATED), calm, cohorts(), unusual(),
-                                         adoption(0.30, 0.25), period_end="2026-09-30")
+    found = product_kpis_next.recommendations(status(KEPT, ACTIVATED), calm, cohorts(),
+                                              unusual(), adoption(0.30, 0.25),
+                                              period_end="2026-09-30")
     assert found == []
-    assert next_steps(found, checked=product_kpis.checked()) == (
+    assert next_steps(found, checked=product_kpis_next.checked()) == (
         "None of these holds on this data: a KPI in red, a funnel step that loses 30% or more "
         "of the users who reach the step before, week-4 retention short of its target or down "
         "3 points or more, weeks where only the funnel per attempt left its usual range, "
@@ -267,7 +268,8 @@ def test_no_condition_holds_and_the_sentence_says_what_was_checked():
 
 
 def test_recommendations_follow_their_thresholds():
-    found = product_kpis.recommendations(status(FELL), STEPS, None, None,
-                                         adoption(0.14, 0.15), period_end="2026-09-30",
-                                         step_loss=0.5, retention_fall=0.05, stall_below=0.1)
+    found = product_kpis_next.recommendations(status(FELL), STEPS, None, None,
+                                              adoption(0.14, 0.15), period_end="2026-09-30",
+                                              step_loss=0.5, retention_fall=0.05,
+                                              stall_below=0.1)
     assert found == []

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from cpo_kit import formats
-from cpo_kit.readings import revenue_health
+from cpo_kit.readings import revenue_health, revenue_health_next
 from cpo_kit.readings.common import next_steps
 
 NAN, INF = float("nan"), math.inf
@@ -324,7 +324,7 @@ def test_every_condition_that_holds_gives_its_step_naming_its_number():
                             columns=["segment", "ltv_to_cac", "payback_months"])
     products = pd.DataFrame([("Core", 50, 0.9), ("Add-on", 6, 0.7), ("Young", 2, 0.1)],
                             columns=["product", "cohort_accounts", "grr"])
-    assert revenue_health.recommendations(
+    assert revenue_health_next.recommendations(
         status=kpis, moves=moves, monthly=churned, pooled=pooled, segments=segments,
         products=products) == [
         "NRR (trailing 12 months) is 95.0%, below 100% and GRR (trailing 12 months) is 88.0% "
@@ -361,10 +361,10 @@ def test_no_condition_holds_and_the_sentence_says_what_was_checked():
     segments = pd.DataFrame([("SMB", 3.5, 11.0)],
                             columns=["segment", "ltv_to_cac", "payback_months"])
     grown = THREE_MONTHS.assign(expansion=[200.0, 10.0, 140.0])
-    found = revenue_health.recommendations(status=calm, moves=grown, monthly=CHURNED,
-                                           pooled=POOLED, segments=segments)
+    found = revenue_health_next.recommendations(status=calm, moves=grown, monthly=CHURNED,
+                                                pooled=POOLED, segments=segments)
     assert found == []
-    assert next_steps(found, checked=revenue_health.checked()) == (
+    assert next_steps(found, checked=revenue_health_next.checked()) == (
         "None of these holds on this data: NRR or GRR short of its target (NRR under 100% "
         "without one), expansion under 25% of new revenue over 12 months, a month's logo "
         "churn 1.25 times the pooled rate or more, a segment short of its LTV : CAC or "
@@ -375,10 +375,10 @@ def test_no_condition_holds_and_the_sentence_says_what_was_checked():
 def test_recommendations_follow_their_thresholds_and_need_no_table():
     churned = CHURNED.assign(logo_churn_rate=[0.02, 0.03, 0.06], churned_accounts=[2, 3, 6])
     pooled = POOLED.assign(logo_churn_rate=0.04)
-    assert revenue_health.recommendations(monthly=churned, pooled=pooled, spike=1.6) == []
-    assert revenue_health.recommendations(moves=THREE_MONTHS, expansion_share=0.15) == []
-    assert revenue_health.recommendations(moves=THREE_MONTHS, expansion_share=0.5) == [
+    assert revenue_health_next.recommendations(monthly=churned, pooled=pooled, spike=1.6) == []
+    assert revenue_health_next.recommendations(moves=THREE_MONTHS, expansion_share=0.15) == []
+    assert revenue_health_next.recommendations(moves=THREE_MONTHS, expansion_share=0.5) == [
         "Expansion brought \\$70.00 over the last 3 months against \\$450 from new accounts "
         "(15.6%, under 50%): look at what the accounts that do pay more bought (a higher "
         "plan, a second product, more people) and make that path easier for the others."]
-    assert revenue_health.recommendations() == []
+    assert revenue_health_next.recommendations() == []
