@@ -1,4 +1,5 @@
-"""What each notebook's numbers say, written for people: one module per notebook.
+"""What each notebook's numbers say, written for people: one module per notebook (two
+for the longest, whose "What to do next" has a module of its own: `<notebook>_next`).
 
 A section's "What it shows" paragraph and a notebook's "What to do next" list are
 written by these functions from the numbers the notebook computed, so they hold for
