@@ -93,6 +93,18 @@ def test_active_users_of_a_month_not_yet_over_are_shown_with_their_days_and_not_
         ["mrr", "MRR", 3000, "red"]]
 
 
+def test_a_month_not_yet_over_is_not_set_against_its_target_in_words(tmp_path):
+    _write(tmp_path, "kpi_overview", {"headline": {
+        "key": ["mau"], "kpi": ["Monthly active users (November 1-22)"], "unit": ["count"],
+        "value": [1186.0], "previous": [1116.0], "change": [0.063],
+        "basis": ["November 1-22 against the same days of October (1-22)"],
+        "complete": [False]}})
+    card = briefing.scorecard(briefing.RunResults(tmp_path), company_targets({"mau": 1300}))
+    good, bad = briefing.highlights(card, {})
+    assert (good, bad) == (["Monthly active users (November 1-22) rose from 1,116 to 1,186."],
+                           [])
+
+
 def test_a_trend_is_found_by_the_kpis_key(tmp_path):
     _write(tmp_path, "revenue_health", {"mrr_by_month": {
         "month": ["2026-08-01", "2026-09-01", "2026-10-01"], "mrr": [90.0, 95.0, 100.0]}})

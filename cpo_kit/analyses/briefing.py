@@ -167,8 +167,11 @@ def highlights(card: pd.DataFrame, reasons: dict[str, str], *, most: int = 3
         moved = movement(row.value, row.previous, direction=row.direction)
         size = abs(row.value - row.previous) / abs(row.previous) if moved in (
             "better", "worse") and row.previous else 0.0
+        # A KPI not rated (a month not yet over) is not set against its target in words
+        # either: a part of a month is not short of a whole month's target.
+        rated = row.status in ("green", "amber", "red")
         sentence = change_sentence(row.kpi, row.value, row.previous,
-                                   unit=row.unit, target=row.target,
+                                   unit=row.unit, target=row.target if rated else None,
                                    direction=row.direction, driver=reasons.get(row.kpi))
         if moved == "better":
             good.append((size, sentence))
