@@ -282,7 +282,8 @@ def _shown(value) -> str:
         return _code(str(value))
     text = json.dumps(value, default=str)
     if len(text) > 60 and isinstance(value, (list, dict)):
-        return f"{len(value)} {'items' if isinstance(value, list) else 'entries'}"
+        noun = ("item", "items") if isinstance(value, list) else ("entry", "entries")
+        return f"{len(value)} {noun[len(value) != 1]}"
     return _code(text)
 
 

@@ -22,6 +22,7 @@ from cpo_kit.book_ext import (company_slug, company_tag, example_names,
                               resolve_company_blocks, resolve_company_examples)
 from cpo_kit.book_reference import EXAMPLE_ROWS, contract_page, write_examples
 from cpo_kit.notebooks import NOTEBOOKS
+from cpo_kit import publish
 from cpo_kit.publish import run_company, substitutions
 from cpo_kit.schemas import TABLES
 
@@ -356,3 +357,13 @@ def test_an_example_that_quotes_a_number_the_run_lacks_gives_way_to_the_generic_
     assert resolve_company_examples(
         page, tmp_path, {"pricing_churn_before", "pricing_churn_after"}) == (
         "Intro\nChurn went from {{ pricing_churn_before }} to {{ pricing_churn_after }}.\n")
+
+
+@pytest.mark.parametrize("value, shown", [
+    (["Ship the watchdog before January, a sentence long enough to fold up."], "1 item"),
+    (["First decision, written out at length", "Second decision, also long"], "2 items"),
+    ({"risks": "one long sentence about the export rewrite and its only engineer"}, "1 entry"),
+    ("2026-10-31", "`2026-10-31`"),
+])
+def test_a_long_parameter_is_shown_by_its_size_in_words_that_agree(value, shown):
+    assert publish._shown(value) == shown
