@@ -18,7 +18,7 @@ def kpi_table(headline: pd.DataFrame, *, caption: str):
     rows = []
     for r in headline.itertuples(index=False):
         change = "" if pd.isna(r.change) else (
-            f"{formats.number(r.change, decimals=0, signed=True)} pts" if r.unit == "score"
+            f"{formats.number(r.change, signed=True)} pts" if r.unit == "score"
             else formats.share(r.change, signed=True))
         rows.append({"KPI": r.kpi,
                      "This month": format_value(r.value, r.unit),
