@@ -266,8 +266,9 @@ def _run(args) -> int:
               f"{', '.join(n.name for n in failed)}; their executed notebooks in "
               f"{result.folder} show the error.", file=sys.stderr)
         return EXIT_FAILED
-    print(f"All {len(result.notebooks)} notebooks ran; the run is in {result.folder} "
-          f"(also {result.folder.parent / 'latest'}).")
+    ran = ("The notebook ran" if len(result.notebooks) == 1
+           else f"All {len(result.notebooks)} notebooks ran")
+    print(f"{ran}; the run is in {result.folder} (also {result.folder.parent / 'latest'}).")
     return EXIT_OK
 
 

@@ -1,4 +1,7 @@
 """What every notebook's readings share: the paragraph, the list of steps, the move of a number."""
+from __future__ import annotations
+
+import pandas as pd
 import pytest
 
 from cpo_kit import formats
@@ -36,3 +39,21 @@ def test_moved_in_euros_has_no_dollar_to_escape():
 ])
 def test_names_join_company_strings_made_literal(items, expected):
     assert common.names(items) == expected
+
+
+@pytest.mark.parametrize("value, unit, shown", [
+    (114800.8, "currency", r"€114,801"),
+    (7.68, "currency", r"€7.68"),
+    (0.4127, "share", "41.3%"),
+    (None, "count", "n/a"),
+])
+def test_a_number_in_its_unit_is_written_in_the_companys_style(value, unit, shown):
+    with formats.using(currency="EUR", locale="en_IE"):
+        assert common.in_unit(value, unit) == shown
+    with formats.using(currency="USD"):
+        assert common.in_unit(114800.8, "currency") == r"\$114,801"
+
+
+def test_a_month_is_named_as_people_write_it():
+    assert common.month_name("2026-10-01") == "October 2026"
+    assert common.month_name(pd.Timestamp("2025-02-14 13:00")) == "February 2025"

@@ -76,6 +76,14 @@ def test_params_file_and_command_line_values_reach_the_notebooks(full_run):
     assert 'results_dir = "."' in injected
 
 
+def test_a_run_of_one_notebook_says_so_in_the_singular(tmp_path, sample_dir):
+    result = _cpo_kit("run", sample_dir, "--out", tmp_path, "--only", "team")
+    assert result.returncode == 0
+    run = (tmp_path / "latest").resolve()
+    assert result.stdout.endswith(f"The notebook ran; the run is in {run} "
+                                  f"(also {tmp_path / 'latest'}).\n")
+
+
 def test_a_failing_notebook_does_not_stop_the_others(tmp_path, sample_dir):
     result = _cpo_kit("run", sample_dir, "--out", tmp_path, "--only", "kpi_overview",
                       "product_kpis", "-p", "product_kpis.period=fortnight")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
+
 from cpo_kit import formats
 from cpo_kit.text import markdown_literal
 
@@ -74,6 +76,23 @@ def moved(before, after, unit: str) -> str:
     verb = "rose" if after > before else "fell"
     change = formats.format_change(before, after, unit)
     return money_safe(f"{verb} from {then} to {now} ({change})")
+
+
+def in_unit(value, unit: str) -> str:
+    r"""A number as a reader expects it in ``unit``, safe in markdown.
+
+    Examples
+    --------
+    >>> with formats.using(currency="USD"):
+    ...     in_unit(114800.8, "currency")
+    '\\$114,801'
+    """
+    return money_safe(formats.format_value(value, unit))
+
+
+def month_name(value) -> str:
+    """A month as people write it: ``October 2026``."""
+    return f"{pd.Timestamp(value):%B %Y}"
 
 
 def money_safe(text: str) -> str:

@@ -12,11 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from cpo_kit import formats
-from cpo_kit.readings.common import join, literal, moved, names, shows
-
-
-def _month(value) -> str:
-    return f"{pd.Timestamp(value):%B %Y}"
+from cpo_kit.readings.common import join, literal, month_name, moved, names, shows
 
 
 def _score(value) -> str:
@@ -44,16 +40,16 @@ def nps_trend(nps: pd.DataFrame, *, company: str, min_responses: int = 20) -> st
     if known.empty:
         return shows(company, ["No month has NPS answers."])
     last = known.iloc[-1]
-    sentences = [f"NPS was {_score(last['nps'])} in {_month(last['period'])}"
+    sentences = [f"NPS was {_score(last['nps'])} in {month_name(last['period'])}"
                  + (f", {_moved_score(known.iloc[-2]['nps'], last['nps'])} since "
-                    f"{_month(known.iloc[-2]['period'])}" if len(known) > 1 else "") + "."]
+                    f"{month_name(known.iloc[-2]['period'])}" if len(known) > 1 else "") + "."]
     if len(known) > 1:
         before = known.iloc[-2]
         inside = before["ci_low"] <= last["nps"] <= before["ci_high"]
         sentences.append("That is inside the band of the month before, so it may be chance."
                          if inside else "That is outside the band of the month before.")
     low = known.loc[known["nps"].idxmin()]
-    sentences.append(f"The lowest month was {_month(low['period'])}, at {_score(low['nps'])}.")
+    sentences.append(f"The lowest month was {month_name(low['period'])}, at {_score(low['nps'])}.")
     few = known[known["responses"] < min_responses]
     if len(few):
         sentences.append(f"{formats.count(len(few))} of {formats.count(len(known))} months "
@@ -119,21 +115,21 @@ def satisfaction(csat: pd.DataFrame, sus: pd.DataFrame, *, company: str) -> str:
     if len(known) > 1:
         last, before = known.iloc[-1], known.iloc[-2]
         sentences.append(f"CSAT {moved(before['csat'], last['csat'], 'share')} from "
-                         f"{_month(before['period'])} to {_month(last['period'])}.")
+                         f"{month_name(before['period'])} to {month_name(last['period'])}.")
         low = known.loc[known["csat"].idxmin()]
-        sentences.append(f"Its lowest month was {_month(low['period'])}, at "
+        sentences.append(f"Its lowest month was {month_name(low['period'])}, at "
                          f"{formats.share(low['csat'])}.")
     studies = sus.dropna(subset=["sus"])
     if studies.empty:
         sentences.append("No SUS study is in the data.")
     elif len(studies) == 1:
-        sentences.append(f"The one SUS study, in {_month(studies.iloc[-1]['period'])}, scored "
+        sentences.append(f"The one SUS study, in {month_name(studies.iloc[-1]['period'])}, scored "
                          f"{formats.number(studies.iloc[-1]['sus'])}.")
     else:
         last, before = studies.iloc[-1], studies.iloc[-2]
         sentences.append(f"SUS {moved(before['sus'], last['sus'], 'score')} between the "
-                         f"studies of {_month(before['period'])} and "
-                         f"{_month(last['period'])}.")
+                         f"studies of {month_name(before['period'])} and "
+                         f"{month_name(last['period'])}.")
     return shows(company, sentences or ["No month has CSAT answers."])
 
 
@@ -230,13 +226,13 @@ def spikes(frame: pd.DataFrame, *, company: str,
         return shows(company, ["No theme spiked."])
     big = frame.loc[frame["ratio"].idxmax()]
     sentences = [f"{formats.count(len(frame))} theme-months spiked; the largest spike was "
-                 f"{literal(big['theme'])} in {_month(big['period'])}, "
+                 f"{literal(big['theme'])} in {month_name(big['period'])}, "
                  f"{formats.number(big['ratio'])} times its usual volume "
                  f"({formats.count(big['items'])} items)."]
     after = spikes_after(frame, milestones or {})
     if after:
         sentences.append("Spikes right after a dated event: " + join(
-            f"{literal(theme)} in {_month(period)} (the {literal(event)})"
+            f"{literal(theme)} in {month_name(period)} (the {literal(event)})"
             for event, theme, period in after) + ".")
     return shows(company, sentences)
 
@@ -321,7 +317,7 @@ def recommendations(*, nps: pd.DataFrame | None = None, change: pd.DataFrame | N
     if spikes is not None and milestones:
         found = spikes_after(spikes, milestones)
         for event in dict.fromkeys(e for e, _, _ in found):
-            each = [f"{literal(t)} in {_month(p)}" for e, t, p in found if e == event]
+            each = [f"{literal(t)} in {month_name(p)}" for e, t, p in found if e == event]
             out.append(f"Right after the {literal(event)}, feedback spiked on {join(each)}: "
                        "write down what customers noticed and what was learned, so the next "
                        "such event is planned for (a notice period, an in-product message, a "
@@ -339,7 +335,7 @@ def recommendations(*, nps: pd.DataFrame | None = None, change: pd.DataFrame | N
         if len(known) > 1 and known.iloc[-2]["csat"] - known.iloc[-1]["csat"] > csat_drop:
             before, last = known.iloc[-2], known.iloc[-1]
             out.append(f"CSAT fell from {formats.share(before['csat'])} to "
-                       f"{formats.share(last['csat'])} in {_month(last['period'])}: read that "
+                       f"{formats.share(last['csat'])} in {month_name(last['period'])}: read that "
                        "month's support contacts for the cause while it is fresh.")
     if sus is not None:
         periods = [f["period"] for f in (nps, csat) if f is not None and len(f)]
@@ -349,7 +345,7 @@ def recommendations(*, nps: pd.DataFrame | None = None, change: pd.DataFrame | N
             since = end - pd.DateOffset(months=sus_months)
             if studies.empty or pd.Timestamp(studies["period"].max()) <= since:
                 out.append(("No SUS study is in the data" if studies.empty else
-                            f"The last SUS study was in {_month(studies['period'].max())}")
+                            f"The last SUS study was in {month_name(studies['period'].max())}")
                            + ": run one with the ten standard statements, so usability has a "
                            "score to compare the next study with.")
     return out

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from cpo_kit import formats
-from cpo_kit.readings.common import join, money_safe, shows
+from cpo_kit.readings.common import in_unit, join, shows
 
 #: Defaults of the conditions of :func:`recommendations`, shared with :func:`checked`.
 MOVED_BY = 0.10
@@ -28,10 +28,6 @@ _WHERE = {"mau": "the product KPI notebook breaks active users down by cohort, l
                              "reactivated each month"}
 
 
-def _value(value, unit: str) -> str:
-    return money_safe(formats.format_value(value, unit))
-
-
 def _known(value) -> bool:
     return not formats.is_missing(value) and not (isinstance(value, float) and math.isinf(value))
 
@@ -39,7 +35,7 @@ def _known(value) -> bool:
 def _move(row) -> str:
     """"rose 18.2% (from 1,921 to 2,271)", in points for a score, "held at 21.6"."""
     previous, value, unit = row["previous"], row["value"], row["unit"]
-    then, now = _value(previous, unit), _value(value, unit)
+    then, now = in_unit(previous, unit), in_unit(value, unit)
     if then == now:
         return f"held at {now}"
     verb = "rose" if value > previous else "fell"
@@ -102,7 +98,7 @@ def _per_account(known: pd.DataFrame) -> str | None:
         return None
     then = mrr["previous"] / accounts["previous"]
     now = mrr["value"] / accounts["value"]
-    if _value(then, "currency") == _value(now, "currency"):
+    if in_unit(then, "currency") == in_unit(now, "currency"):
         return None
     if now < then:
         why = "the accounts won or kept pay less than the average, or some pay less than before"
@@ -110,8 +106,8 @@ def _per_account(known: pd.DataFrame) -> str | None:
     else:
         why = "accounts pay more each, through expansion or larger new accounts"
         verb = "rose"
-    return (f"Revenue per paying account {verb} from {_value(then, 'currency')} to "
-            f"{_value(now, 'currency')}: {why}.")
+    return (f"Revenue per paying account {verb} from {in_unit(then, 'currency')} to "
+            f"{in_unit(now, 'currency')}: {why}.")
 
 
 def _complete(mau: pd.DataFrame) -> pd.Series:
@@ -156,8 +152,8 @@ def trends(mau: pd.DataFrame, mrr: pd.DataFrame, *, company: str, months: int = 
                  f"monthly active users {_change(users)} (from "
                  f"{formats.count(both['users'].iloc[0])} to "
                  f"{formats.count(both['users'].iloc[-1])}) and MRR {_change(revenue)} (from "
-                 f"{_value(both['mrr'].iloc[0], 'currency')} to "
-                 f"{_value(both['mrr'].iloc[-1], 'currency')})."]
+                 f"{in_unit(both['mrr'].iloc[0], 'currency')} to "
+                 f"{in_unit(both['mrr'].iloc[-1], 'currency')})."]
     gap = users - revenue
     if abs(gap) < 0.05:
         sentences.append("The two moved by about the same share.")
@@ -173,7 +169,7 @@ def trends(mau: pd.DataFrame, mrr: pd.DataFrame, *, company: str, months: int = 
         if peak != last and series.iloc[-1] < series.max():
             unit = "count" if name != "MRR" else "currency"
             sentences.append(f"{name} is {formats.share(1 - series.iloc[-1] / series.max())} "
-                             f"below its peak of {_value(series.max(), unit)} in "
+                             f"below its peak of {in_unit(series.max(), unit)} in "
                              f"{peak:%B %Y}.")
     return shows(company, sentences)
 

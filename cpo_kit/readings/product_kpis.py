@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cpo_kit import formats
-from cpo_kit.readings.common import join, literal, money_safe, moved, shows
+from cpo_kit.readings.common import in_unit, join, literal, moved, shows
 
 #: The unusual weeks' series of conversion through the whole funnel, counted per user
 #: (each user's first entry) and per attempt; the notebook names its series with these.
@@ -51,10 +51,6 @@ def _shared_doc(function):
     for marker, text in _SHARED_DOCS.items():
         function.__doc__ = function.__doc__.replace(marker, text)
     return function
-
-
-def _value(value, unit: str) -> str:
-    return money_safe(formats.format_value(value, unit))
 
 
 def _day(stamp) -> str:
@@ -109,13 +105,13 @@ def scorecard(status: pd.DataFrame, *, company: str) -> str:
     sentences = []
     for colour, short in (("red", ""), ("amber", ", just short of it")):
         for _, row in status[status["status"] == colour].iterrows():
-            sentence = (f"{row['kpi']} is {colour}: {_value(row['value'], row['unit'])} against "
-                        f"a target of {_value(row['target'], row['unit'])}{short}")
+            sentence = (f"{row['kpi']} is {colour}: {in_unit(row['value'], row['unit'])} against "
+                        f"a target of {in_unit(row['target'], row['unit'])}{short}")
             if not formats.is_missing(row["previous"]):
                 sentence += f"; it {moved(row['previous'], row['value'], row['unit'])}"
             sentences.append(sentence + ".")
-    met = [f"{row['kpi']}, {_value(row['value'], row['unit'])} against "
-           f"{_value(row['target'], row['unit'])}"
+    met = [f"{row['kpi']}, {in_unit(row['value'], row['unit'])} against "
+           f"{in_unit(row['target'], row['unit'])}"
            for _, row in status[status["status"] == "green"].iterrows()]
     if met:
         sentences.append(f"Meeting {'its target' if len(met) == 1 else 'their targets'}: "
@@ -365,8 +361,8 @@ def _flag(rows: pd.DataFrame, unit: str) -> str:
     far = rows.loc[(rows["value"] - rows["expected"]).abs().idxmax()]
     where = f" in {_when(far['period'], 'week')}" if len(rows) > 1 else ""
     return (f"{verb} the usual range in {_weeks(rows['period'])} "
-            f"({_value(far['value'], unit)}{where}, against a usual {_value(far['low'], unit)} "
-            f"to {_value(far['high'], unit)})")
+            f"({in_unit(far['value'], unit)}{where}, against a usual {in_unit(far['low'], unit)} "
+            f"to {in_unit(far['high'], unit)})")
 
 
 def _largest_drop(steps: pd.DataFrame):

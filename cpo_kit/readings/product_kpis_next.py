@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 
 from cpo_kit import formats
-from cpo_kit.readings.common import join, literal, moved
+from cpo_kit.readings.common import in_unit, join, literal, moved
 from cpo_kit.readings.product_kpis import (MIN_COHORT, PER_ATTEMPT, PER_USER, STEADY,
                                            _adoption_change, _complete_months, _day, _flag,
-                                           _largest_drop, _shared_doc, _shown, _value)
+                                           _largest_drop, _shared_doc, _shown)
 
 #: Defaults of the conditions of :func:`recommendations`, shared with :func:`checked`.
 STEP_LOSS = 0.30
@@ -98,8 +98,8 @@ def recommendations(status: pd.DataFrame, steps: pd.DataFrame | None = None,
     out = []
     for _, row in status[status["status"] == "red"].iterrows():
         where = _EVIDENCE.get(row["key"])
-        out.append(f"{row['kpi']} is red, {_value(row['value'], row['unit'])} against a target "
-                   f"of {_value(row['target'], row['unit'])}: put it on the next product "
+        out.append(f"{row['kpi']} is red, {in_unit(row['value'], row['unit'])} against a target "
+                   f"of {in_unit(row['target'], row['unit'])}: put it on the next product "
                    "review's agenda" + (f"; {where}." if where else "."))
     drop = _largest_drop(steps) if steps is not None and len(steps) else None
     if drop is not None and 1 - drop[1]["step_conversion"] >= step_loss:
@@ -134,8 +134,8 @@ def _keep_habit(status: pd.DataFrame, retention: pd.DataFrame | None, *,
         return None
     row = rows.iloc[0]
     if row["status"] in ("red", "amber"):
-        said = (f"is {row['status']}, {_value(row['value'], 'share')} against a target of "
-                f"{_value(row['target'], 'share')}")
+        said = (f"is {row['status']}, {in_unit(row['value'], 'share')} against a target of "
+                f"{in_unit(row['target'], 'share')}")
     elif (not formats.is_missing(row["previous"])
           and row["previous"] - row["value"] >= retention_fall):
         said = moved(row["previous"], row["value"], "share")

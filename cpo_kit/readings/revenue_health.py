@@ -15,7 +15,8 @@ import math
 import pandas as pd
 
 from cpo_kit import formats
-from cpo_kit.readings.common import join, literal, money_safe, moved, names, shows
+from cpo_kit.readings.common import (in_unit, join, literal, money_safe, month_name, moved,
+                                     names, shows)
 
 #: The usual marks and spans of the readings; also defaults of the conditions of
 #: :mod:`cpo_kit.readings.revenue_health_next`.
@@ -24,10 +25,6 @@ PAYBACK_MARK = 12.0
 AMPLE = 8.0
 MONTHS = 12
 MIN_COHORT = 5
-
-
-def _month(value) -> str:
-    return f"{pd.Timestamp(value):%B %Y}"
 
 
 def _money(value) -> str:
@@ -87,8 +84,8 @@ def revenue(by_month: pd.DataFrame, *, company: str, months: int = MONTHS,
         return shows(company, ["No complete month has MRR yet."])
     last = known.iloc[-1]
     if not last["paying_accounts"]:
-        return shows(company, [f"No account paid in {_month(last['month'])}."])
-    sentences = [f"MRR was {_money(last['mrr'])} in {_month(last['month'])} (ARR "
+        return shows(company, [f"No account paid in {month_name(last['month'])}."])
+    sentences = [f"MRR was {_money(last['mrr'])} in {month_name(last['month'])} (ARR "
                  f"{_money(last['arr'])}), paid by {_accounts(last['paying_accounts'])} at "
                  f"{_money(last['arpa'])} each on average (ARPA)."]
     since = known[known["month"] >= last["month"] - pd.DateOffset(months=months)]
@@ -97,7 +94,7 @@ def revenue(by_month: pd.DataFrame, *, company: str, months: int = MONTHS,
         span = ((last["month"].year - first["month"].year) * 12
                 + last["month"].month - first["month"].month)
         sentences.append(
-            f"Over the {formats.count(span)} months since {_month(first['month'])}, MRR "
+            f"Over the {formats.count(span)} months since {month_name(first['month'])}, MRR "
             f"{_grew(first['mrr'], last['mrr'], 'currency')}, paying accounts "
             f"{_grew(first['paying_accounts'], last['paying_accounts'], 'count')} and ARPA "
             f"{_grew(first['arpa'], last['arpa'], 'currency')}.")
@@ -157,7 +154,7 @@ def movements(moves: pd.DataFrame, *, company: str, months: int = MONTHS) -> str
             (-last["churned"], _accounts(last["churned_accounts"], "churned"))]
     came = join(f"{_money(a)} from {what}" for a, what in gained if _money(a) != _money(0))
     went = join(f"{_money(a)} to {what}" for a, what in lost if _money(a) != _money(0))
-    sentences = [f"In {_month(last['month'])} MRR "
+    sentences = [f"In {month_name(last['month'])} MRR "
                  f"{moved(last['starting_mrr'], last['ending_mrr'], 'currency')}.",
                  f"It gained {came or 'nothing'}, and lost {went or 'nothing'}."]
     if len(recent) > 1:
@@ -182,14 +179,14 @@ def _over(recent: pd.DataFrame) -> list[str]:
                    "growth rests on winning new accounts.")
     worst = recent.loc[recent["churned"].idxmin()]
     if len(recent) > 2 and worst["churned"] < 0:
-        out.append(f"The most MRR lost to churn in one month was in {_month(worst['month'])}: "
+        out.append(f"The most MRR lost to churn in one month was in {month_name(worst['month'])}: "
                    f"{_money(-worst['churned'])} with "
                    f"{_accounts(worst['churned_accounts'], 'churned')}, against "
                    f"{_money(-recent['churned'].mean())} in an average month.")
     fell = recent[recent["ending_mrr"] < recent["starting_mrr"]]
     if len(fell):
         out.append(f"MRR fell in {formats.count(len(fell))} of the {span} months: "
-                   f"{join(_month(m) for m in fell['month'])}.")
+                   f"{join(month_name(m) for m in fell['month'])}.")
     return out
 
 
@@ -218,9 +215,9 @@ def retention(yearly: pd.DataFrame, *, company: str) -> str:
     last = known.iloc[-1]
     nrr, grr = last["nrr"], last["grr"]
     then = pd.Timestamp(last["month"]) - pd.DateOffset(months=12)
-    sentences = [f"The {_accounts(last['cohort_accounts'])} that paid in {_month(then)} "
+    sentences = [f"The {_accounts(last['cohort_accounts'])} that paid in {month_name(then)} "
                  f"({_money(last['cohort_mrr'])} of MRR) pay {_money(last['retained_mrr'])} in "
-                 f"{_month(last['month'])}: NRR {formats.share(nrr)}.",
+                 f"{month_name(last['month'])}: NRR {formats.share(nrr)}.",
                  f"Counting none above what it paid then, they keep "
                  f"{_money(last['gross_retained_mrr'])}: GRR {formats.share(grr)}."]
     if nrr >= 1:
@@ -234,7 +231,7 @@ def retention(yearly: pd.DataFrame, *, company: str) -> str:
                      "year-old MRR.")
     if len(known) > 1:
         first = known.iloc[0]
-        sentences.append(f"Since {_month(first['month'])}, NRR "
+        sentences.append(f"Since {month_name(first['month'])}, NRR "
                          f"{_moved(first['nrr'], nrr, 'share')} and GRR "
                          f"{_moved(first['grr'], grr, 'share')}.")
     return shows(company, sentences)
@@ -272,7 +269,7 @@ def churn(monthly: pd.DataFrame, pooled: pd.DataFrame, *, company: str,
         last = known.iloc[-1]
         logo, lost = last["logo_churn_rate"], last["revenue_churn_rate"]
         sentences += [
-            f"Pooled over the {formats.count(window)} months to {_month(last['month'])}, "
+            f"Pooled over the {formats.count(window)} months to {month_name(last['month'])}, "
             f"{formats.share(logo)} of the accounts paying at the start of a month stopped "
             f"paying in it ({formats.count(last['churned_accounts'])} of "
             f"{formats.count(last['starting_accounts'])} account-months), and "
@@ -291,13 +288,13 @@ def churn(monthly: pd.DataFrame, pooled: pd.DataFrame, *, company: str,
                              "and product tables below show where.")
         if len(known) > 1:
             first = known.iloc[0]
-            sentences.append(f"Since {_month(first['month'])}, pooled logo churn "
+            sentences.append(f"Since {month_name(first['month'])}, pooled logo churn "
                              f"{_moved(first['logo_churn_rate'], logo, 'share')}.")
     recent = monthly.sort_values("month").tail(window)
     recent = recent[recent["starting_accounts"] > 0]
     if len(recent) and recent["churned_accounts"].max() > 0:
         worst = recent.loc[recent["logo_churn_rate"].idxmax()]
-        sentences.append(f"The month that lost most was {_month(worst['month'])}: "
+        sentences.append(f"The month that lost most was {month_name(worst['month'])}: "
                          f"{formats.count(worst['churned_accounts'])} of "
                          f"{_accounts(worst['starting_accounts'])} "
                          f"({formats.share(worst['logo_churn_rate'])}) stopped paying.")
@@ -334,10 +331,10 @@ def unit_economics(economics: pd.DataFrame, *, company: str, ratio_mark: float =
     last = rows.iloc[-1]
     ratio, payback = last["ltv_to_cac"], last["payback_months"]
     if not _finite(last["ltv"]):
-        sentences = [f"No revenue was lost over the window to {_month(last['month'])}, so "
+        sentences = [f"No revenue was lost over the window to {month_name(last['month'])}, so "
                      "LTV, and LTV : CAC with it, cannot be estimated yet."]
     else:
-        sentences = [f"In {_month(last['month'])} an account brings {_money(last['ltv'])} of "
+        sentences = [f"In {month_name(last['month'])} an account brings {_money(last['ltv'])} of "
                      f"gross profit over its life: ARPA {_money(last['arpa'])} at a gross "
                      f"margin of {formats.share(last['gross_margin'], decimals=0)}, over a "
                      f"monthly revenue churn of "
@@ -357,7 +354,7 @@ def unit_economics(economics: pd.DataFrame, *, company: str, ratio_mark: float =
     first = rows.iloc[0]
     if len(rows) > 1 and _finite(first["ltv_to_cac"]) and _finite(ratio):
         then = first["ltv_to_cac"]
-        move = f"Since {_month(first['month'])}, LTV : CAC {moved(then, ratio, 'ratio')}"
+        move = f"Since {month_name(first['month'])}, LTV : CAC {moved(then, ratio, 'ratio')}"
         churned = last["revenue_churn_rate"] - first["revenue_churn_rate"]
         shown = formats.format_value(then, "ratio") != formats.format_value(ratio, "ratio")
         # Churn moving against the ratio is what moved it: LTV divides by churn.
@@ -501,23 +498,19 @@ def status(table: pd.DataFrame, *, company: str) -> str:
         off = rows[rows["status"] == state]
         if len(off):
             sentences.append(f"{opening}: " + join(
-                f"{r.kpi} at {_value(r.value, r.unit)} against a target of "
-                f"{_value(r.target, r.unit)}" for r in off.itertuples()) + ".")
+                f"{r.kpi} at {in_unit(r.value, r.unit)} against a target of "
+                f"{in_unit(r.target, r.unit)}" for r in off.itertuples()) + ".")
     on = rows[rows["status"] == "green"]
     if len(on):
         sentences.append(f"On target: {join(on['kpi'])}.")
     worse = [r for r in rows.itertuples() if _finite(r.previous)
-             and _value(r.value, r.unit) != _value(r.previous, r.unit)
+             and in_unit(r.value, r.unit) != in_unit(r.previous, r.unit)
              and (r.value < r.previous) == (r.direction == "higher")]
     if worse:
         sentences.append("Worse than the month before: " + join(
             f"{r.kpi} {'rose' if r.value > r.previous else 'fell'} from "
-            f"{_value(r.previous, r.unit)} to {_value(r.value, r.unit)}" for r in worse) + ".")
+            f"{in_unit(r.previous, r.unit)} to {in_unit(r.value, r.unit)}" for r in worse) + ".")
     unset = rows[rows["status"] == "no target"]
     if len(unset):
         sentences.append(f"Without a target: {join(unset['kpi'])}.")
     return shows(company, sentences)
-
-
-def _value(value, unit: str) -> str:
-    return money_safe(formats.format_value(value, unit))

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from cpo_kit import formats
-from cpo_kit.readings.common import join, literal
+from cpo_kit.readings.common import in_unit, join, literal, month_name
 from cpo_kit.readings.revenue_health import (AMPLE, MIN_COHORT, MONTHS, PAYBACK_MARK,
-                                             RATIO_MARK, _finite, _money, _month, _value)
+                                             RATIO_MARK, _finite, _money)
 
 #: Defaults of the conditions of :func:`recommendations`, shared with :func:`checked`; the
 #: other defaults are the marks and spans of :mod:`cpo_kit.readings.revenue_health`.
@@ -85,7 +85,7 @@ min_cohort
                                  min_cohort))
     if "ltv_to_cac" in rows.index and _finite(rows.loc["ltv_to_cac", "value"]) and (
             rows.loc["ltv_to_cac", "value"] >= ample):
-        out.append(f"LTV : CAC is {_value(rows.loc['ltv_to_cac', 'value'], 'ratio')}, "
+        out.append(f"LTV : CAC is {in_unit(rows.loc['ltv_to_cac', 'value'], 'ratio')}, "
                    f"{formats.number(ample, decimals=0)} or more: the company can probably "
                    "afford to spend more on winning accounts; test a larger budget in the "
                    "channel that pays back fastest.")
@@ -111,10 +111,10 @@ def _retention_step(rows: pd.DataFrame, nrr_floor: float) -> str | None:
             continue
         row = rows.loc[key]
         if row["status"] in ("red", "amber"):
-            short.append(f"{row['kpi']} is {_value(row['value'], 'share')} against a target "
-                         f"of {_value(row['target'], 'share')}")
+            short.append(f"{row['kpi']} is {in_unit(row['value'], 'share')} against a target "
+                         f"of {in_unit(row['target'], 'share')}")
         elif key == "nrr_t12m" and row["status"] == "no target" and row["value"] < nrr_floor:
-            short.append(f"{row['kpi']} is {_value(row['value'], 'share')}, below "
+            short.append(f"{row['kpi']} is {in_unit(row['value'], 'share')}, below "
                          f"{formats.share(nrr_floor, decimals=0)}")
     if not short:
         return None
@@ -139,7 +139,7 @@ def _spike_step(last, pooled, spike: float) -> str | None:
     rate, usual = last["logo_churn_rate"], pooled["logo_churn_rate"]
     if not (_finite(rate) and _finite(usual)) or usual <= 0 or rate < spike * usual:
         return None
-    return (f"In {_month(last['month'])}, {formats.share(rate)} of the paying accounts "
+    return (f"In {month_name(last['month'])}, {formats.share(rate)} of the paying accounts "
             f"stopped paying ({formats.count(last['churned_accounts'])} of "
             f"{formats.count(last['starting_accounts'])}), against {formats.share(usual)} a "
             "month pooled: find what they share (plan, segment, channel, the month they "
@@ -152,16 +152,16 @@ def _segment_step(segments: pd.DataFrame, ratio_bar: float, payback_bar: float
     for row in segments.to_dict("records"):
         said = []
         if _finite(row.get("ltv_to_cac")) and row["ltv_to_cac"] < ratio_bar:
-            said.append(f"LTV : CAC {_value(row['ltv_to_cac'], 'ratio')}")
+            said.append(f"LTV : CAC {in_unit(row['ltv_to_cac'], 'ratio')}")
         if _finite(row.get("payback_months")) and row["payback_months"] > payback_bar:
-            said.append(f"payback {_value(row['payback_months'], 'months')}")
+            said.append(f"payback {in_unit(row['payback_months'], 'months')}")
         if said:
             short.append(f"{literal(row['segment'])} ({', '.join(said)})")
     if not short:
         return None
     return (f"{join(short)} {'falls' if len(short) == 1 else 'fall'} short of an LTV : CAC of "
             f"{formats.number(ratio_bar)} or a payback within "
-            f"{_value(payback_bar, 'months')}: bring the numbers to whoever sets the "
+            f"{in_unit(payback_bar, 'months')}: bring the numbers to whoever sets the "
             "acquisition budget; either winning accounts there costs too much or the product "
             "does not keep them yet.")
 
