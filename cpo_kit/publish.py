@@ -170,7 +170,9 @@ def page_notebook(notebook: nbformat.NotebookNode, manifest: dict, name: str
     The cell papermill injects holds paths of the machine that ran it, and the
     declared parameters cell holds the sample's defaults; the page shows instead a
     small table of the company, the period, the parameters given and the tables
-    read, placed after the page's opening cell.
+    read, placed after the page's opening cell. A cell tagged ``if-set-<parameter>``
+    (a section about a price change, say) is left out when the run left that
+    parameter empty: its text would describe a chart that is not there.
     """
     defaults = {}
     for cell in notebook.cells:
@@ -181,12 +183,33 @@ def page_notebook(notebook: nbformat.NotebookNode, manifest: dict, name: str
     # The declared defaults are the sample's (its folder, its name); the run's own values
     # are in the box below the title, so neither parameters cell is shown.
     cells = [c for c in notebook.cells
-             if not {"injected-parameters", "parameters"} & set(c.metadata.get("tags", []))]
+             if not {"injected-parameters", "parameters"} & set(c.metadata.get("tags", []))
+             and _shown_for_run(c, manifest["parameters"].get(name, {}), defaults)]
     opening = next((i for i, c in enumerate(cells) if c.cell_type == "markdown"
                     and any(line.startswith("# ") for line in c.source.splitlines())), 0)
     cells.insert(opening + 1, nbformat.v4.new_markdown_cell(run_table(manifest, name, defaults)))
     notebook.cells = cells
     return notebook
+
+
+#: A cell with this tag and a parameter's name after it is shown only where the parameter
+#: is set (not empty, not 0) in the run.
+IF_SET = "if-set-"
+
+
+def _shown_for_run(cell, given: dict, defaults: dict[str, str]) -> bool:
+    """Whether each parameter that ``cell``'s ``if-set-`` tags name is set in the run."""
+    for tag in cell.metadata.get("tags", []):
+        if tag.startswith(IF_SET):
+            key = tag[len(IF_SET):]
+            try:
+                value = given[key] if key in given else ast.literal_eval(defaults[key])
+            except (KeyError, ValueError, SyntaxError):
+                raise PublishError(f"a cell is tagged {tag!r}, but the notebook has no "
+                                   f"parameter {key!r} with a plain default") from None
+            if not value:
+                return False
+    return True
 
 
 def run_table(manifest: dict, name: str, defaults: dict[str, str]) -> str:

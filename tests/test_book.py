@@ -97,6 +97,13 @@ def test_a_notebook_page_shows_its_numbers_and_chart(site):
     assert re.search(r'<img[^>]+src="\.\./_images/[0-9a-f]+\.png"', page)
 
 
+def test_the_price_change_is_studied_on_the_page_of_a_run_that_names_one(site):
+    page = (site / "notebooks" / "pricing.html").read_text()
+    assert "Did new accounts pay more?" in page and "Did more paying customers leave?" in page
+    # The sentence is in the cell's hidden source, but not among what it showed.
+    assert "No price change is given (<code" not in page
+
+
 def test_a_notebook_page_opens_with_the_run_it_comes_from(site, sample_run, sample_dir):
     runs, _ = sample_run
     manifest = json.loads((runs / "latest" / "manifest.json").read_text())

@@ -14,6 +14,7 @@ import re
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 from sphinx.util.tags import Tags
 
@@ -367,3 +368,36 @@ def test_an_example_that_quotes_a_number_the_run_lacks_gives_way_to_the_generic_
 ])
 def test_a_long_parameter_is_shown_by_its_size_in_words_that_agree(value, shown):
     assert publish._shown(value) == shown
+
+
+def _tagged_notebook(default: str) -> nbformat.NotebookNode:
+    cells = [nbformat.v4.new_markdown_cell("# Pricing"),
+             nbformat.v4.new_code_cell(f'price_change: str = {default}'),
+             nbformat.v4.new_markdown_cell("## What did the last price change do?"),
+             nbformat.v4.new_markdown_cell("### Did new accounts pay more?"),
+             nbformat.v4.new_code_cell("print(price_change)"),
+             nbformat.v4.new_markdown_cell("## Headline numbers")]
+    cells[1].metadata["tags"] = ["parameters"]
+    cells[3].metadata["tags"] = cells[4].metadata["tags"] = ["if-set-price_change"]
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+#: A manifest as a run writes it, cut to what the page's run box reads.
+MANIFEST = {"run": "2026-12-04-abc1234", "ended": "2026-12-04T21:00:00+00:00",
+            "data": "/data/acme", "inputs": {}, "columns": {}}
+
+
+@pytest.mark.parametrize("default, given, shown", [
+    ('""', {}, ["# Pricing", "## What did the last price change do?", "## Headline numbers"]),
+    ('""', {"price_change": "2025-09-01"},
+     ["# Pricing", "## What did the last price change do?", "### Did new accounts pay more?",
+      "print(price_change)", "## Headline numbers"]),
+    ('"2025-09-01"', {}, ["# Pricing", "## What did the last price change do?",
+                          "### Did new accounts pay more?", "print(price_change)",
+                          "## Headline numbers"]),
+])
+def test_a_section_about_a_parameter_left_empty_is_left_off_the_page(default, given, shown):
+    manifest = {**MANIFEST, "parameters": {"pricing": given}}
+    page = publish.page_notebook(_tagged_notebook(default), manifest, "pricing")
+    # The run box is inserted after the title.
+    assert [c.source for c in page.cells if "About this run" not in c.source] == shown

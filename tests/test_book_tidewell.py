@@ -103,3 +103,12 @@ def test_tidewells_product_page_flags_the_incident_per_attempt(tidewell_site):
     page = _text((tidewell_site / "notebooks" / "product_kpis.html").read_text())
     assert "Funnel conversion, every attempt" in page
     assert "14 Sep 2026" in page
+
+
+def test_without_a_price_change_the_pricing_page_says_so_and_shows_no_empty_section(
+        tidewell_site):
+    html = (tidewell_site / "notebooks" / "pricing.html").read_text()
+    assert "No price change is given (<code" in html
+    page = _text(html)
+    assert "Did new accounts pay more?" not in page
+    assert "a higher median after the change" not in page
