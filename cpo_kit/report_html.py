@@ -178,7 +178,7 @@ def _roadmap(roadmap: pd.DataFrame | None) -> str:
         lines.append("<table><thead><tr><th>Initiative</th><th>State</th><th>Due</th>"
                      "<th>Days late</th></tr></thead><tbody>")
         for row in slipped.itertuples():
-            late = "" if is_missing(row.slippage_days) else f"{row.slippage_days:.0f}"
+            late = "" if is_missing(row.slippage_days) else formats.count(row.slippage_days)
             lines.append(f"<tr><td>{e(str(row.title))}</td><td>{e(row.state)}</td>"
                          f"<td>{e(str(row.due_date))}</td><td class=\"cpo-num\">{late}</td></tr>")
         lines.append("</tbody></table>")

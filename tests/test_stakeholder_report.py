@@ -150,6 +150,25 @@ def test_risks_come_from_the_params_and_from_the_numbers(made):
         "Weekly active users is red against its target."]
 
 
+@pytest.mark.parametrize("overdue, slip, gaps, said", [
+    (2, 0.0, 1, ["2 roadmap initiatives are overdue; delivered work arrived on time, at the "
+                 "median.", "Rivals cover 1 feature better than we do."]),
+    (1, None, 0, ["1 roadmap initiative is overdue."]),
+    (3, 12.4, 6, ["3 roadmap initiatives are overdue; delivered work slipped by a median of "
+                  "12 days.", "Rivals cover 6 features better than we do."]),
+])
+def test_the_risks_the_numbers_show_are_worded_for_their_numbers(tmp_path, overdue, slip,
+                                                                  gaps, said):
+    roadmap = {"overdue": ("Initiatives overdue", overdue, "count")}
+    if slip is not None:
+        roadmap["median_slippage"] = ("Median slippage of delivered work", slip, "days")
+    _write(tmp_path, "roadmap", headlines=roadmap)
+    _write(tmp_path, "market", headlines={"gaps": ("Features where a rival covers more",
+                                                   gaps, "count")})
+    run = briefing.RunResults(tmp_path)
+    assert briefing.risks(run, briefing.scorecard(run, {}), []) == said
+
+
 def test_a_report_from_missing_results_says_so(tmp_path):
     empty = briefing.RunResults(tmp_path)
     card = briefing.scorecard(empty, {"MRR": {"target": 1}})

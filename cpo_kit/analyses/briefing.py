@@ -212,14 +212,19 @@ def risks(results: RunResults, card: pd.DataFrame, given: list[str]) -> list[str
     roadmap = results.headlines("roadmap")
     overdue = roadmap.get("overdue", {}).get("value")
     if overdue:
-        found.append(f"{overdue:.0f} roadmap initiative{' is' if overdue == 1 else 's are'} "
-                     f"overdue; delivered work slipped by a median of "
-                     f"{roadmap['median_slippage']['value']:.0f} days.")
+        slip = roadmap.get("median_slippage", {}).get("value")
+        delivered = ("" if formats.is_missing(slip) or slip is None else
+                     f"; delivered work slipped by a median of {formats.count(slip)} days"
+                     if round(slip) > 0 else "; delivered work arrived on time, at the median")
+        found.append(f"{formats.count(overdue)} roadmap "
+                     f"initiative{' is' if overdue == 1 else 's are'} overdue{delivered}.")
     for row in card[card["status"] == "red"].itertuples():
         found.append(f"{row.kpi} is red against its target.")
     market = results.headlines("market")
     if market.get("gaps", {}).get("value"):
-        found.append(f"Rivals cover {market['gaps']['value']:.0f} features better than we do.")
+        gaps = market["gaps"]["value"]
+        found.append(f"Rivals cover {formats.count(gaps)} "
+                     f"feature{' ' if gaps == 1 else 's '}better than we do.")
     return found
 
 

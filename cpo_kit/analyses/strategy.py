@@ -402,7 +402,8 @@ def _recommend(row, trend_months: int) -> tuple[str, str]:
         choice, action = "retire", "plan its end of life and move its customers"
     else:
         choice, action = "harvest", "keep it running at the lowest cost while it earns"
-    facts = (f"{row.relative_share:.2f}× the share of the largest rival in a market "
+    facts = (f"{formats.number(row.relative_share, decimals=2)}× the share of the largest "
+             f"rival in a market "
              f"{_growth_words(row.market_growth)}, in its {row.stage} stage")
     if pd.notna(row.mrr):
         facts += f", MRR {formats.money(row.mrr)}"

@@ -65,7 +65,7 @@ def npv_ranking(appraisal: pd.DataFrame, *, title: str, label: str = "title",
     ax.axvline(0, color="black", linewidth=0.8)
     span = (max(values.max(), 0) - min(values.min(), 0)) if len(values) else 1.0
     for y, (v, months) in enumerate(zip(values, appraisal["payback_months"])):
-        payback = "no payback" if pd.isna(months) else f"payback {months:.0f} mo"
+        payback = "no payback" if pd.isna(months) else f"payback {formats.count(months)} mo"
         ax.annotate(f"{_money(v)} · {payback}", (max(v, 0), y), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize="small")
     ax.set_xlim(min(values.min(), 0) - 0.02 * span if len(values) else -1,
@@ -154,7 +154,8 @@ def tornado(sensitivity: pd.DataFrame, *, title: str, ax=None):
     pad = 0.22 * (high_edge - low_edge or abs(base) or 1.0)
     ax.set_xlim(low_edge - pad, high_edge + pad)
     ax.xaxis.set_major_formatter(_MONEY)
-    ax.set(title=title, xlabel=f"portfolio NPV ({formats.currency_label()}); line: base case {_money(base)}",
+    ax.set(title=title,
+           xlabel=f"portfolio NPV ({formats.currency_label()}); line: base case {_money(base)}",
            ylabel="")
     ax.grid(axis="y", visible=False)
     handles = [plt.Rectangle((0, 0), 1, 1, color=LOW), plt.Rectangle((0, 0), 1, 1, color=HIGH)]

@@ -56,7 +56,8 @@ def sizing_bars(sizes: pd.DataFrame, *, level: str = "sam", legend: bool = True,
         ax.annotate(shown, (x, bottom), xytext=(0, 3), textcoords="offset points",
                     ha="center", va="bottom", fontweight="bold", fontsize="small")
     ax.set_xticks([0, 1], [m for m, _ in methods])
-    ax.set(title=_LEVELS[level], ylabel=f"market size ({formats.currency_label()} a year)", xlabel="")
+    ax.set(title=_LEVELS[level], ylabel=f"market size ({formats.currency_label()} a year)",
+           xlabel="")
     ax.yaxis.set_major_formatter(_MONEY)
     ax.set_ylim(top=ax.get_ylim()[1] * 1.12)  # room for the totals
     ax.set_xlim(-0.6, 1.6)

@@ -55,7 +55,8 @@ def van_westendorp(meter, *, title: str = "Van Westendorp price sensitivity mete
             continue
         ax.plot(price, heights[name], marker="o", color="black", markersize=6, zorder=5)
         dx, dy, ha = places[name]
-        ax.annotate(f"{name.upper()} {formats.money(price, decimals=2)}", (price, heights[name]), xytext=(dx, dy),
+        ax.annotate(f"{name.upper()} {formats.money(price, decimals=2)}",
+                    (price, heights[name]), xytext=(dx, dy),
                     textcoords="offset points", ha=ha, fontweight="bold", fontsize="small",
                     bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
                           "edgecolor": "none", "alpha": 0.8})
@@ -97,7 +98,8 @@ def price_ranges(points: pd.DataFrame, *, current_price: float | None = None, ax
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 0.6 * len(points) + 1.6))
     c = sns.color_palette(PALETTE)
-    labels = [f"{s} ({formats.count(n)} answers)" for s, n in zip(points["segment"], points["respondents"])]
+    labels = [f"{s} ({formats.count(n)} answers)"
+              for s, n in zip(points["segment"], points["respondents"])]
     y = np.arange(len(points))
     ax.hlines(y, points["pmc"], points["pme"], color=c[0], linewidth=9, alpha=0.35,
               label="PMC to PME: acceptable range")

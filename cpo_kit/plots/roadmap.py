@@ -206,7 +206,8 @@ def slippage_bars(outcomes: pd.DataFrame, *, label: str = "title",
             hatch=["//" if o == "overdue" else "" for o in data["outcome"]],
             edgecolor="white")
     for position, (days, outcome) in enumerate(zip(data["slippage_days"], data["outcome"])):
-        text = f"{days:+.0f} days" + (" so far, still open" if outcome == "overdue" else "")
+        text = (f"{formats.count(days, signed=True)} days"
+                + (" so far, still open" if outcome == "overdue" else ""))
         ax.annotate(text, (max(days, 0), position), xytext=(4, 0), textcoords="offset points",
                     va="center", fontsize="small")
     ax.axvline(0, color="black", linewidth=0.8)

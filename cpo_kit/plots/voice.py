@@ -237,7 +237,7 @@ def link_bars(themes: pd.DataFrame, *, title: str, ax=None):
     labels = themes["theme"].astype("str").tolist()
     ax.barh(labels, rho, color=[NEGATIVE if r > 0 else _COLOURS[7] for r in rho])
     for i, (r, lift) in enumerate(zip(rho, themes["lift"])):
-        text = "lift n/a" if pd.isna(lift) else f"lift {lift:.1f}×"
+        text = "lift n/a" if pd.isna(lift) else f"lift {formats.number(lift)}×"
         ax.annotate(text, (r, i), xytext=(4 if r >= 0 else -4, 0), textcoords="offset points",
                     ha="left" if r >= 0 else "right", va="center", fontsize="small")
     ax.axvline(0, color="black", linewidth=0.8)
