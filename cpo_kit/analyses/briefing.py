@@ -213,7 +213,7 @@ def risks(results: RunResults, card: pd.DataFrame, given: list[str]) -> list[str
     overdue = roadmap.get("overdue", {}).get("value")
     if overdue:
         slip = roadmap.get("median_slippage", {}).get("value")
-        delivered = ("" if formats.is_missing(slip) or slip is None else
+        delivered = ("" if formats.is_missing(slip) else
                      f"; delivered work slipped by a median of {formats.count(slip)} days"
                      if round(slip) > 0 else "; delivered work arrived on time, at the median")
         found.append(f"{formats.count(overdue)} roadmap "

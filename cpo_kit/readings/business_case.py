@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cpo_kit import formats
-from cpo_kit.readings.common import join, literal, money_safe, names, shows
+from cpo_kit.readings.common import join, literal, money_safe, month_name, names, shows
 
 #: How the tornado's drivers are named in a sentence.
 DRIVERS = {"discount_rate": "the discount rate", "benefit_scale": "the benefit estimates",
@@ -161,8 +161,8 @@ def forecast(history: pd.DataFrame, ahead: pd.DataFrame, *, company: str) -> str
     last, end = history.iloc[-1], ahead.iloc[-1]
     return shows(company, [
         f"MRR is forecast to go from {_money(last['mrr'])} in "
-        f"{pd.Timestamp(last['month']):%B %Y} to {_money(end['forecast'])} in "
-        f"{pd.Timestamp(end['month']):%B %Y} "
+        f"{month_name(last['month'])} to {_money(end['forecast'])} in "
+        f"{month_name(end['month'])} "
         f"({formats.share(end['forecast'] / last['mrr'] - 1, decimals=0, signed=True)}).",
         f"Four times out of five it lands between {_money(end['lower_80'])} and "
         f"{_money(end['upper_80'])}."])
@@ -274,7 +274,7 @@ def recommendations(*, appraisal: pd.DataFrame | None = None,
         if row["mape"] <= mape_limit and ahead is not None and len(ahead):
             end = ahead.iloc[-1]
             out.append(f"Use {_money(end['lower_80'])}, the low end of the 80% band for "
-                       f"{pd.Timestamp(end['month']):%B %Y}, as the revenue floor of the "
+                       f"{month_name(end['month'])}, as the revenue floor of the "
                        "plan, and rerun this each month: a month outside the band is a "
                        "signal to look for its cause.")
         if row["mape"] > mape_limit:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cpo_kit import formats
-from cpo_kit.readings.common import in_unit, join, literal, moved, shows
+from cpo_kit.readings.common import in_unit, join, literal, month_name, moved, shows
 
 #: The unusual weeks' series of conversion through the whole funnel, counted per user
 #: (each user's first entry) and per attempt; the notebook names its series with these.
@@ -61,7 +61,7 @@ def _day(stamp) -> str:
 def _when(stamp, period: str) -> str:
     """The period that starts on ``stamp``: "the week of 7 September 2026", "October 2026"."""
     if period == "month":
-        return f"{pd.Timestamp(stamp):%B %Y}"
+        return month_name(stamp)
     return f"the week of {_day(stamp)}" if period == "week" else _day(stamp)
 
 

@@ -15,8 +15,7 @@ import math
 import pandas as pd
 
 from cpo_kit import formats
-from cpo_kit.readings.common import (in_unit, join, literal, money_safe, month_name, moved,
-                                     names, shows)
+from cpo_kit.readings.common import in_unit, join, literal, month_name, moved, names, shows
 
 #: The usual marks and spans of the readings; also defaults of the conditions of
 #: :mod:`cpo_kit.readings.revenue_health_next`.
@@ -28,7 +27,7 @@ MIN_COHORT = 5
 
 
 def _money(value) -> str:
-    return money_safe(formats.format_value(value, "currency"))
+    return in_unit(value, "currency")
 
 
 def _finite(value) -> bool:
@@ -44,10 +43,10 @@ def _accounts(number, kind: str = "") -> str:
 def _grew(before, after, unit: str) -> str:
     """The relative move: "rose 136.9% (from $48,463)"; "held at 74" when nothing shows."""
     if formats.format_value(before, unit) == formats.format_value(after, unit):
-        return f"held at {money_safe(formats.format_value(after, unit))}"
+        return f"held at {in_unit(after, unit)}"
     verb = "rose" if after > before else "fell"
     return (f"{verb} {formats.share(abs(after / before - 1))} "
-            f"(from {money_safe(formats.format_value(before, unit))})")
+            f"(from {in_unit(before, unit)})")
 
 
 def _moved(before, after, unit: str) -> str:
