@@ -81,11 +81,9 @@ def scorecard(results: RunResults, targets: dict) -> pd.DataFrame:
         complete = (rows["complete"].astype(str) != "False" if "complete" in rows
                     else pd.Series(True, index=rows.index))
         partial = set(rows.loc[~complete, "key"])
-        card = score(rows[["key", "value", "previous"]],
-                     {k: t for k, t in targets.items() if k not in partial})
+        card = score(rows[["key", "value", "previous"]], targets)
         # Its target is still shown, so the reader sees one is set and why it is not rated.
-        card["target"] = [targets[k]["target"] if k in partial and k in targets else t
-                          for k, t in zip(card["key"], card["target"])]
+        card.loc[card["key"].isin(partial), "status"] = None
         # The overview's own labels: they name the days of a month not yet over.
         card["kpi"] = list(rows["kpi"])
         parts.append(card.assign(notebook="kpi_overview"))
