@@ -6,14 +6,22 @@ the kernel and the notebook's own imports, not a second copy of the runner's.
 
 Usage: python -I notebook_process.py REQUEST_JSON, where the request holds the
 ``source`` (.ipynb), ``output``, ``parameters``, ``cwd`` and ``progress`` (as for
-:func:`cpo_kit.runner.execute_notebook`). Exit status 0, or 1 with one line on
+:func:`cpo_kit.runner.execute_notebook`), and ``watch``: the reading end of a pipe
+whose writing end only the run holds. Exit status 0, or 1 with one line on
 standard output saying why.
+
+The process ends with the run that started it, however the run ends (even
+``kill -9``): the pipe reaches its end when the run's process is gone, and the
+notebook's kernel, which jupyter_client starts in a session of its own, is
+killed with it, so nothing writes on into the run's hidden folder.
 """
 from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 
 
 def skip_slow_format_checks() -> None:
@@ -52,12 +60,52 @@ def execute(notebook, output: str, *, parameters: dict, cwd: str, progress) -> N
                 raise
 
 
+def end_with_run(watch: int) -> None:
+    """End this process and its kernel once the run is gone, or when it asks (SIGTERM).
+
+    The run never writes into the pipe, so a read returns only at its end: when
+    the run's process has exited, whichever way.
+    """
+    def wait_for_the_run() -> None:
+        try:
+            while os.read(watch, 1):
+                pass
+        except OSError:
+            pass
+        end_now()
+
+    signal.signal(signal.SIGTERM, lambda signum, frame: end_now())
+    threading.Thread(target=wait_for_the_run, daemon=True).start()
+
+
+def end_now() -> None:
+    """Kill the kernel and anything it started, then this process, with no clean-up.
+
+    Nothing of a stopped notebook is kept, so there is nothing to save; a clean
+    shutdown would let the kernel run its current cell on for seconds.
+    """
+    import psutil
+
+    try:
+        children = psutil.Process().children(recursive=True)
+    except psutil.Error:
+        children = []
+    for child in children:
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
+    os._exit(1)
+
+
 def main(argv: list[str]) -> int:
     skip_slow_format_checks()
+    request = json.loads(argv[0])
+    if request.get("watch") is not None:
+        end_with_run(request["watch"])
     import nbformat
     import papermill
 
-    request = json.loads(argv[0])
     progress = request["progress"]
     if progress:
         # The bar goes to the terminal; the kernel, which inherits standard error,

@@ -16,7 +16,6 @@ import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -220,6 +219,7 @@ def _run_locked(source: Source, inputs: dict, params: dict, values: dict, declar
                 progress: bool, echo) -> RunResult:
     name = _run_name(started, inputs, values)
     partial = out / f".partial-{name}"
+    _remove_dead_runs(out)
     try:
         partial.mkdir()
         log = _Log(partial / "run.log")
@@ -250,6 +250,20 @@ def _run_locked(source: Source, inputs: dict, params: dict, values: dict, declar
         raise
     _point_latest(out, name)
     return RunResult(folder, finished)
+
+
+def _remove_dead_runs(out: Path) -> None:
+    """Remove what runs that were killed left in ``out``: their hidden, half-written folders.
+
+    Only the run that holds ``out``'s lock writes there, and this one holds it now,
+    so every ``.partial-*`` folder (and ``.latest-*`` link) belongs to a run that
+    has ended without finishing.
+    """
+    for path in out.glob(".partial-*"):
+        shutil.rmtree(path, ignore_errors=True)
+    for path in out.glob(".latest-*"):
+        if path.is_symlink():
+            path.unlink(missing_ok=True)
 
 
 def _write_manifest(partial: Path, name: str, source: Source, inputs: dict, params: dict,
@@ -391,12 +405,12 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
     # The longest notebooks (by the last run) start first: the run ends sooner.
     longest_first = sorted(names, key=lambda n: -previous.get(n, 0.0))
 
-    def one(name: str, sources: Path) -> NotebookRun:
+    def one(name: str, sources: Path, watch: int) -> NotebookRun:
         with lock:
             slot = slots.pop(0)
         try:
             outcome = _execute_one(name, sources / f"{name}.ipynb", parameters[name], folder,
-                                   slot=slot,
+                                   slot=slot, watch=watch,
                                    progress=progress, children=children, lock=lock)
         finally:
             with lock:
@@ -407,17 +421,23 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
         return outcome
 
     pool = ThreadPoolExecutor(max_workers=len(slots) or 1)
+    # Inside the hidden run folder, so that a killed run leaves nothing elsewhere: the
+    # next run removes the folder (_remove_dead_runs).
+    sources = folder / ".sources"
+    # Each notebook's process holds the reading end and ends itself, with its kernel,
+    # once the writing end closes: when this process ends, however it ends.
+    watch, alive = os.pipe()
     try:
-        with tempfile.TemporaryDirectory(prefix="cpo-kit-sources-") as sources:
-            # Converted here once, so that no notebook's process imports jupytext.
-            for name in names:
-                nbformat.write(jupytext.read(NOTEBOOK_DIR / f"{name}.md", fmt="md:myst"),
-                               Path(sources) / f"{name}.ipynb")
-            # Notebooks that read the others' results start once those have all finished.
-            first = [n for n in longest_first if not NOTEBOOKS[n].reads_run]
-            last = [n for n in longest_first if NOTEBOOKS[n].reads_run]
-            done = dict(zip(first, pool.map(lambda n: one(n, Path(sources)), first)))
-            done.update(zip(last, pool.map(lambda n: one(n, Path(sources)), last)))
+        sources.mkdir()
+        # Converted here once, so that no notebook's process imports jupytext.
+        for name in names:
+            nbformat.write(jupytext.read(NOTEBOOK_DIR / f"{name}.md", fmt="md:myst"),
+                           sources / f"{name}.ipynb")
+        # Notebooks that read the others' results start once those have all finished.
+        first = [n for n in longest_first if not NOTEBOOKS[n].reads_run]
+        last = [n for n in longest_first if NOTEBOOKS[n].reads_run]
+        done = dict(zip(first, pool.map(lambda n: one(n, sources, watch), first)))
+        done.update(zip(last, pool.map(lambda n: one(n, sources, watch), last)))
         return [done[name] for name in names]
     except BaseException:
         # Interrupted: stop the notebooks still running; the run folder stays hidden.
@@ -426,19 +446,22 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
         raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+        os.close(alive)
+        os.close(watch)
+        shutil.rmtree(sources, ignore_errors=True)
 
 
 def _execute_one(name: str, source: Path, parameters: dict, folder: Path, *, slot: int,
-                 progress: bool, children: set, lock) -> NotebookRun:
+                 watch: int, progress: bool, children: set, lock) -> NotebookRun:
     request = {"source": str(source),
                "output": str(folder / f"{name}.ipynb"), "parameters": parameters,
-               "cwd": str(folder),
+               "cwd": str(folder), "watch": watch,
                "progress": {"desc": f"{name:<{NAME_WIDTH}}", "position": slot, "leave": False}
                if progress else False}
     started = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-I", str(PROCESS), json.dumps(request)],
                              stdout=subprocess.PIPE, stderr=None if progress else subprocess.PIPE,
-                             text=True, start_new_session=True)
+                             text=True, start_new_session=True, pass_fds=(watch,))
     with lock:
         children.add(child)
     try:
@@ -455,7 +478,7 @@ def _execute_one(name: str, source: Path, parameters: dict, folder: Path, *, slo
 
 
 def _stop(child: subprocess.Popen) -> None:
-    """End a notebook's process and its kernel (they share a process group)."""
+    """End a notebook's process; on SIGTERM it kills its kernel first (notebook_process)."""
     import signal
 
     try:

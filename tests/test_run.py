@@ -218,11 +218,25 @@ def test_an_interrupted_run_leaves_earlier_runs_and_latest_untouched(tmp_path, s
     while not list(out.glob(".partial-*/kpi_overview.ipynb")):  # papermill has started
         assert run.poll() is None and time.monotonic() < deadline, run.communicate()
         time.sleep(0.2)
+    import psutil
+
+    workers = []
+    while len(workers) < 2:  # the notebook's process and its kernel
+        assert time.monotonic() < deadline
+        workers = psutil.Process(run.pid).children(recursive=True)
+        time.sleep(0.1)
     os.kill(run.pid, how)
     _, stderr = run.communicate(timeout=60)
     if how == signal.SIGKILL:
-        # Nothing could stop its notebooks: end them, as their kernels end with them.
-        subprocess.run(["pkill", "-KILL", "-f", str(out)], check=False)
+        # Nothing of the run could clean up: its notebooks and their kernels stop by
+        # themselves, and the half-written folder waits for the next run to remove it.
+        time.sleep(1)
+        assert _still_running(workers) == []
+        partial = list(out.glob(".partial-*"))
+        assert len(partial) == 1
+        frozen = _files(partial[0])
+        time.sleep(2)
+        assert _files(partial[0]) == frozen
     else:
         assert run.returncode == 130 and "cpo-kit: interrupted" in stderr
         assert not list(out.glob(".partial-*"))
@@ -230,6 +244,24 @@ def test_an_interrupted_run_leaves_earlier_runs_and_latest_untouched(tmp_path, s
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert visible == [earlier.name, "latest"]
     assert {k: v for k, v in _files(out).items() if not str(k).startswith(".")} == before
+    if how == signal.SIGKILL:
+        after = _cpo_kit("run", sample_dir, "--out", out, "--only", "team")
+        assert after.returncode == 0, after.stderr
+        assert not list(out.glob(".partial-*"))
+
+
+def _still_running(processes) -> list:
+    """Those of ``processes`` (psutil) that have not ended."""
+    import psutil
+
+    alive = []
+    for process in processes:
+        try:
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                alive.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
 
 
 def test_a_second_run_into_the_same_folder_is_refused_while_the_first_runs(tmp_path,
