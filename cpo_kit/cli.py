@@ -114,14 +114,16 @@ def _parser() -> argparse.ArgumentParser:
 
     publish = commands.add_parser(
         "publish", help="build the playbook (a Jupyter Book) from a run's executed notebooks",
-        description="Build the playbook from RUN_DIR, a complete run of every notebook made "
+        description="Build the playbook from RUN_DIR, a run of every notebook made "
                     "by 'cpo-kit run' (such as runs/latest), without executing anything "
                     "again: the chapters of ROOT/book and the run's notebooks, each page "
-                    "opening with the run's parameters and data sources. The build is "
-                    "strict (any Sphinx warning fails it); the new site replaces "
-                    "OUT/_build/html only once it is complete.",
-        epilog="Exit status: 0 built, 1 the book build failed, 2 RUN_DIR is not a complete "
-               "run without failures.")
+                    "opening with the run's parameters and data sources. A notebook that "
+                    "failed on the run gets a page saying so and why, and the chapters "
+                    "say which of its numbers are missing. The build is strict (any "
+                    "Sphinx warning fails it); the new site replaces OUT/_build/html only "
+                    "once it is complete.",
+        epilog="Exit status: 0 built, 1 the book build failed, 2 RUN_DIR is not a run of "
+               "every notebook, or files of it are missing.")
     publish.add_argument("run_dir", metavar="RUN_DIR", type=Path,
                          help="a run folder, such as runs/latest")
     publish.add_argument("--out", metavar="DIR", type=Path, default=Path("."),
@@ -222,7 +224,21 @@ def _publish(args) -> int:
     index = publish_run(args.run_dir, out=args.out, root=args.root,
                         progress=sys.stderr.isatty())
     print(f"The playbook is built: {index}")
+    for remark in _run_remarks(args.run_dir):
+        print(remark)
     return EXIT_OK
+
+
+def _run_remarks(run_dir: Path) -> list[str]:
+    """What the run's reader must know of it: notebooks that failed, and the run's notes."""
+    from cpo_kit.publish import failures, read_manifest
+
+    manifest = read_manifest(run_dir)
+    remarks = [f"{name} failed on this run, and its page says so: {error}"
+               for name, error in failures(manifest).items()]
+    remarks += [f"Note from {name}: {note}" for name, n in manifest["notebooks"].items()
+                for note in n.get("notes", [])]
+    return remarks
 
 
 def _compare(args) -> int:
@@ -260,12 +276,16 @@ def _run(args) -> int:
         return EXIT_BAD_INPUT
     finally:
         signal.signal(signal.SIGTERM, previous)
+    notes = [f"Note from {n.name}: {note}" for n in result.notebooks for note in n.notes]
     failed = result.failed
     if failed:
-        print(f"{len(failed)} of {len(result.notebooks)} notebooks failed: "
-              f"{', '.join(n.name for n in failed)}; their executed notebooks in "
-              f"{result.folder} show the error.", file=sys.stderr)
+        print("\n".join([*notes,
+                         f"{len(failed)} of {len(result.notebooks)} notebooks failed: "
+                         f"{', '.join(n.name for n in failed)}; their executed notebooks in "
+                         f"{result.folder} show the error."]), file=sys.stderr)
         return EXIT_FAILED
+    if notes:
+        print("\n".join(notes))
     ran = ("The notebook ran" if len(result.notebooks) == 1
            else f"All {len(result.notebooks)} notebooks ran")
     print(f"{ran}; the run is in {result.folder} (also {result.folder.parent / 'latest'}).")

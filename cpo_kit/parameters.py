@@ -24,7 +24,7 @@ from cpo_kit.text import did_you_mean
 #: Keys of a params file that are not notebook parameters.
 RESERVED = ("columns", "notebooks", "categories")
 #: Parameters the runner sets itself; a user who sets them is told so.
-SET_BY_RUNNER = ("data_dir", "results_dir", "data_checked", "previous_run")
+SET_BY_RUNNER = ("data_dir", "results_dir", "data_checked", "previous_run", "failed_notebooks")
 #: What each declared type accepts from YAML, and how it is named in messages.
 _TYPES = {
     "str": ((str,), "text"),

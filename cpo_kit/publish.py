@@ -6,6 +6,11 @@
 into a staging folder, each notebook page opening with the run's parameters and
 data sources in place of the cell papermill injected. The site replaces the
 previous one only once the strict build (warnings are errors) has succeeded.
+
+A run in which some notebooks failed is published too: each failed notebook's
+page keeps its question and says that it failed on this run and why, in place of
+results it does not have, and a chapter quoting one of its numbers says that the
+number is missing and why.
 """
 from __future__ import annotations
 
@@ -49,7 +54,8 @@ def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT
     Parameters
     ----------
     run_dir : str or Path
-        A complete run of every notebook (``runs/latest`` or ``runs/<date>-<hash>``).
+        A run of every notebook (``runs/latest`` or ``runs/<date>-<hash>``); the
+        pages of notebooks that failed in it say so.
     out : str or Path
         The site goes to ``out/_build/html``, replacing the one there only once
         the new one is built.
@@ -66,8 +72,8 @@ def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT
     Raises
     ------
     PublishError
-        ``run_dir`` is not a complete, successful run of every notebook (exit
-        status 2), or the book build failed (exit status 1).
+        ``run_dir`` is not a run of every notebook, or files of it are missing
+        (exit status 2), or the book failed to build (exit status 1).
     """
     run, root = Path(run_dir), Path(root)
     manifest = read_manifest(run)
@@ -80,7 +86,9 @@ def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT
         staging = Path(staging)
         shutil.copy(root / "_toc.yml", staging / "_toc.yml")
         config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-        config.setdefault("parse", {})["myst_substitutions"] = substitutions(run)
+        failed = failures(manifest)
+        config.setdefault("parse", {})["myst_substitutions"] = substitutions(
+            run, failed=failed, wanted=quoted_keys(root / "book"))
         # The company picks the chapters' worked examples (cpo_kit.book_ext); its data
         # folder gives the data contract's example rows.
         data = Path(manifest["data"])
@@ -93,15 +101,20 @@ def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT
         (staging / "notebooks").mkdir()
         for name in NOTEBOOKS:
             notebook = nbformat.read(run / f"{name}.ipynb", as_version=4)
-            nbformat.write(page_notebook(notebook, manifest, name),
-                           staging / "notebooks" / f"{name}.ipynb")
+            page = (failed_page(notebook, manifest, name, failed[name]) if name in failed
+                    else page_notebook(notebook, manifest, name))
+            nbformat.write(page, staging / "notebooks" / f"{name}.ipynb")
         _build(staging, progress=progress)
         _replace(staging / "_build" / "html", target)
     return target / "index.html"
 
 
 def read_manifest(run: Path) -> dict:
-    """The run's manifest, once it is known to hold every notebook, each run without error."""
+    """The run's manifest, once it is known to hold every notebook and their files.
+
+    A notebook that failed needs only its executed notebook: its results were
+    never written.
+    """
     try:
         manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
         statuses = {name: n["status"] for name, n in manifest["notebooks"].items()}
@@ -114,28 +127,50 @@ def read_manifest(run: Path) -> dict:
     if missing:
         raise PublishError(f"{run}: the book needs every notebook, and this run lacks "
                            f"{', '.join(missing)}; run them without --only")
-    failed = [name for name, status in statuses.items() if status != "ok"]
-    if failed:
-        raise PublishError(f"{run}: notebooks failed in this run: {', '.join(failed)}; "
-                           f"their executed notebooks show the error")
     lost = [f"{name}.ipynb" for name in NOTEBOOKS if not (run / f"{name}.ipynb").is_file()]
     lost += [f"{name}_results/headline.json" for name in NOTEBOOKS
-             if not (run / f"{name}_results" / "headline.json").is_file()]
+             if statuses[name] == "ok"
+             and not (run / f"{name}_results" / "headline.json").is_file()]
     if lost:
         raise PublishError(f"{run}: files of the run are missing: {', '.join(lost)}")
     return manifest
 
 
-def substitutions(run: Path) -> dict[str, str]:
+def failures(manifest: dict) -> dict[str, str]:
+    """The notebooks that failed in the run, each with the error it ended with."""
+    return {name: n.get("error") or "no error was recorded"
+            for name, n in manifest["notebooks"].items() if n["status"] != "ok"}
+
+
+#: A substitution as a chapter writes it: ``{{ pricing_opp }}``.
+_QUOTED = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def quoted_keys(book: Path) -> set[str]:
+    """The substitutions the chapters under ``book`` quote."""
+    return {key for path in book.rglob("*.md")
+            for key in _QUOTED.findall(path.read_text(encoding="utf-8"))}
+
+
+def substitutions(run: Path, *, failed: dict[str, str] | None = None,
+                  wanted: set[str] = frozenset()) -> dict[str, str]:
     """The run's headline numbers, for the chapters to quote: ``{{ pricing_opp }}``.
 
     A chapter that cites a number of the worked examples writes it as a
     substitution, so the book never disagrees with its notebooks and a company's
     own playbook quotes its own numbers. A key that no notebook records fails the
     strict build. ``{{ company }}`` is the company's name.
+
+    A notebook in ``failed`` recorded nothing: each key of ``wanted`` (the keys
+    the chapters quote) that belongs to it reads that the number is missing and why.
     """
+    failed = failed or {}
     values = {"company": markdown_literal(run_company(run))}
     for name in NOTEBOOKS:
+        if name in failed:
+            said = markdown_literal(f"(not known: the {name} notebook failed on this run)")
+            values.update({key: said for key in wanted if key.startswith(f"{name}_")})
+            continue
         summary = json.loads((run / f"{name}_results" / "headline.json").read_text(
             encoding="utf-8"))
         for key, headline in summary["headlines"].items():
@@ -156,8 +191,10 @@ def run_company(run: Path) -> str:
     Each notebook records it in its ``headline.json``; the first that does names it.
     """
     for name in NOTEBOOKS:
-        summary = json.loads((run / f"{name}_results" / "headline.json").read_text(
-            encoding="utf-8"))
+        path = run / f"{name}_results" / "headline.json"
+        if not path.is_file():  # a notebook that failed
+            continue
+        summary = json.loads(path.read_text(encoding="utf-8"))
         if summary.get("company"):
             return summary["company"]
     return SAMPLE_COMPANY
@@ -189,6 +226,39 @@ def page_notebook(notebook: nbformat.NotebookNode, manifest: dict, name: str
                     and any(line.startswith("# ") for line in c.source.splitlines())), 0)
     cells.insert(opening + 1, nbformat.v4.new_markdown_cell(run_table(manifest, name, defaults)))
     notebook.cells = cells
+    return notebook
+
+
+def failed_page(notebook: nbformat.NotebookNode, manifest: dict, name: str, error: str
+                ) -> nbformat.NotebookNode:
+    """The page of a notebook that failed on the run: its question, the run, and why.
+
+    The executed notebook holds the cells that ran before the error and a
+    traceback: neither is a result. The page keeps the opening text (the label
+    the chapters cite, the title, the question and the decisions it informs),
+    then the run's box and what went wrong.
+    """
+    opening = []
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            break
+        # papermill's own note of the error, in red at the top: this page says it once.
+        if "papermill-error-cell-tag" not in cell.metadata.get("tags", []):
+            opening.append(cell)
+    defaults = {}
+    for cell in notebook.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            from papermill.translators import PythonTranslator
+
+            defaults = {p.name: p.default for p in PythonTranslator.inspect(cell)}
+    failure = (":::{admonition} This notebook failed on this run\n:class: error\n\n"
+               "None of its results are on this page, and the chapters that quote its "
+               f"numbers say so. It stopped with: {_code(error)}. The executed notebook, "
+               f"{_code(name + '.ipynb')} in the run's folder, shows the cell where it "
+               f"stopped. Correct the cause, then run it again: {_code('cpo-kit run')} "
+               "with the same data and parameters.\n:::\n")
+    notebook.cells = [*opening, nbformat.v4.new_markdown_cell(run_table(manifest, name, defaults)),
+                      nbformat.v4.new_markdown_cell(failure)]
     return notebook
 
 

@@ -8,6 +8,7 @@ lowlights) fills the first printed page; the details follow on the next.
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import subprocess
 import tempfile
@@ -39,6 +40,9 @@ CSS = """
 .cpo-report .cpo-status { display: inline-block; min-width: 44pt; text-align: center;
   border-radius: 8pt; color: #fff; font-size: 8.5pt; padding: 0.5pt 6pt; }
 .cpo-report .cpo-none { background: #8c959f; }
+.cpo-report .cpo-missing { border-left: 3pt solid #cf222e; padding: 1pt 0 1pt 6pt;
+  margin: 4pt 0; }
+.cpo-report .cpo-missing p { margin: 0; }
 .cpo-report ul, .cpo-report ol { margin: 2pt 0 4pt 14pt; padding: 0; }
 .cpo-report li { margin: 1.5pt 0; }
 .cpo-report .cpo-details { break-before: page; page-break-before: always; }
@@ -63,6 +67,8 @@ class Report:
     previous_run: str = ""
     statuses_changed: pd.DataFrame | None = None
     sources: dict[str, list[str]] = field(default_factory=dict)
+    #: Notebooks the report reads that gave it nothing, with why (briefing.missing).
+    missing: dict[str, str] = field(default_factory=dict)
 
 
 def report_html(report: Report, *, link: Callable[[str], str]) -> str:
@@ -76,7 +82,7 @@ def report_html(report: Report, *, link: Callable[[str], str]) -> str:
              f"<h1>{e(report.company)}: product report</h1>",
              f'<p class="cpo-sub">Period ending {e(report.period_end)}. Numbers from the '
              f"playbook's notebooks; each is traced in the appendix.</p>",
-             "<h2>Scorecard</h2>", _scorecard(report, link)]
+             "<h2>Scorecard</h2>", _scorecard(report, link), _missing(report, link)]
     parts += ["<h2>Highlights</h2>", _list(report.highlights, "Nothing moved the good way.")]
     parts += ["<h2>Lowlights</h2>", _list(report.lowlights, "Nothing moved the bad way.")]
     parts += ['<div class="cpo-details">', "<h2>Roadmap</h2>", _roadmap(report.roadmap),
@@ -102,13 +108,21 @@ def standalone_html(report: Report, *, link: Callable[[str], str]) -> str:
 def write_pdf(html_file: Path, pdf_file: Path, *, timeout: int = 120) -> str | None:
     """Print ``html_file`` to ``pdf_file`` with Chromium; the reason if it cannot.
 
+    The browser is the one the environment variable ``CPO_KIT_BROWSER`` names
+    (Google Chrome in another place, say), else the first of :data:`CHROMIUM` found.
+
     Returns None when the PDF was written, else a sentence saying why not (no
-    Chromium on this machine, or its error), for the notebook to show.
+    Chromium on this machine, or its error), for the run's log and summary.
     """
-    browser = next((shutil.which(name) for name in CHROMIUM if shutil.which(name)), None)
+    named = os.environ.get("CPO_KIT_BROWSER")
+    browser = (shutil.which(named) if named else
+               next((shutil.which(name) for name in CHROMIUM if shutil.which(name)), None))
+    if named and browser is None:
+        return (f"no PDF of the stakeholder report: CPO_KIT_BROWSER names {named}, "
+                "which is no program on this machine")
     if browser is None:
-        return ("no PDF: Chromium is not installed (on Debian or Ubuntu: "
-                "apt-get install chromium)")
+        return ("no PDF of the stakeholder report: Chromium, which prints it, is not "
+                "installed (on Debian or Ubuntu: sudo apt-get install chromium)")
     with tempfile.TemporaryDirectory(prefix="cpo-pdf-") as profile:
         # Written beside the target and renamed, so a reader never finds half a PDF.
         partial = pdf_file.with_name(f".{pdf_file.name}.partial")
@@ -120,7 +134,8 @@ def write_pdf(html_file: Path, pdf_file: Path, *, timeout: int = 120) -> str | N
         result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
         if result.returncode or not partial.is_file():
             partial.unlink(missing_ok=True)
-            return f"no PDF: Chromium failed ({result.stderr.strip()[-300:]})"
+            return ("no PDF of the stakeholder report: Chromium failed to print it "
+                    f"({result.stderr.strip()[-300:]})")
         partial.replace(pdf_file)
     return None
 
@@ -164,6 +179,17 @@ def _scorecard(report: Report, link) -> str:
             f"<td>{sparkline(report.trends.get(row.kpi))}</td></tr>")
     rows.append("</tbody></table>")
     return "".join(rows)
+
+
+def _missing(report: Report, link) -> str:
+    """The notebooks whose numbers the report lacks, so that no gap passes unseen."""
+    if not report.missing:
+        return ""
+    e = html.escape
+    items = "".join(f'<li><a href="{e(link(name))}">{e(name)}</a> {e(why)}</li>'
+                    for name, why in report.missing.items())
+    return (f'<div class="cpo-missing"><p>Missing from this report, with why:</p>'
+            f"<ul>{items}</ul></div>")
 
 
 def _roadmap(roadmap: pd.DataFrame | None) -> str:

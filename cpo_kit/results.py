@@ -60,6 +60,7 @@ class Results:
     company: str | None = None
     headlines: dict[str, Headline] = field(default_factory=dict)
     tables: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> Path | None:
@@ -80,6 +81,17 @@ class Results:
         if unit not in UNITS:
             raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
         self.headlines[key] = Headline(key, label, _plain(value), unit)
+        if self.path is not None:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._write_summary()
+
+    def note(self, text: str) -> None:
+        """Record what the run's reader must know that is no result, such as a file not made.
+
+        ``cpo-kit run`` prints each note after the notebook's line and writes it in
+        the run's log and manifest; the notebook's page need not say it.
+        """
+        self.notes.append(text)
         if self.path is not None:
             self.path.mkdir(parents=True, exist_ok=True)
             self._write_summary()
@@ -106,6 +118,7 @@ class Results:
             "headlines": {k: {"label": h.label, "value": h.value, "unit": h.unit}
                           for k, h in self.headlines.items()},
             "tables": self.tables,
+            "notes": self.notes,
         }
         _write_atomically(self.path / "headline.json", json.dumps(summary, indent=2) + "\n")
 

@@ -20,7 +20,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -52,6 +52,8 @@ class NotebookRun:
     status: str  # "ok" or "failed"
     seconds: float
     error: str | None = None
+    #: What the notebook noted for the run's reader (a file it could not make, say).
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -293,13 +295,15 @@ def notebook_parameters(values: dict[str, dict], data_dir: Path, columns: dict |
     skip their own check of the events (``data_checked``) do. ``results_dir`` is
     relative to the working directory, the folder the notebook is executed into,
     so an executed notebook rerun where it lies writes beside itself. Notebooks
-    that compare with the previous complete run get its folder (``previous_run``).
+    that compare with the previous complete run get its folder (``previous_run``),
+    and those that read the others' results learn which of them failed
+    (``failed_notebooks``, filled in once those have finished).
     ``declared`` holds each notebook's declared parameters, read once per run.
     """
     common = {"data_dir": str(Path(data_dir).resolve()), "results_dir": "."}
     if columns:
         common["columns"] = columns
-    runner = {"data_checked": True, "previous_run": previous_run}
+    runner = {"data_checked": True, "previous_run": previous_run, "failed_notebooks": {}}
     parameters = {}
     for name, given in values.items():
         parameters[name] = {**given, **common, **{key: value for key, value in runner.items()
@@ -416,8 +420,12 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
             with lock:
                 slots.append(slot)
         line = f"{name:<{NAME_WIDTH}} {outcome.status:<7} {outcome.seconds:6.1f} s"
-        log.write(line + (f"  {outcome.error}" if outcome.error else ""))
-        echo(line + (f"  {outcome.error}" if outcome.error else ""))
+        outcome.notes = _notes(folder, name)
+        said = [line + (f"  {outcome.error}" if outcome.error else "")]
+        said += [f"{'':<{NAME_WIDTH}} note: {note}" for note in outcome.notes]
+        for text in said:
+            log.write(text)
+            echo(text)
         return outcome
 
     pool = ThreadPoolExecutor(max_workers=len(slots) or 1)
@@ -437,6 +445,10 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
         first = [n for n in longest_first if not NOTEBOOKS[n].reads_run]
         last = [n for n in longest_first if NOTEBOOKS[n].reads_run]
         done = dict(zip(first, pool.map(lambda n: one(n, sources, watch), first)))
+        failed = {n: r.error for n, r in done.items() if r.status != "ok"}
+        for name in last:
+            if "failed_notebooks" in parameters[name]:
+                parameters[name]["failed_notebooks"] = failed
         done.update(zip(last, pool.map(lambda n: one(n, sources, watch), last)))
         return [done[name] for name in names]
     except BaseException:
@@ -449,6 +461,16 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
         os.close(alive)
         os.close(watch)
         shutil.rmtree(sources, ignore_errors=True)
+
+
+def _notes(folder: Path, name: str) -> list[str]:
+    """The notes a notebook recorded in its ``headline.json`` (:meth:`Results.note`)."""
+    try:
+        summary = json.loads((folder / f"{name}_results" / "headline.json").read_text(
+            encoding="utf-8"))
+        return [str(note) for note in summary.get("notes", [])]
+    except (OSError, ValueError, AttributeError):
+        return []
 
 
 def _execute_one(name: str, source: Path, parameters: dict, folder: Path, *, slot: int,

@@ -182,24 +182,99 @@ def test_publishing_a_folder_that_is_not_a_run_is_refused(tmp_path, given):
     assert not (tmp_path / "site").exists()
 
 
-@pytest.mark.parametrize("status, message", [
-    ("failed", "notebooks failed in this run: pricing; their executed notebooks show the error"),
-    (None, "the book needs every notebook, and this run lacks pricing; run them without --only"),
-])
-def test_publishing_a_failed_or_partial_run_is_refused(sample_run, tmp_path, status, message):
+def test_publishing_a_partial_run_is_refused(sample_run, tmp_path):
     runs, _ = sample_run
     run = tmp_path / "run"
     shutil.copytree(runs / "latest", run)
     manifest = json.loads((run / "manifest.json").read_text())
-    if status:
-        manifest["notebooks"]["pricing"]["status"] = status
-    else:
-        del manifest["notebooks"]["pricing"]
+    del manifest["notebooks"]["pricing"]
     (run / "manifest.json").write_text(json.dumps(manifest))
     result = cpo_kit("publish", run, "--out", tmp_path)
     assert result.returncode == 2
-    assert result.stderr == f"cpo-kit: {run}: {message}\n"
+    assert result.stderr == (f"cpo-kit: {run}: the book needs every notebook, and this run "
+                             "lacks pricing; run them without --only\n")
     assert not (tmp_path / "_build").exists()
+
+
+def test_a_run_in_which_a_notebook_failed_is_published_with_a_page_that_says_so(sample_run,
+                                                                              tmp_path):
+    runs, _ = sample_run
+    run = tmp_path / "run"
+    shutil.copytree(runs / "latest", run)
+    # As a failed notebook leaves it: an error, and no headline numbers.
+    manifest = json.loads((run / "manifest.json").read_text())
+    manifest["notebooks"]["pricing"].update(
+        status="failed", error="cell 5: KeyError: 'willingness'")
+    manifest["notebooks"]["stakeholder_report"]["notes"] = ["no PDF of the stakeholder report"]
+    (run / "manifest.json").write_text(json.dumps(manifest))
+    shutil.rmtree(run / "pricing_results")
+    result = cpo_kit("publish", run, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.splitlines()[-2:] == [
+        "pricing failed on this run, and its page says so: cell 5: KeyError: 'willingness'",
+        "Note from stakeholder_report: no PDF of the stakeholder report"]
+    site = tmp_path / "_build" / "html"
+    page = _text(site / "notebooks" / "pricing.html")
+    assert "Pricing: what customers would pay, and what the last change did" in page
+    assert "The question: what price range do buyers find acceptable" in page
+    assert ("This notebook failed on this run None of its results are on this page, and "
+            "the chapters that quote its numbers say so. It stopped with: cell 5: "
+            "KeyError: 'willingness' .") in page
+    assert "An Exception was encountered" not in page and "What would buyers pay?" not in page
+    # The other notebooks' pages are whole.
+    assert "What it shows for" in _text(site / "notebooks" / "revenue_health.html")
+
+
+def test_a_chapter_quoting_a_number_of_a_failed_notebook_says_it_is_not_known(sample_run,
+                                                                              tmp_path):
+    from cpo_kit.publish import quoted_keys, substitutions
+
+    runs, _ = sample_run
+    wanted = quoted_keys(ROOT / "book")
+    assert {"revenue_health_cac_payback", "revenue_health_nrr_t12m"} <= wanted
+    values = substitutions(runs / "latest", failed={"revenue_health": "cell 2: Oops"},
+                           wanted=wanted)
+    assert values["revenue_health_cac_payback"] == (
+        r"\(not known\: the revenue\_health notebook failed on this run\)")
+    assert values["pricing_opp"] != values["revenue_health_cac_payback"]
+
+
+def test_a_failed_page_keeps_the_opening_and_drops_what_ran():
+    import nbformat
+
+    from cpo_kit.publish import failed_page
+
+    new = nbformat.v4
+    notebook = new.new_notebook(cells=[
+        new.new_markdown_cell("An Exception was encountered at In [3].",
+                              metadata={"tags": ["papermill-error-cell-tag"]}),
+        new.new_markdown_cell("(nb-team)=\n# Team\n\n**The question:** who can do what?"),
+        new.new_code_cell("team_size: int = 8  # people", metadata={"tags": ["parameters"]}),
+        new.new_code_cell("1 / 0"),
+        new.new_markdown_cell("## What it shows"),
+    ])
+    manifest = {"run": "2026-12-01-abcdef0", "ended": "2026-12-01T10:00:00+00:00",
+                "data": "/srv/acme", "parameters": {"team": {}}, "inputs": {}}
+    page = failed_page(notebook, manifest, "team", "cell 3: ZeroDivisionError: division by zero")
+    sources = [c.source for c in page.cells]
+    assert sources[0] == "(nb-team)=\n# Team\n\n**The question:** who can do what?"
+    assert sources[1].startswith(":::{admonition} About this run")
+    assert "| Period end |" not in sources[1] and "| Data | `acme` |" in sources[1]
+    assert sources[2] == (
+        ":::{admonition} This notebook failed on this run\n:class: error\n\nNone of its "
+        "results are on this page, and the chapters that quote its numbers say so. It stopped "
+        "with: `cell 3: ZeroDivisionError: division by zero`. The executed notebook, "
+        "`team.ipynb` in the run's folder, shows the cell where it stopped. Correct the "
+        "cause, then run it again: `cpo-kit run` with the same data and parameters.\n:::\n")
+    assert len(sources) == 3
+
+
+def _text(path) -> str:
+    """A page's text as a reader reads it, each run of spaces and line breaks one space."""
+    from bs4 import BeautifulSoup
+
+    article = BeautifulSoup(path.read_text(), "html.parser").select_one("article")
+    return " ".join(article.get_text(" ").split())
 
 
 def test_publishing_a_run_with_a_file_missing_is_refused(sample_run, tmp_path):

@@ -304,3 +304,80 @@ def test_comparison_lines_say_when_nothing_changed():
                            "changed": False}])
     assert comparison_lines(frame, pd.DataFrame(columns=["kpi", "before", "after"])) == [
         "0 of 1 headline numbers in both runs changed.", "No KPI changed status."]
+
+
+# --- A run in which a notebook failed, on a machine that cannot print PDFs -------------------
+
+def test_the_report_names_what_it_lacks(made):
+    failed = briefing.RunResults(made.folder, failed={"product_kpis": "cell 3: ValueError: no"})
+    assert failed.table("product_kpis", "scorecard") is None  # written, but not read
+    assert briefing.missing(failed) == {
+        "product_kpis": "failed on this run (cell 3: ValueError: no)",
+        "customer_voice": "left no results in this run",
+        "market": "left no results in this run"}
+    card = briefing.scorecard(failed, company_targets({}))
+    assert list(card["key"]) == ["mau", "mrr", "nps", "nrr_t12m"]
+    report = Report(company="Acme", period_end="2026-10-31", scorecard=card, trends={},
+                    highlights=[], lowlights=[], roadmap=None, risks=[], decisions=[],
+                    missing=briefing.missing(failed))
+    page = report_html(report, link=lambda name: f"{name}.html")
+    assert ('<div class="cpo-missing"><p>Missing from this report, with why:</p><ul>'
+            '<li><a href="product_kpis.html">product_kpis</a> failed on this run (cell 3: '
+            'ValueError: no)</li><li><a href="customer_voice.html">customer_voice</a> left no '
+            'results in this run</li><li><a href="market.html">market</a> left no results in '
+            'this run</li></ul></div>') in page
+    # Everything there: no such box.
+    whole = Report(company="Acme", period_end="2026-10-31", scorecard=card, trends={},
+                   highlights=[], lowlights=[], roadmap=None, risks=[], decisions=[])
+    assert "cpo-missing\"" not in report_html(whole, link=str)
+
+
+@pytest.fixture(scope="module")
+def failed_run(sample_dir, tmp_path_factory):
+    """The product KPIs (failing on a period they do not know) and the report, no browser."""
+    import os
+
+    out = tmp_path_factory.mktemp("failed")
+    result = cpo_kit("run", sample_dir, "--out", out, "--only", "product_kpis",
+                     "stakeholder_report", "-p", "product_kpis.period=fortnight",
+                     env={**os.environ, "CPO_KIT_BROWSER": "/nowhere/chrome"})
+    return out / "latest", result
+
+
+NO_PDF = ("no PDF of the stakeholder report: CPO_KIT_BROWSER names /nowhere/chrome, which "
+          "is no program on this machine")
+
+
+def test_a_run_says_in_its_log_and_summary_that_it_has_no_pdf(failed_run):
+    run, result = failed_run
+    assert result.returncode == 1
+    assert re.search(rf"^stakeholder_report +ok .*\n +note: {re.escape(NO_PDF)}$",
+                     result.stdout, re.MULTILINE)
+    assert result.stderr.splitlines()[-2:] == [
+        f"Note from stakeholder_report: {NO_PDF}",
+        f"1 of 2 notebooks failed: product_kpis; their executed notebooks in {run.resolve()} "
+        "show the error."]
+    assert f" note: {NO_PDF}\n" in (run / "run.log").read_text()
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert manifest["notebooks"]["stakeholder_report"]["notes"] == [NO_PDF]
+    assert (run / "stakeholder_report.html").is_file()
+    assert not (run / "stakeholder_report.pdf").exists()
+    # The page offers what there is, and says nothing of a browser.
+    import nbformat
+
+    notebook = nbformat.read(run / "stakeholder_report.ipynb", as_version=4)
+    said = "".join(o.get("data", {}).get("text/markdown", "") for c in notebook.cells
+                   for o in c.get("outputs", []))
+    assert ("The report is also in the run folder, to send by e-mail: "
+            "`stakeholder_report.html`.") in said
+    assert "PDF" not in said and "Chromium" not in said
+
+
+def test_the_report_of_a_run_names_the_notebook_that_failed(failed_run):
+    run, _ = failed_run
+    page = (run / "stakeholder_report.html").read_text()
+    assert ('<li><a href="product_kpis.ipynb">product_kpis</a> failed on this run (cell 3: '
+            "ValueError: period must be one of day, week, month, not &#x27;fortnight&#x27;)"
+            "</li>") in page
+    assert ('<li><a href="kpi_overview.ipynb">kpi_overview</a> left no results in this run'
+            "</li>") in page

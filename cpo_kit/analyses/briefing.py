@@ -3,12 +3,13 @@
 The report computes nothing again: it reads the result tables and headline
 numbers that each notebook of the same run wrote into ``<notebook>_results/``
 and turns them into a scorecard, sentences, the roadmap's status and its risks.
-A notebook whose results are missing only takes its rows out of the report.
+A notebook whose results are missing, or that failed on the run, takes its rows
+out of the report, and the report names it (:func:`missing`).
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +30,9 @@ TRENDS = {
     "grr_t12m": ("revenue_health", "revenue_retention_t12m", "month", "grr"),
     "nps": ("customer_voice", "nps_by_month", "period", "nps"),
 }
+#: The notebooks whose results the report reads, in the order it names them when missing.
+READS = ("kpi_overview", "product_kpis", "revenue_health", "customer_voice", "roadmap",
+         "market")
 #: Periods shown in a trend line.
 TREND_POINTS = 12
 MOVEMENT_COLUMNS = ("new", "expansion", "reactivated", "contraction", "churned")
@@ -38,21 +42,45 @@ STATES = ("late", "at risk", "on track", "done late", "done")
 
 @dataclass(frozen=True)
 class RunResults:
-    """The results the notebooks of one run left in ``folder``."""
+    """The results the notebooks of one run left in ``folder``.
+
+    ``failed`` holds the notebooks that failed on the run, with their errors: what
+    they wrote before failing is left unread, as if they had written nothing.
+    """
 
     folder: Path
+    failed: dict[str, str] = field(default_factory=dict)
 
     def headlines(self, notebook: str) -> dict:
         """Key to headline (``label``, ``value``, ``unit``); empty when the notebook did not run."""
         path = self.folder / f"{notebook}_results" / "headline.json"
-        if not path.is_file():
+        if notebook in self.failed or not path.is_file():
             return {}
         return json.loads(path.read_text(encoding="utf-8"))["headlines"]
 
     def table(self, notebook: str, name: str) -> pd.DataFrame | None:
         """One result table of a notebook, or None when it is not there."""
         path = self.folder / f"{notebook}_results" / f"{name}.csv"
-        return pd.read_csv(path) if path.is_file() else None
+        if notebook in self.failed or not path.is_file():
+            return None
+        return pd.read_csv(path)
+
+
+def missing(results: RunResults) -> dict[str, str]:
+    """The notebooks the report reads that gave it nothing, each with why.
+
+    Examples
+    --------
+    >>> missing(RunResults(Path("nowhere"), failed={"market": "cell 4: KeyError: 'x'"}))["market"]
+    "failed on this run (cell 4: KeyError: 'x')"
+    """
+    said = {}
+    for notebook in READS:
+        if notebook in results.failed:
+            said[notebook] = f"failed on this run ({results.failed[notebook]})"
+        elif not (results.folder / f"{notebook}_results" / "headline.json").is_file():
+            said[notebook] = "left no results in this run"
+    return said
 
 
 def scorecard(results: RunResults, targets: dict) -> pd.DataFrame:
