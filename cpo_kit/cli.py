@@ -6,6 +6,7 @@ a traceback is never shown unless ``CPO_KIT_DEBUG=1`` is set.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -33,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug of ours: say so in one line, keep the details opt-in
         if os.environ.get("CPO_KIT_DEBUG"):
             raise
+        if isinstance(error, OSError) and error.filename:
+            # A file or folder of the user's that the system refused: not a bug of ours.
+            print(f"cpo-kit: {error.filename}: {error.strerror or error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         print(f"cpo-kit: internal error: {type(error).__name__}: {error} "
               "(set CPO_KIT_DEBUG=1 to see where, and please report it)", file=sys.stderr)
         return EXIT_FAILED
@@ -96,7 +101,8 @@ def _parser() -> argparse.ArgumentParser:
                "every notebook that declares it, or under notebooks: <name>: to one. "
                "-p name=value (or -p notebook.name=value) overrides the file; values are "
                "read as YAML. Exit status: 0 every notebook ran, 1 some notebook failed, "
-               "2 invalid data or parameters (nothing was run).")
+               "2 invalid data or parameters, an output folder that cannot be written, or "
+               "a notebook kernel that cannot start (nothing of the run was kept).")
     run.add_argument("data", metavar="DATA",
                      help="folder of table files, a DuckDB database file, or a database URL "
                           "such as postgresql://me:${PGPASSWORD}@host/db (credentials only "
@@ -208,8 +214,12 @@ def _sample(args) -> int:
     from cpo_kit.sample import write_sample
 
     started = time.perf_counter()
-    rows = write_sample(args.out_dir, company=args.company, seed=args.seed, scale=args.scale,
-                        progress=sys.stderr.isatty())
+    try:
+        rows = write_sample(args.out_dir, company=args.company, seed=args.seed,
+                            scale=args.scale, progress=sys.stderr.isatty())
+    except OSError as error:
+        raise CpoKitError(f"{args.out_dir}: the sample cannot be written here "
+                          f"({error.strerror or error}); give another folder") from None
     seconds = time.perf_counter() - started
     print(f"Wrote the sample company to {args.out_dir} in {seconds:.1f} s:")
     for name, count in rows.items():
@@ -250,10 +260,19 @@ def _compare(args) -> int:
     statuses = status_changes(args.run_a, args.run_b)
     names = [p.resolve().name for p in (args.run_a, args.run_b)]
     out = args.out or Path(f"compare-{names[0]}-{names[1]}.json")
-    out.write_text(json.dumps({"before": names[0], "after": names[1],
-                               "headlines": changes.to_dict("records"),
-                               "statuses": statuses.to_dict("records")}, indent=2) + "\n",
-                   encoding="utf-8")
+    # Written beside and renamed, so that a failure leaves no half file.
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        partial.write_text(json.dumps({"before": names[0], "after": names[1],
+                                       "headlines": changes.to_dict("records"),
+                                       "statuses": statuses.to_dict("records")},
+                                      indent=2) + "\n", encoding="utf-8")
+        os.replace(partial, out)
+    except OSError as error:
+        with contextlib.suppress(OSError):  # a read-only folder refuses this too
+            partial.unlink(missing_ok=True)
+        raise CpoKitError(f"{out}: the comparison cannot be written here "
+                          f"({error.strerror or error}); give another --out") from None
     print(f"From {names[0]} to {names[1]}:")
     print("\n".join(comparison_lines(changes, statuses)))
     print(f"The whole comparison is in {out}.")

@@ -8,7 +8,10 @@ Usage: python -I notebook_process.py REQUEST_JSON, where the request holds the
 ``source`` (.ipynb), ``output``, ``parameters``, ``cwd`` and ``progress`` (as for
 :func:`cpo_kit.runner.execute_notebook`), and ``watch``: the reading end of a pipe
 whose writing end only the run holds. Exit status 0, or 1 with one line on
-standard output saying why.
+standard output saying why; exit status 3 (:data:`KERNEL_FAILED`) when the
+kernel could not start, so that no notebook could run, and 4
+(:data:`WRITE_FAILED`) when the disk refused a write (full, read-only), which
+no notebook can be blamed for.
 
 The process ends with the run that started it, however the run ends (even
 ``kill -9``): the pipe reaches its end when the run's process is gone, and the
@@ -17,8 +20,10 @@ killed with it, so nothing writes on into the run's hidden folder.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -37,6 +42,12 @@ def skip_slow_format_checks() -> None:
 
 #: What jupyter_client raises when a kernel dies before it answers its first message.
 KERNEL_DIED_AT_START = "Kernel died before replying to kernel_info"
+#: The exit status of a notebook's process whose kernel could not start.
+KERNEL_FAILED = 3
+#: The exit status of a notebook's process that could not write: the disk is full, say.
+WRITE_FAILED = 4
+#: The errors of a write that the disk refused, by number.
+NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
 
 
 def execute(notebook, output: str, *, parameters: dict, cwd: str, progress) -> None:
@@ -118,11 +129,30 @@ def main(argv: list[str]) -> int:
                 parameters=request["parameters"], cwd=request["cwd"], progress=progress)
     except papermill.PapermillExecutionError as error:
         print(f"cell {error.exec_count}: {error.ename}: {error.evalue}")
-        return 1
+        # A cell that writes a result table meets a full disk like papermill does.
+        number = re.match(r"\[Errno (\d+)\]", str(error.evalue))
+        return WRITE_FAILED if number and int(number.group(1)) in NO_ROOM else 1
     except Exception as error:  # the kernel died, or the notebook could not be read
         print(f"{type(error).__name__}: {error}")
-        return 1
+        if isinstance(error, OSError) and error.errno in NO_ROOM:
+            return WRITE_FAILED
+        return KERNEL_FAILED if kernel_failed(error, request["cwd"]) else 1
     return 0
+
+
+def kernel_failed(error: Exception, cwd: str) -> bool:
+    """Whether ``error`` says that the kernel could not start, rather than a notebook's fault.
+
+    The kernel's program may be missing (an error naming a file outside the run's
+    folder), its kernel spec unknown, or the kernel may die before it answers.
+    """
+    from jupyter_client.kernelspec import NoSuchKernel
+
+    if isinstance(error, NoSuchKernel) or KERNEL_DIED_AT_START in str(error):
+        return True
+    name = getattr(error, "filename", None)
+    return isinstance(error, OSError) and bool(name) and not os.path.abspath(
+        str(name)).startswith(os.path.abspath(cwd))
 
 
 if __name__ == "__main__":

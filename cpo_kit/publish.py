@@ -81,7 +81,36 @@ def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT
         raise PublishError(f"{root}: no _config.yml here, so not the playbook's sources "
                            "(give their folder with --root)")
     target = Path(out).resolve() / "_build" / "html"
+    try:
+        return _publish(run, manifest, root, target, progress=progress)
+    except OSError as error:
+        # The staging folder is gone with its context; the site in place is as it was.
+        name = error.filename and Path(error.filename).resolve()
+        if name and name.is_relative_to(run.resolve()):
+            raise PublishError(f"{error.filename}: cannot be read "
+                               f"({error.strerror or error})") from None
+        raise PublishError(f"{out}: the book cannot be written here "
+                           f"({error.strerror or error}); give another --out") from None
+
+
+def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: bool) -> Path:
+    """Build the book in a staging folder beside ``target``, then put it in its place."""
+    made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _stage_and_build(run, manifest, root, target, progress=progress)
+    except BaseException:
+        for folder in made:  # innermost first, where this build made them and left them empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+    return target / "index.html"
+
+
+def _stage_and_build(run: Path, manifest: dict, root: Path, target: Path, *,
+                     progress: bool) -> None:
     with tempfile.TemporaryDirectory(prefix=".publishing-", dir=target.parent) as staging:
         staging = Path(staging)
         shutil.copy(root / "_toc.yml", staging / "_toc.yml")
@@ -106,7 +135,6 @@ def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT
             nbformat.write(page, staging / "notebooks" / f"{name}.ipynb")
         _build(staging, progress=progress)
         _replace(staging / "_build" / "html", target)
-    return target / "index.html"
 
 
 def read_manifest(run: Path) -> dict:

@@ -8,11 +8,13 @@ earlier runs or ``runs/latest``.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +31,7 @@ import jupytext
 import nbformat
 
 from cpo_kit.errors import CpoKitError, DataError, ParamsError
+from cpo_kit.notebook_process import KERNEL_FAILED, WRITE_FAILED
 from cpo_kit.notebooks import NOTEBOOK_DIR, NOTEBOOKS
 from cpo_kit.parameters import declared_parameters, did_you_mean, resolve_parameters
 from cpo_kit.params import load_params
@@ -179,9 +182,11 @@ class RunLocked(CpoKitError):
 
 
 class RunWriteError(CpoKitError):
-    """The run could not be written (a full disk, say); nothing of it was kept."""
+    """The run could not be written (a full disk, a folder without permission); nothing kept."""
 
-    exit_code = 1
+
+class KernelCannotStart(CpoKitError):
+    """The notebooks' kernel does not start, so no notebook can run; nothing was kept."""
 
 
 @contextmanager
@@ -190,10 +195,18 @@ def _only_run(out: Path):
 
     The lock is the operating system's (``flock``) on ``out/.lock``: it ends with
     the process that holds it, however that process ends, so a killed run never
-    leaves the folder locked.
+    leaves the folder locked. A folder this run made is removed again if the run
+    keeps nothing in it.
     """
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / ".lock", "a+", encoding="utf-8") as lock:
+    made = [p for p in (out, *out.parents) if not p.exists()]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        lock = open(out / ".lock", "a+", encoding="utf-8")
+    except OSError as error:
+        _remove_empty(made)
+        raise RunWriteError(f"{out}: runs cannot be written here "
+                            f"({error.strerror or error}); give another --out") from None
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -205,7 +218,22 @@ def _only_run(out: Path):
         lock.truncate()
         lock.write(str(os.getpid()))
         lock.flush()
-        yield
+        try:
+            yield
+        except BaseException:
+            if made and [p.name for p in out.iterdir()] == [".lock"]:
+                (out / ".lock").unlink(missing_ok=True)
+                _remove_empty(made)
+            raise
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove ``folders`` (innermost first) where they are empty, as before a run made them."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def _run(source: Source, inputs: dict, params: dict, values: dict, declared: dict,
@@ -404,6 +432,8 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
     """
     slots = list(range(min(jobs, len(names))))
     lock = threading.Lock()
+    # Set once the run is being stopped: the notebooks stopped then are not reported.
+    stopping = threading.Event()
     children: set[subprocess.Popen] = set()
 
     # The longest notebooks (by the last run) start first: the run ends sooner.
@@ -419,6 +449,8 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
         finally:
             with lock:
                 slots.append(slot)
+        if stopping.is_set():
+            return outcome
         line = f"{name:<{NAME_WIDTH}} {outcome.status:<7} {outcome.seconds:6.1f} s"
         outcome.notes = _notes(folder, name)
         said = [line + (f"  {outcome.error}" if outcome.error else "")]
@@ -453,6 +485,7 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
         return [done[name] for name in names]
     except BaseException:
         # Interrupted: stop the notebooks still running; the run folder stays hidden.
+        stopping.set()
         for child in list(children):
             _stop(child)
         raise
@@ -495,6 +528,17 @@ def _execute_one(name: str, source: Path, parameters: dict, folder: Path, *, slo
     lines = (report or "").strip().splitlines()
     if child.returncode == 0:
         return NotebookRun(name, "ok", seconds)
+    if child.returncode == WRITE_FAILED:
+        # As if this process had met the disk's refusal: the run keeps nothing (_run_locked).
+        number = re.search(r"\[Errno (\d+)\]", lines[-1] if lines else "")
+        code = int(number.group(1)) if number else errno.EIO
+        raise OSError(code, os.strerror(code))
+    if child.returncode == KERNEL_FAILED:
+        raise KernelCannotStart(
+            f"the notebooks' Python kernel cannot start ({lines[-1] if lines else 'no reason'}"
+            "): check that ipykernel is installed beside cpo-kit, and that 'jupyter "
+            "kernelspec list' shows the kernel python3 (make playbook sets them up); "
+            "nothing of this run was kept")
     error = lines[-1] if lines else f"the notebook's process ended with status {child.returncode}"
     return NotebookRun(name, "failed", seconds, error)
 

@@ -156,7 +156,7 @@ def test_a_run_that_cannot_be_written_keeps_nothing_and_spares_earlier_runs(tmp_
     result = subprocess.run([*CPO_KIT, "run", str(sample_dir), "--out", str(out), "--only",
                              "team"], cwd=ROOT, capture_output=True, text=True,
                             preexec_fn=small_disk)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert result.stderr == (f"cpo-kit: {out}: the run could not be written (File too "
                              "large); nothing of it was kept, and earlier runs are as they "
                              "were\n")

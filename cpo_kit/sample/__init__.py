@@ -12,6 +12,9 @@ Brightlane in the modules of this package, Tidewell in :mod:`cpo_kit.sample.tide
 """
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,4 +92,14 @@ def write_sample(out: str | Path, *, company: str = "brightlane", seed: int = 0,
                          + ", ".join(COMPANIES))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    return COMPANIES[company].write(out, World(seed=seed, scale=scale), progress=progress)
+    # Written into a hidden folder inside ``out`` and moved into place at the end, so that
+    # a failure on the way (a full disk) leaves the folder as it was.
+    staging = Path(tempfile.mkdtemp(prefix=".sample-", dir=out))
+    try:
+        rows = COMPANIES[company].write(staging, World(seed=seed, scale=scale),
+                                        progress=progress)
+        for path in sorted(staging.iterdir()):
+            os.replace(path, out / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return rows
