@@ -1,6 +1,7 @@
 # The CPO Playbook. Two commands on a fresh machine with Python 3.11, pip and make:
 #   make playbook   set up .venv, run the notebooks on the sample company, build the book
 #   make test       the whole test suite, notebooks included
+# Each first installs the system packages it needs (scripts/system-packages).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -16,7 +17,10 @@ help:
 	@echo "make sample     regenerate data/sample (it must not change)"
 	@echo "make clean      remove the built book and executed notebooks"
 
+SYSTEM := PYTHON=$(PYTHON) bash scripts/system-packages
+
 $(BIN)/python:
+	@$(SYSTEM) venv
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall whenever the pins or the package's metadata change.
@@ -27,11 +31,15 @@ $(INSTALLED): requirements.txt pyproject.toml | $(BIN)/python
 	touch $@
 
 # The notebooks run once, into runs/<date>-<hash>/; the book is built from that run.
+# Chromium prints the report's PDF: without it, the playbook is built without the PDF.
 playbook: $(INSTALLED)
+	@$(SYSTEM) playbook
 	$(BIN)/cpo-kit run data/sample --params data/brightlane.yml
 	$(BIN)/cpo-kit publish runs/latest
 
+# The tests need Chromium and Java: without them, make test stops at once and says how.
 test: $(INSTALLED)
+	@$(SYSTEM) test
 	$(BIN)/python -m pytest
 
 bench: $(INSTALLED)
