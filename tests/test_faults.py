@@ -113,24 +113,19 @@ def test_a_sample_that_fills_the_disk_leaves_the_folder_as_it_was(tmp_path):
     assert after == before
 
 
-def test_publishing_into_a_read_only_folder_is_refused(tmp_path, sample_run):
+@pytest.mark.parametrize("command, what", [
+    (["publish", "{run}", "--out", "{disk}/site"], "site: the book"),
+    (["compare", "{run}", "{run}", "--out", "{disk}/c.json"], "c.json: the comparison"),
+])
+def test_a_book_or_comparison_into_a_read_only_folder_is_refused(tmp_path, sample_run,
+                                                                 command, what):
     runs, _ = sample_run
     result, before, after = _on_small_disk(
-        tmp_path, ["publish", runs / "latest", "--out", "{disk}/site"], read_only=True)
-    assert result.returncode == 2
-    assert result.stderr == (f"cpo-kit: {MOUNT}/site: the book cannot be written here "
-                             "(Read-only file system); give another --out\n")
-    assert after == before
-
-
-def test_a_comparison_into_a_read_only_folder_is_refused(tmp_path, sample_run):
-    runs, _ = sample_run
-    result, before, after = _on_small_disk(
-        tmp_path, ["compare", runs / "latest", runs / "latest", "--out", "{disk}/c.json"],
+        tmp_path, [str(a).replace("{run}", str(runs / "latest")) for a in command],
         read_only=True)
     assert result.returncode == 2
-    assert result.stderr == (f"cpo-kit: {MOUNT}/c.json: the comparison cannot be written here "
-                             "(Read-only file system); give another --out\n")
+    assert result.stderr == (f"cpo-kit: {MOUNT}/{what} cannot be written here (Read-only "
+                             "file system); give another --out\n")
     assert after == before
 
 
