@@ -179,15 +179,15 @@ def write_examples(data: Path, folder: Path) -> set[str]:
     """
     import duckdb
 
-    from cpo_kit.loaders import SUFFIXES, find_files
     from cpo_kit.schemas import TABLES
+    from cpo_kit.table_files import file_format, find_files
 
     folder.mkdir(parents=True, exist_ok=True)
     found, _, _ = find_files(data, TABLES)
     written = set()
     with duckdb.connect() as con:
         for table, path in sorted(found.items()):
-            kind = SUFFIXES[path.suffix.lower()]
+            kind = file_format(path)[0]
             if kind == "excel":
                 continue
             reader = "read_parquet" if kind == "parquet" else "read_csv"

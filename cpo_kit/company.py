@@ -12,8 +12,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cpo_kit import csv_text
 from cpo_kit.errors import DataError
-from cpo_kit.loaders import SUFFIXES, normalise, read_table
+from cpo_kit.loaders import read_chunks, read_table
+from cpo_kit.table_files import file_format, normalise
 from cpo_kit.schemas import TABLES
 from cpo_kit.validate import check_folder, column_mapping
 
@@ -187,16 +189,23 @@ def _local(table, frame: pd.DataFrame, timezone: str | None) -> pd.DataFrame:
 def _register_large(con, name: str, path: Path, mapping: dict[str, str],
                     timezone: str | None) -> None:
     table = TABLES[name]
-    kind = SUFFIXES[path.suffix.lower()]
+    kind, compression = file_format(path)
+    renames = {normalise(k): normalise(v) for k, v in mapping.items()}
     if kind == "excel":  # Excel tops out at a million rows: reading it whole is fine
         con.register(name, _local(table, read_table(table, path, mapping=mapping).frame,
                                   timezone))
         return
-    source = (f"read_parquet('{_quote(path)}')" if kind == "parquet" else
-              f"read_csv('{_quote(path)}', header=true, all_varchar=true)")
-    original = con.sql(f"SELECT * FROM {source} LIMIT 0").columns
-    renames = {normalise(k): normalise(v) for k, v in mapping.items()}
-    by_name = {renames.get(normalise(c), normalise(c)): c for c in original}
+    if kind == "parquet":
+        source = f"read_parquet('{_quote(path)}')"
+        original = con.sql(f"SELECT * FROM {source} LIMIT 0").columns
+        by_name = {renames.get(normalise(c), normalise(c)): c for c in original}
+    else:
+        read = _csv_source(path, compression, renames)
+        if read is None:
+            _load_through_pandas(con, name, path, mapping, timezone)
+            return
+        source, columns = read
+        by_name = {c: c for c in columns if c in table.columns}
     select = []
     for column in table.columns:
         sql_type = SQL_TYPES[table.kind(column)]
@@ -208,6 +217,47 @@ def _register_large(con, name: str, path: Path, mapping: dict[str, str],
         else:
             select.append(f'CAST("{by_name[column]}" AS {sql_type}) AS {column}')
     con.execute(f"CREATE VIEW {name} AS SELECT {', '.join(select)} FROM {source}")
+
+
+def _csv_source(path: Path, compression: str | None, renames: dict[str, str]
+                ) -> tuple[str, list[str]] | None:
+    """DuckDB's ``read_csv`` of a CSV file, reading its records as pandas did when the
+    file was checked, and the names it gives the columns; None when DuckDB would read
+    the records otherwise.
+
+    Everything is stated rather than sniffed: DuckDB's sniffer takes a blank line for
+    the header, lines starting with ``#`` for comments, and may choose another
+    separator. The columns are named as the contract names them.
+    """
+    lines = csv_text.scan(path, compression=compression)
+    names = csv_text.header_names(path, compression)
+    # DuckDB reads a line of spaces as a record, a blank line above the header as the
+    # header, and stray quotes and mixed line endings its own way.
+    if names is None or not lines.plain:
+        return None
+    columns = [renames.get(normalise(n), normalise(n)) or f"unnamed_{i}"
+               for i, n in enumerate(names, start=1)]
+    struct = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for c in columns)
+    # null_padding: a short row's missing values are empty, as pandas reads them; with
+    # line breaks in quotes, DuckDB can pad only when it reads in one thread.
+    return (f"read_csv('{_quote(path)}', header=true, auto_detect=false, delim=',', "
+            f"quote='\"', escape='\"', comment='', null_padding=true, "
+            f"compression='{compression or 'none'}', columns={{{struct}}}"
+            + (", parallel=false)" if lines.quoted_newlines else ")"), columns)
+
+
+def _load_through_pandas(con, name: str, path: Path, mapping: dict[str, str],
+                         timezone: str | None) -> None:
+    """Copy a CSV file that DuckDB would misread into a DuckDB table, chunk by chunk,
+    as the loader reads it (beyond the memory limit, DuckDB keeps it on disk)."""
+    table = TABLES[name]
+    select = ", ".join(f'CAST("{c}" AS {SQL_TYPES[table.kind(c)]}) AS {c}' for c in table.columns)
+    verb = f"CREATE TABLE {name} AS"
+    for chunk in read_chunks(table, path, mapping=mapping):
+        con.register("_cpo_kit_chunk", _local(table, chunk.frame, timezone))
+        con.execute(f"{verb} SELECT {select} FROM _cpo_kit_chunk")
+        con.unregister("_cpo_kit_chunk")
+        verb = f"INSERT INTO {name}"
 
 
 def _quote(path: Path) -> str:

@@ -2,11 +2,11 @@
 
 Reading never raises on bad content: every problem becomes a
 :class:`~cpo_kit.errors.DataProblem` naming file, row and column, and the caller
-decides what to do with the list. Large tables are read in chunks.
+decides what to do with the list. Large tables are read in chunks. The lines of
+CSV files are found by :mod:`cpo_kit.csv_text`.
 """
 from __future__ import annotations
 
-import codecs
 import difflib
 import math
 import re
@@ -16,13 +16,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from cpo_kit import csv_text
 from cpo_kit.contract import TYPE_NAMES, TYPE_WORDS, Table
-from cpo_kit.errors import DataProblem
+from cpo_kit.errors import DataError, DataProblem
+from cpo_kit.table_files import file_format, normalise
 
-SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "excel",
-            ".xlsm": "excel"}
 #: How far down an Excel sheet to look for a header that is not on the first row.
 HEADER_SEARCH_ROWS = 20
 CHUNK_ROWS = 1_000_000
@@ -44,45 +45,6 @@ class Chunk:
     bad_cells: set[tuple[int, str]] = field(default_factory=set)
     #: Problems left out of ``problems`` to keep it short: (file, column, message) -> count.
     more: Counter = field(default_factory=Counter)
-
-
-def normalise(name: object) -> str:
-    """The form in which column names are compared: case, spaces and dashes do not matter."""
-    return re.sub(r"[\s\-]+", "_", str(name).strip()).lower()
-
-
-def find_files(folder: Path, tables: dict[str, Table]) -> tuple[dict[str, Path], list[Path],
-                                                                list[DataProblem]]:
-    """Match the files of a data folder to the contract's tables.
-
-    Returns
-    -------
-    found : dict
-        Table name to file.
-    ignored : list of Path
-        Files that are not named after any table.
-    problems : list of DataProblem
-        Two files for one table.
-    """
-    candidates: dict[str, list[Path]] = {}
-    ignored = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "~$")):
-            continue  # hidden files and Excel's lock files
-        stem, kind = normalise(path.stem), SUFFIXES.get(path.suffix.lower())
-        if kind is None or stem not in tables or not path.is_file():
-            ignored.append(path)
-        else:
-            candidates.setdefault(stem, []).append(path)
-    found, problems = {}, []
-    for name, paths in candidates.items():
-        if len(paths) == 1:
-            found[name] = paths[0]
-        else:  # which one is meant cannot be guessed: neither is read
-            problems.append(DataProblem(
-                str(paths[-1]), f"a second file for table {name}",
-                found=" and ".join(p.name for p in paths), expected="one file per table"))
-    return found, ignored, problems
 
 
 def read_chunks(table: Table, path: Path, *, mapping: dict[str, str] | None = None,
@@ -109,10 +71,10 @@ def read_chunks(table: Table, path: Path, *, mapping: dict[str, str] | None = No
     """
     mapping = mapping or {}
     reader = {"csv": _csv_frames, "parquet": _parquet_frames, "excel": _excel_frames}
-    raw = reader[SUFFIXES[path.suffix.lower()]](path, chunk_rows, table, mapping)
+    raw = reader[file_format(path)[0]](path, chunk_rows, table, mapping)
     checked = any_rows = False
     try:
-        for frame, base, header_row in raw:
+        for frame, rows, header_row in raw:
             frame = _rename(frame, mapping)
             if not checked:
                 checked = True
@@ -121,7 +83,7 @@ def read_chunks(table: Table, path: Path, *, mapping: dict[str, str] | None = No
                     return
             if len(frame):
                 any_rows = True
-                yield _typed(table, path, frame, base)
+                yield _typed(table, path, frame, rows)
     except _Unreadable as error:
         yield _empty(table, [error.problem])
         return
@@ -157,65 +119,70 @@ def _empty(table: Table, problems: list[DataProblem]) -> Chunk:
     return Chunk(frame, pd.Series(dtype="int64"), problems)
 
 
-# --- readers: each yields (raw frame, base, header row); a row's number is index + base ---
+# --- readers: each yields (raw frame, the row number of each of its rows, header row) ---
 
 def _csv_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str, str]):
-    _check_utf8(path)
-    with path.open("rb") as f:
-        if not f.read(4096).strip():
-            raise _Unreadable(DataProblem(str(path), "the file is empty",
-                                          expected="a header row and rows of data"))
+    compression = file_format(path)[1]
+    # The header as written: pandas renames a second "user_id" to "user_id.1", which
+    # would hide that the column appears twice.
+    names = csv_text.header_names(path, compression)
+    wanted = {normalise(k): normalise(v) for k, v in mapping.items()}
     try:
-        # pandas numbers the rows of every chunk on from the last, so the base stays 2.
-        for frame in pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
-                                 chunksize=chunk_rows, encoding="utf-8-sig"):
-            _refuse_other_separators(path, frame)
-            # pandas calls a blank header cell "Unnamed: 3"; blank names are named in one
-            # place for every format (_rename).
-            frame.columns = ["" if re.fullmatch(r"Unnamed: \d+", c) else c
-                             for c in frame.columns]
-            yield frame, 2, 1
+        lines = csv_text.scan(path, compression=compression, header=names and [
+            wanted.get(normalise(n), normalise(n)) or None for n in names])
+    except DataError as error:
+        raise _Unreadable(error.problems[0]) from None
+    if not lines.records:
+        raise _Unreadable(DataProblem(str(path), "the file is empty",
+                                      expected="a header row and rows of data"))
+    # index_col=False: a first row longer than the header would otherwise make pandas
+    # take the first column for the index, and read every column one place off.
+    reader = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
+                         chunksize=chunk_rows, encoding="utf-8-sig", compression=compression,
+                         index_col=False)
+    try:
+        with reader:
+            while True:
+                with warnings.catch_warnings():
+                    # ... and with it, pandas drops that row's last values with a warning.
+                    warnings.simplefilter("error", pd.errors.ParserWarning)
+                    frame = next(reader, None)
+                if frame is None:
+                    return
+                if names is not None and len(names) == len(frame.columns):
+                    frame.columns = names
+                _refuse_other_separators(path, frame, lines.header)
+                # pandas calls a blank header cell "Unnamed: 3"; blank names are named in
+                # one place for every format (_rename).
+                frame.columns = ["" if re.fullmatch(r"Unnamed: \d+", c) else c
+                                 for c in frame.columns]
+                yield frame, lines.rows(frame.index.to_numpy()), lines.header
+    except pd.errors.ParserWarning:
+        raise _Unreadable(_longer_row(path, int(lines.rows(np.zeros(1))[0]))) from None
     except pd.errors.ParserError as error:
-        line = re.search(r"line (\d+)", str(error))
-        raise _Unreadable(DataProblem(
-            str(path), "a row has more fields than the header",
-            row=int(line.group(1)) if line else None,
-            expected="one field per column (quote values that contain commas)")) from None
+        line = re.search(r"Expected \d+ fields in line (\d+)", str(error))
+        if line is None:  # what the scan did not foresee, said as pandas says it
+            raise _Unreadable(DataProblem(str(path), "cannot be read as CSV",
+                                          found=_first_line(error),
+                                          expected="a comma-separated file")) from None
+        raise _Unreadable(_longer_row(path, lines.pandas_line(int(line.group(1))))) from None
 
 
-def _refuse_other_separators(path: Path, frame: pd.DataFrame) -> None:
+def _longer_row(path: Path, row: int) -> DataProblem:
+    return DataProblem(str(path), "a row has more fields than the header", row=row,
+                       expected="one field per column (quote values that contain commas)")
+
+
+def _refuse_other_separators(path: Path, frame: pd.DataFrame, header_row: int) -> None:
     # One problem, not one per missing column: the columns are all there, joined by
     # another sign (a spreadsheet set to a European locale saves with semicolons).
     header = str(frame.columns[0])
     if len(frame.columns) == 1 and (sep := next((s for s in ";\t|" if s in header), None)):
         label = {";": "semicolons", "\t": "tabs", "|": "pipes"}[sep]
         raise _Unreadable(DataProblem(
-            str(path), f"the columns are separated by {label}", row=1,
+            str(path), f"the columns are separated by {label}", row=header_row,
             found=f"one column {show_value(header)}",
             expected="columns separated by commas: save the file as comma-separated CSV"))
-
-
-def _check_utf8(path: Path, block: int = 1 << 22) -> None:
-    # Read in blocks so that a gigabyte file costs no more memory than a small one.
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    line = 1
-    with path.open("rb") as f:
-        while True:
-            data = f.read(block)
-            try:
-                # The last, empty read ends the text: a character cut short there is an error
-                # too, which pandas would raise.
-                decoder.decode(data, final=not data)
-            except UnicodeDecodeError as error:
-                # The error's bytes start with any the decoder held back from the block before.
-                line += error.object[:error.start].count(b"\n")
-                raise _Unreadable(DataProblem(
-                    str(path), "the file is not UTF-8 text", row=line,
-                    found=f"byte 0x{error.object[error.start]:02x}",
-                    expected="UTF-8: save the file as 'CSV UTF-8'")) from None
-            if not data:
-                break
-            line += data.count(b"\n")
 
 
 def _parquet_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str, str]):
@@ -228,15 +195,15 @@ def _parquet_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str
                 str(path), "the file has no columns",
                 expected=f"columns {', '.join(table.required_columns)}"))
         if parquet.metadata.num_rows == 0:
-            yield _parquet_frame(parquet.schema_arrow.empty_table()), 1, None
+            yield _parquet_frame(parquet.schema_arrow.empty_table()), np.zeros(0, int), None
             return
         start = 0
         for batch in parquet.iter_batches(batch_size=chunk_rows):
             _check_parquet_text(path, batch, start)
             frame = _parquet_frame(batch)
-            frame.index = pd.RangeIndex(start, start + len(frame))
+            # A record's number, from 1: Parquet has no lines.
+            yield frame, np.arange(start + 1, start + len(frame) + 1), None
             start += len(frame)
-            yield frame, 1, None
     except (OSError, ValueError) as error:  # pyarrow's errors derive from these
         raise _Unreadable(DataProblem(str(path), "cannot be read as a Parquet file",
                                       found=_first_line(error),
@@ -306,7 +273,8 @@ def _excel_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str, 
     frame = pd.DataFrame([r + [None] * (width - len(r)) for r in rows[1:]], dtype=object,
                          columns=["" if v is None else str(v) for v in header])
     # Blank rows are formatting, not data; the index keeps every other row's place.
-    yield frame.dropna(how="all"), 2, 1
+    frame = frame.dropna(how="all")
+    yield frame, frame.index.to_numpy() + 2, 1
 
 
 def _excel_rows(path: Path, table: Table) -> list[list]:
@@ -404,8 +372,8 @@ def _looks_like(name: str, candidates: list[str]) -> str | None:
     return forms[match[0]] if match else None
 
 
-def _typed(table: Table, path: Path, frame: pd.DataFrame, base: int) -> Chunk:
-    rows = pd.Series(frame.index + base, dtype="int64")
+def _typed(table: Table, path: Path, frame: pd.DataFrame, rows: np.ndarray) -> Chunk:
+    rows = pd.Series(rows, dtype="int64")
     frame = frame.reset_index(drop=True)
     chunk = Chunk(pd.DataFrame(index=frame.index), rows)
     for name, column in table.columns.items():

@@ -20,8 +20,9 @@ from pandera.errors import SchemaErrors
 
 from cpo_kit.contract import TYPE_NAMES, Table, describe_check
 from cpo_kit.errors import DataProblem
-from cpo_kit.loaders import Chunk, find_files, join_chunks, read_chunks, show_value as _show
+from cpo_kit.loaders import Chunk, join_chunks, read_chunks, show_value as _show
 from cpo_kit.schemas import TABLES
+from cpo_kit.table_files import find_files
 
 #: Problems of one kind in one column shown before the rest are counted.
 MAX_EXAMPLES = 10
