@@ -22,8 +22,9 @@ def summary_lines(checked: Checked, folder: Path | str) -> list[str]:
         lines += ["", "Not provided (the sections that need them will say so): " + ", ".join(
             absent)]
     if checked.ignored:
+        # Files named after a table are read or refused, never ignored: these name none.
         lines += ["", "Ignored, not named after a table: " + ", ".join(
-            p.name for p in checked.ignored)]
+            p.name + "/" * p.is_dir() for p in checked.ignored)]
     return lines
 
 

@@ -212,7 +212,7 @@ def test_hidden_lock_and_unrelated_files_are_not_refused(tmp_path):
     (tmp_path / "archive").mkdir()
     code, out, err = _validate(tmp_path)
     assert (code, err) == (0, [])
-    assert out.splitlines()[-1] == "Ignored, not named after a table: archive, notes.txt"
+    assert out.splitlines()[-1] == "Ignored, not named after a table: archive/, notes.txt"
 
 
 def test_a_csv_file_and_its_compressed_copy_are_two_files_for_one_table(tmp_path):
