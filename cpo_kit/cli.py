@@ -12,7 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
-from cpo_kit.errors import CpoKitError, DataError, ParamsError
+from cpo_kit.errors import CpoKitError, DataError
 from cpo_kit.notebook_process import skip_slow_format_checks
 from cpo_kit.notebooks import ROOT
 
@@ -60,14 +60,20 @@ def _parser() -> argparse.ArgumentParser:
         description="Load every table in DATA_DIR (CSV, Parquet or Excel files named after "
                     "the tables: accounts.csv, events.parquet, ...), check each against its "
                     "schema and the keys between tables, and print a summary or every problem "
-                    "as 'file:row: column: what is wrong (found X, expected Y)'.",
+                    "as 'file:row: column: what is wrong (found X, expected Y)'. The "
+                    "parameters (--params, -p) are checked as run checks them, against "
+                    "this data: what validate passes, run does not refuse.",
         epilog="Exit status: 0 valid, 2 problems found.")
     validate.add_argument("data_dir", metavar="DATA",
                           help="folder of table files, a DuckDB database file, or a database "
                                "URL (as for run)")
     validate.add_argument("--params", metavar="FILE", type=Path,
-                          help="YAML params file; its 'columns:' mapping renames your column "
-                               "names to the contract's")
+                          help="YAML params file, checked whole as run checks it; its "
+                               "'columns:' mapping renames your column names to the "
+                               "contract's")
+    validate.add_argument("-p", "--parameter", metavar="NAME=VALUE", action="append",
+                          default=[], dest="overrides",
+                          help="a notebook parameter, as for run (repeatable)")
     validate.set_defaults(handler=_validate)
 
     from cpo_kit.sample import COMPANIES
@@ -175,36 +181,18 @@ def _whole(text: str) -> int:
 
 
 def _validate(args) -> int:
-    from cpo_kit.params import load_params
+    from cpo_kit.preflight import checked_inputs
     from cpo_kit.report import problem_lines, summary_lines
-    from cpo_kit.sources import open_source, shown_problem
-    from cpo_kit.notebooks import NOTEBOOKS
-    from cpo_kit.parameters import declared_parameters, resolve_parameters
-    from cpo_kit.run import check_funnel_steps
-    from cpo_kit.validate import check_folder, period_end_problem
 
-    params = load_params(args.params)
-    # Every value the params file gives is checked as cpo-kit run checks it, so a file
-    # that validate passes is never refused by run.
-    declared = {name: declared_parameters(name) for name in NOTEBOOKS}
-    values = resolve_parameters(params, [], list(NOTEBOOKS), source=str(args.params),
-                                declared=declared)
-    with open_source(args.data_dir) as source:
-        checked = check_folder(source.folder, columns=params.get("columns"),
-                               categories=params.get("categories"),
-                               progress=sys.stderr.isatty())
-        if checked.problems:
-            problems = [shown_problem(p, source) for p in checked.problems]
-            print("\n".join(problem_lines(DataError(problems))), file=sys.stderr)
-            return EXIT_BAD_INPUT
-        for day in sorted({v["period_end"] for v in values.values() if "period_end" in v}):
-            problem = period_end_problem(day, checked)
-            if problem:
-                raise ParamsError(args.params, problem)
-        if args.params:
-            check_funnel_steps(values, declared, source.folder, params.get("columns"),
-                               source=str(args.params))
-        print("\n".join(summary_lines(checked, source.shown)))
+    # The same checks as cpo-kit run's, through the same function: a params file that
+    # validate passes is never refused by run.
+    try:
+        with checked_inputs(args.data_dir, params_file=args.params, overrides=args.overrides,
+                            progress=sys.stderr.isatty()) as ready:
+            print("\n".join(summary_lines(ready.checked, ready.source.shown)))
+    except DataError as error:
+        print("\n".join(problem_lines(error)), file=sys.stderr)
+        return EXIT_BAD_INPUT
     return EXIT_OK
 
 

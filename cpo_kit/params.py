@@ -1,6 +1,7 @@
 """Reading a params file: the YAML that adapts the playbook to one company."""
 from __future__ import annotations
 
+import reprlib
 from pathlib import Path
 
 import yaml
@@ -10,11 +11,30 @@ from cpo_kit.text import did_you_mean
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML's safe loader, except that a date that is no real day stays the text it was.
+    """YAML's safe loader, except that a date that is no real day stays the text it was,
+    and that a key given twice in one mapping is refused.
 
     PyYAML raises a bare ValueError for ``2026-02-30``, with no line; kept as text,
     the value reaches the check of its parameter, which names it and says why.
+    PyYAML keeps the last of two equal keys and drops the first without a word.
     """
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # '<<: *base' may be overridden
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                repeated = key in seen
+            except TypeError:  # unhashable: the safe loader's own message follows
+                break
+            if repeated:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {shown(key)} is given twice in one mapping",
+                    key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _timestamp(loader, node):
@@ -28,8 +48,50 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 def read_yaml(text: str):
-    """``text`` read as YAML by the params file's rules (see :class:`_Loader`)."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    """``text`` read as YAML by the params file's rules (see :class:`_Loader`).
+
+    Raises
+    ------
+    yaml.YAMLError
+        Also for nesting deeper than Python's recursion allows, which PyYAML
+        meets as a RecursionError.
+    """
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except RecursionError:
+        raise yaml.YAMLError("nested too deeply") from None
+
+
+#: Values shown short in messages: a message stays one line a reader can take in.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxtuple = 3, 6, 6, 6
+_SHORT.maxstring = _SHORT.maxother = 80
+
+
+def shown(value) -> str:
+    """``value`` as a message shows it: its repr, cut short, always one line.
+
+    Examples
+    --------
+    >>> shown("4x")
+    "'4x'"
+    >>> shown(list(range(100)))
+    '[0, 1, 2, 3, 4, 5, ...]'
+    """
+    return _SHORT.repr(value)
+
+
+def one_line(text: str) -> str:
+    """``text`` as it is when it is printable on one line, else as :func:`shown` writes it.
+
+    Examples
+    --------
+    >>> one_line("duckdb:///srv/product.duckdb")
+    'duckdb:///srv/product.duckdb'
+    >>> one_line("two\\nlines")
+    "'two\\\\nlines'"
+    """
+    return text if text.isprintable() else shown(text)
 
 
 def load_params(path: str | Path | None) -> dict:
@@ -55,17 +117,22 @@ def load_params(path: str | Path | None) -> dict:
         return {}
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        content = path.read_bytes()
     except FileNotFoundError:
         raise ParamsError(path, "no such params file") from None
-    except UnicodeDecodeError:
-        raise ParamsError(path, "the params file is not UTF-8 text") from None
+    except IsADirectoryError:
+        raise ParamsError(path, "a folder, not a params file") from None
+    text = _decoded(path, content)
     try:
         params = read_yaml(text)
+    except yaml.reader.ReaderError as error:
+        raise ParamsError(path, f"not valid YAML: the character {chr(error.character)!r} "
+                          "may not be in it", line=text.count("\n", 0, error.position) + 1
+                          ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or "cannot be parsed"
-        raise ParamsError(path, f"not valid YAML: {problem}",
+        problem = getattr(error, "problem", None) or str(error) or "cannot be parsed"
+        raise ParamsError(path, f"not valid YAML: {one_line(problem)}",
                           line=mark.line + 1 if mark else None) from None
     if params is None:
         return {}
@@ -75,6 +142,18 @@ def load_params(path: str | Path | None) -> dict:
     _check_columns(path, params.get("columns"))
     _check_categories(path, params.get("categories"))
     return params
+
+
+def _decoded(path: Path, content: bytes) -> str:
+    """The params file's text; it must be UTF-8 (a UTF-8 byte order mark is allowed)."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParamsError(path, "the params file is UTF-16 text; save it as UTF-8")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = content.count(b"\n", 0, error.start) + 1
+        raise ParamsError(path, f"the params file is not UTF-8 text (byte "
+                          f"0x{content[error.start]:02x}); save it as UTF-8", line=line) from None
 
 
 def _check_columns(path: Path, columns: object) -> None:

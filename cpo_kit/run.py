@@ -30,13 +30,12 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from cpo_kit.errors import CpoKitError, DataError, ParamsError
+from cpo_kit.errors import CpoKitError, ParamsError
 from cpo_kit.notebook_process import KERNEL_FAILED, WRITE_FAILED
 from cpo_kit.notebooks import NOTEBOOK_DIR, NOTEBOOKS
-from cpo_kit.parameters import declared_parameters, did_you_mean, resolve_parameters
-from cpo_kit.params import load_params
-from cpo_kit.sources import Source, masked, open_source, shown_problem
-from cpo_kit.validate import check_folder, period_end_problem
+from cpo_kit.preflight import checked_inputs
+from cpo_kit.sources import Source
+from cpo_kit.text import did_you_mean
 
 #: Packages whose versions the manifest records: what a rerun would need to match.
 #: The script each notebook's process runs.
@@ -109,72 +108,14 @@ def run_playbook(data: str | Path, *, params_file: str | Path | None = None,
         Another run is writing into ``out``; nothing was run.
     """
     started = datetime.now(timezone.utc)
-    params = load_params(params_file)
     selected = _selected(only)
-    declared = {name: declared_parameters(name) for name in NOTEBOOKS}
-    values = resolve_parameters(params, list(overrides), selected, declared=declared,
-                                source=str(params_file) if params_file else "params file")
-    _no_literal_secrets(values, str(params_file) if params_file else "-p")
-    with open_source(data) as source:
-        checked = check_folder(source.folder, columns=params.get("columns"), progress=progress,
-                               categories=params.get("categories"))
-        if checked.problems:
-            raise DataError([shown_problem(p, source) for p in checked.problems])
-        where = str(params_file) if params_file else "params file"
-        _check_period_end(values, checked, params, overrides, where)
-        check_funnel_steps(values, declared, source.folder, params.get("columns"), source=where)
-        inputs = {table: _describe(path, source) for table, path in sorted(checked.files.items())}
-        return _run(source, inputs, params, values, declared, selected, started=started,
-                    out=Path(out),
+    with checked_inputs(data, params_file=params_file, overrides=overrides, notebooks=selected,
+                        progress=progress) as ready:
+        inputs = {table: _describe(path, ready.source)
+                  for table, path in sorted(ready.checked.files.items())}
+        return _run(ready.source, inputs, ready.params, ready.values, ready.declared, selected,
+                    started=started, out=Path(out),
                     jobs=jobs or os.cpu_count() or 1, progress=progress, echo=echo)
-
-
-def _check_period_end(values: dict[str, dict], checked, params: dict, overrides,
-                      source: str) -> None:
-    """Refuse a ``period_end`` outside the data, naming where it was given."""
-    for day in sorted({v["period_end"] for v in values.values() if "period_end" in v}):
-        problem = period_end_problem(day, checked)
-        if problem:
-            given = [f"-p {o}" for o in overrides
-                     if o.partition("=")[0].rpartition(".")[2] == "period_end"]
-            in_file = "period_end" in params or any(
-                "period_end" in (section or {}) for section in
-                (params.get("notebooks") or {}).values())
-            raise ParamsError(given[-1] if given else source if in_file
-                              else "the notebooks' default", problem)
-
-
-def check_funnel_steps(values: dict[str, dict], declared: dict, folder, columns, *,
-                       source: str) -> None:
-    """Refuse funnel steps that no event is named after, before anything runs.
-
-    A misspelt step would otherwise give a funnel of 0% without a word. Each
-    notebook's steps are its given ones, else its declared default; notebooks whose
-    events live on another engine (``events_source``) are left to that engine.
-    """
-    import ast
-
-    from cpo_kit.company import load_company
-    from cpo_kit.metrics.funnel import unknown_steps, unknown_steps_message
-
-    wanted = {}
-    for name, given in values.items():
-        if "funnel_steps" not in declared[name] or given.get("events_source"):
-            continue
-        steps = given.get("funnel_steps",
-                          ast.literal_eval(declared[name]["funnel_steps"].default))
-        where = (source if "funnel_steps" in given else
-                 "the notebooks' default (set funnel_steps in the params file)")
-        wanted.setdefault(tuple(steps), where)
-    if not wanted:
-        return
-    company = load_company(folder, columns=columns, tables=("events",), check_events=False)
-    if not company.has("events"):
-        return
-    for steps, where in wanted.items():
-        unknown = unknown_steps(company.table("events"), list(steps))
-        if unknown:
-            raise ParamsError(where, unknown_steps_message(unknown, where="funnel_steps"))
 
 
 class RunLocked(CpoKitError):
@@ -337,21 +278,6 @@ def notebook_parameters(values: dict[str, dict], data_dir: Path, columns: dict |
         parameters[name] = {**given, **common, **{key: value for key, value in runner.items()
                                                   if key in declared[name] and value is not None}}
     return parameters
-
-
-def _no_literal_secrets(values: dict[str, dict], source: str) -> None:
-    """Refuse a parameter that writes a password out, as in ``scheme://user:secret@host``.
-
-    Parameters reach the executed notebooks and the manifest as they are given,
-    so a credential must be a ``${VARIABLE}``, read from the environment only
-    where the connection is made.
-    """
-    for notebook, given in values.items():
-        for name, value in given.items():
-            if isinstance(value, str) and masked(value) != value:
-                raise ParamsError(source, f"{name}: {masked(value)} writes a password out; "
-                                          "write it as ${VARIABLE} and set that variable "
-                                          "in the environment")
 
 
 def _selected(only: list[str] | None) -> list[str]:

@@ -182,8 +182,12 @@ def test_bad_input_is_reported_in_one_line(company_dir, cli, spoil, expected):
     assert lines[-1].endswith("nothing was run or written.")
 
 
+#: The hand-made company's funnel: its events have no signup, the default funnel's first step.
+ITS_FUNNEL = ("-p", "funnel_steps=[login, share_report]")
+
+
 def test_the_hand_made_company_is_valid(company_dir, cli):
-    code, out, err = cli("validate", company_dir)
+    code, out, err = cli("validate", company_dir, *ITS_FUNNEL)
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == f"{company_dir}: 6 of 13 tables present, all valid"
     assert "  events        events.csv                        7  2026-09-02  2026-10-31" in out
@@ -269,7 +273,7 @@ def test_a_category_outside_the_companys_list_is_named(company_dir, tmp_path, cl
 
 def test_the_companys_own_categories_are_accepted_without_a_list(company_dir, cli):
     _replace(company_dir / "accounts.csv", "Acme,SMB", "Acme,Family plan")
-    code, _, err = cli("validate", company_dir)
+    code, _, err = cli("validate", company_dir, *ITS_FUNNEL)
     assert (code, err) == (0, "")
 
 
@@ -302,11 +306,15 @@ def test_a_funnel_step_no_event_has_is_refused_with_the_closest_names(company_di
 
 def test_the_default_funnel_is_refused_on_events_that_do_not_have_its_steps(company_dir,
                                                                             tmp_path, cli):
-    code, _, err = cli("run", company_dir, "--out", tmp_path / "runs")
-    assert code == 2
-    assert err == ("cpo-kit: the notebooks' default (set funnel_steps in the params file): "
-                   "funnel_steps: no event is named 'signup' in the events (no name in the "
-                   "events is close)\n")
+    for command in ("validate", "run"):
+        code, out, err = cli(command, company_dir,
+                             *(["--out", tmp_path / "runs"] if command == "run" else []))
+        assert (code, out) == (2, "")
+        assert err == (f"{company_dir}/events.csv: event: the default funnel_steps: no event is "
+                       "named 'signup' in the events (no name in the events is close); set "
+                       "funnel_steps in the params file to steps your events have\n"
+                       "1 problem in 1 file: nothing was run or written.\n")
+    assert not (tmp_path / "runs").exists()
 
 
 def test_missing_data_folder(tmp_path, cli):
