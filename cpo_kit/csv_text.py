@@ -296,10 +296,13 @@ class _Scanner:
         self._check_utf8(b"", True)
         if self.inside:
             line, column, text = self.opened
-            shown = text.split(b"\n")[0].split(b"\r")[0][:40].decode("utf-8", "replace")
+            rest = text.split(b"\n")[0].split(b"\r")[0]
+            shown = rest[:40].decode("utf-8", "replace")
+            # The line goes on beyond what is shown (or beyond what was kept of it).
+            cut = len(rest) > 40 or (rest == text and len(text) == 200)
             raise DataError([DataProblem(
                 str(self.path), "a quoted value is never closed", row=line, column=column,
-                found=repr(shown + ("..." if len(text) > len(shown) else "")),
+                found=repr(shown + "..." * cut),
                 expected='a closing quote (a quote inside a quoted value is written twice: "")')])
         out = self.out
         out.records = self.records

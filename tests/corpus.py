@@ -10,6 +10,7 @@ written out here from the rule, not taken from the validator.
 """
 from __future__ import annotations
 
+import gzip
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,10 +63,12 @@ class Case:
     found: str | None = None
     write: Callable[[Path, pd.DataFrame], None] | None = None
     tables: tuple[str, ...] = ()
+    #: The end of the file's name, where the writer names it otherwise (``xls``).
+    ending: str | None = None
 
     @property
     def file(self) -> str:
-        return f"{self.table}.{SUFFIX[self.fmt]}"
+        return f"{self.table}.{self.ending or SUFFIX[self.fmt]}"
 
     def __str__(self) -> str:
         return f"{self.fmt}-{self.table}-{self.name}"
@@ -278,9 +281,9 @@ def file_cases(fmt: str) -> list[Case]:
     """The ways a whole file goes wrong, for every table, in one format."""
     cases = []
     for name, table in TABLES.items():
-        def case(label, write, where, found=None):
+        def case(label, write, where, found=None, ending=None):
             cases.append(Case(label, label, name, fmt, None, where, found, write=write,
-                              tables=(name,)))
+                              tables=(name,), ending=ending))
 
         text_column = next(c for c in table.columns if table.kind(c) == "string")
         if fmt == "csv":
@@ -311,6 +314,43 @@ def file_cases(fmt: str) -> list[Case]:
             def twice(p, f, c=text_column):
                 p.write_text(f.assign(**{f"{c.upper()} ": f[c]}).to_csv(index=False))
             case("column-twice", twice, _line(1, text_column, "the column appears more than once"))
+
+            def same_name_twice(p, f, c=text_column):
+                # pandas would read the second as "name.1", and the column pass as once.
+                p.write_text(pd.concat([f, f[[c]]], axis=1).to_csv(index=False))
+            case("same-column-twice", same_name_twice,
+                 _line(1, text_column, "the column appears more than once"))
+
+            def never_closed(p, f, c=text_column):
+                # In the last column of the last row: a quote further on would close it.
+                f = f.head(ROW + 1)[[x for x in f.columns if x != c] + [c]].copy()
+                f.loc[ROW, c] = "\x00"
+                p.write_text(f.to_csv(index=False).replace("\x00", '"never closed'))
+            case("quote-never-closed", never_closed,
+                 _line(ROW + 2, text_column, "a quoted value is never closed"),
+                 "found '\"never closed'")
+
+            typed = next((c for c in table.columns if table.kind(c) in WRONG_TYPE), None)
+            if typed:
+                kind = table.kind(typed)
+
+                def after_blank_lines(p, f, c=typed, value=WRONG_TYPE[kind][-1]):
+                    # Rows two lines apart, after a byte-order mark and a blank line: the
+                    # header is on line 2, row ROW on line 2 * ROW + 4.
+                    f = f.copy()
+                    f.loc[ROW, c] = value
+                    text = f.to_csv(index=False, lineterminator="\r\n")
+                    p.write_bytes(("\ufeff\r\n" + text.replace("\r\n", "\r\n\r\n"))
+                                  .encode())
+                case("wrong-type-after-blank-lines", after_blank_lines,
+                     _line(2 * ROW + 4, typed, f"not a valid {TYPE_WORDS[kind]}"),
+                     f"found '{WRONG_TYPE[kind][-1]}'")
+
+            case("xls", lambda p, f: p.with_suffix(".xls").write_bytes(b"\xd0\xcf\x11\xe0"),
+                 ": an Excel 97-2003 workbook (.xls) is not read", ending="xls")
+            case("json", lambda p, f: p.with_suffix(".json").write_text(f.to_json()),
+                 f": named after table {name} but not in a format that is read",
+                 "found .json", ending="json")
         elif fmt == "excel":
             case("several-sheets",
                  lambda p, f: write_excel(p, f, sheets=("Sheet1", "Notes")),
@@ -335,8 +375,24 @@ def file_cases(fmt: str) -> list[Case]:
     return cases
 
 
+def _compressed(compress: Callable[[bytes], bytes], ending: str):
+    def write(p, f):
+        p.with_name(f"{p.stem}.{ending}").write_bytes(compress(f.to_csv(index=False).encode()))
+    return write
+
+
+def _zstd(data: bytes) -> bytes:
+    import zstandard
+
+    return zstandard.ZstdCompressor().compress(data)
+
+
 #: Files that look odd but hold a valid table, by format: each must be accepted.
 ACCEPTED = {
+    "csv-gz": ("csv", _compressed(gzip.compress, "csv.gz")),
+    "csv-zst": ("csv", _compressed(_zstd, "csv.zst")),
+    "csv-blank-lines": ("csv", lambda p, f: p.write_text(
+        "\n" + f.to_csv(index=False).replace("\n", "\n\n"))),
     "excel-named-sheet": ("excel", lambda p, f: write_excel(p, f, sheets=(p.stem, "Notes"))),
     "csv-with-bom": ("csv", lambda p, f: p.write_bytes(f.to_csv(index=False)
                                                        .encode("utf-8-sig"))),

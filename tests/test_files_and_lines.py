@@ -278,14 +278,17 @@ CLOSING = 'expected a closing quote (a quote inside a quoted value is written tw
 
 @pytest.mark.parametrize("text, where, found", [
     (HEADER + GOOD + GOOD + 'u3,2026-01-05 10:00:00,"login\n' + GOOD * 3, ":4: event",
-     '"login...'),
+     '"login'),
     (HEADER + "\n" + 'u3,"2026-01-05 10:00:00,login\n' + GOOD, ":3: timestamp",
-     '"2026-01-05 10:00:00,login...'),
-    (HEADER + '"u1","2026-01-05","a ""b"" c",\n"u2\n' + GOOD, ":3: user_id", '"u2...'),
+     '"2026-01-05 10:00:00,login'),
+    (HEADER + '"u1","2026-01-05","a ""b"" c",\n"u2\n' + GOOD, ":3: user_id", '"u2'),
     (HEADER + 'u3,2026-01-05 10:00:00,"a\n\nb"\n' + 'u3,2026-01-05 10:00:00,"abc', ":5: event",
      '"abc'),
-    ('"user_id,timestamp,event\n' + GOOD, ":1", '"user_id,timestamp,event...'),
-], ids=["event", "after-a-blank-line", "after-quoted-values", "at-the-end", "header"])
+    ('"user_id,timestamp,event\n' + GOOD, ":1", '"user_id,timestamp,event'),
+    (HEADER + 'u3,"' + "2026-01-05 10:00:00" * 3 + '",login\n' + 'u4,2026,"' + "x" * 50 + "\n",
+     ":3: event", '"' + "x" * 39 + "..."),
+], ids=["event", "after-a-blank-line", "after-quoted-values", "at-the-end", "header",
+        "long-line"])
 def test_a_quote_never_closed_names_the_line_where_it_opens(tmp_path, text, where, found):
     (tmp_path / "events.csv").write_text(text)
     assert _validate(tmp_path) == (2, "", [
