@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from importlib import metadata
 
 import duckdb
 import pandas as pd
@@ -15,7 +16,7 @@ import pytest
 
 from conftest import cpo_kit
 from cpo_kit import load_company
-from cpo_kit.engines import connect_events, spark_session
+from cpo_kit.engines import check_events_source, connect_events, spark_session
 from cpo_kit.errors import ParamsError
 from cpo_kit.metrics.suite import events_suite
 
@@ -89,11 +90,104 @@ def test_the_events_suite_on_a_duckdb_database_file(sample_dir, small_tables, tm
     ("pyspark:?master=local[2]&parquet=${CPO_KIT_NOT_SET}",
      "pyspark:?master=local[2]&parquet=${CPO_KIT_NOT_SET}: the environment variable "
      "CPO_KIT_NOT_SET is not set"),
+    ("pyspark:?parquet=/cpo-kit-no-such-folder",
+     "pyspark:?parquet=/cpo-kit-no-such-folder: no such Parquet file or folder: "
+     "/cpo-kit-no-such-folder"),
+    ("duckdb://?table=events", "duckdb://?table=events: name the DuckDB database file, as in "
+                               "duckdb:///srv/product.duckdb?table=events"),
+    ("duckdb:///srv/${CPO_KIT_NOT_SET}.duckdb?table=events",
+     "duckdb:///srv/${CPO_KIT_NOT_SET}.duckdb?table=events: the environment variable "
+     "CPO_KIT_NOT_SET is not set"),
+    ("postgress://db/product?table=events",
+     "postgress://db/product?table=events: unknown kind of engine 'postgress' (did you mean "
+     "'postgres'?): start it with one of pyspark:, athena://, bigquery://, clickhouse://, "
+     "databricks://, datafusion://, druid://, duckdb://, exasol://, flink://, impala://, "
+     "materialize://, mssql://, mysql://, oracle://, polars://, postgres://, risingwave://, "
+     "singlestoredb://, snowflake://, sqlite://, trino://"),
+    ("events.csv?table=events", "events.csv?table=events: not the URL of an engine: start it "
+     "with one of pyspark:, athena://, bigquery://, clickhouse://, databricks://, "
+     "datafusion://, druid://, duckdb://, exasol://, flink://, impala://, materialize://, "
+     "mssql://, mysql://, oracle://, polars://, postgres://, risingwave://, singlestoredb://, "
+     "snowflake://, sqlite://, trino://"),
+    ("http://[::1?table=events", "http://[::1?table=events: not a URL (Invalid IPv6 URL)"),
+    ("duckdb:///srv/x.duckdb?table=events\nrm -rf /",
+     "'duckdb:///srv/x.duckdb?table=events\\nrm -rf /': not a URL: it holds a line break or "
+     "another control character"),
 ])
-def test_an_engine_url_that_cannot_work_says_why(url, message, spark):
+def test_an_engine_url_that_cannot_work_says_why(url, message):
+    # Each is refused before an engine is started or a connection tried.
     with pytest.raises(ParamsError) as error:
         connect_events(url)
     assert str(error.value) == message
+
+
+def test_a_duckdb_file_that_does_not_exist_is_refused_and_not_created(tmp_path):
+    # ibis.connect would create an empty database there, and the notebook would then
+    # fail on a missing table.
+    missing = tmp_path / "warehouse.duckdb"
+    for check in (check_events_source, connect_events):
+        with pytest.raises(ParamsError) as error:
+            check(f"duckdb://{missing}?table=events")
+        assert str(error.value) == (f"duckdb://{missing}?table=events: no such DuckDB "
+                                    f"database file: {missing}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_engine_whose_ibis_backend_is_not_installed_says_what_to_install(monkeypatch):
+    # Whatever is installed here: the check reads ibis's list of what each backend needs.
+    real = metadata.version
+
+    def version(name):
+        if name == "snowflake-connector-python":
+            raise metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(metadata, "version", version)
+    with pytest.raises(ParamsError) as error:
+        connect_events("snowflake://analyst:${SNOWFLAKE_PASSWORD}@account/db?table=events")
+    assert str(error.value) == (
+        "snowflake://analyst:${SNOWFLAKE_PASSWORD}@account/db?table=events: the ibis backend "
+        "for snowflake is not installed (missing snowflake-connector-python): pip install "
+        "'ibis-framework[snowflake]'")
+
+
+@pytest.mark.parametrize("java_home, message", [
+    (None, "Spark needs Java, and no java is on the PATH: install openjdk-17-jre-headless "
+           "(sudo apt-get install openjdk-17-jre-headless)"),
+    ("/cpo-kit-no-java", "Spark needs Java, and JAVA_HOME (/cpo-kit-no-java) holds no "
+                         "bin/java: point it at a Java installation, or unset it"),
+])
+def test_spark_without_java_is_refused_before_it_starts(sample_dir, tmp_path, monkeypatch,
+                                                        java_home, message):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    if java_home:
+        monkeypatch.setenv("JAVA_HOME", java_home)
+    else:
+        monkeypatch.delenv("JAVA_HOME", raising=False)
+    url = f"pyspark:?parquet={sample_dir / 'events.parquet'}"
+    with pytest.raises(ParamsError) as error:
+        connect_events(url)
+    assert str(error.value) == f"{url}: {message}"
+
+
+def test_spark_without_pyspark_says_what_to_install(monkeypatch):
+    real = metadata.version
+
+    def version(name):
+        if name == "pyspark":
+            raise metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(metadata, "version", version)
+    with pytest.raises(ParamsError) as error:
+        check_events_source("pyspark:?table=analytics.events")
+    assert str(error.value) == ("pyspark:?table=analytics.events: Spark is not installed "
+                                "(missing pyspark): pip install 'ibis-framework[pyspark]'")
+
+
+def test_a_cluster_reads_a_path_without_a_scheme_from_its_own_storage():
+    # Not this machine's disk: nothing to check here.
+    check_events_source("pyspark:?master=spark://head:7077&parquet=/warehouse/events")
 
 
 def test_a_run_with_the_events_on_spark_gives_the_same_headline_numbers(
@@ -128,6 +222,7 @@ def test_a_password_written_into_a_parameter_is_refused(sample_dir, tmp_path):
                      "-p", "events_source=snowflake://ana:hunter2@account/db?table=events")
     assert result.returncode == 2
     assert result.stderr == (
-        "cpo-kit: -p: events_source: snowflake://ana:***@account/db?table=events writes a "
-        "password out; write it as ${VARIABLE} and set that variable in the environment\n")
+        "cpo-kit: -p events_source=snowflake://ana:***@account/db?table=events: events_source: "
+        "writes a password out; write it as ${VARIABLE} and set that variable in the "
+        "environment\n")
     assert not (tmp_path / "runs").exists()
