@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import gzip
 import io
 import re
 import reprlib
@@ -98,6 +99,37 @@ class Made(NamedTuple):
 def has_required(table: str, header: list[str]) -> bool:
     """Whether ``header`` names every column that ``table`` requires, in any spelling."""
     return set(TABLES[table].required_columns) <= {normalise(name) for name in header}
+
+
+#: Cells that make a record span lines, or look like something else at a line's start.
+MULTILINE_CELLS = st.one_of(CELLS, st.sampled_from([
+    "two\nlines", 'say "hi"\r\nthere', "\n", "#note", "# 2026-10-31", '"', " \t "]))
+
+
+@st.composite
+def csv_files_with_lines(draw):
+    """A CSV file with blank lines, line breaks inside quoted values, CRLF or a byte-order
+    mark, maybe compressed: its table, file name and the lines on which records start."""
+    table, header = draw(contract_headers())
+    width = max(len(header), 1)
+    records = [header, *draw(st.lists(st.lists(MULTILINE_CELLS, min_size=width,
+                                                max_size=width), max_size=6))]
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    text, line, starts = "\ufeff" if draw(st.booleans()) else "", 1, set()
+    for record in records:
+        for _ in range(draw(st.integers(0, 2))):  # blank lines, empty or of spaces
+            text += draw(st.sampled_from(["", " ", "\t "])) + end
+            line += 1
+        starts.add(line)
+        written = ",".join(_quoted(c) for c in record) + end
+        text += written
+        line += len(re.findall(r"\r\n|\r|\n", written))
+    ending = draw(st.sampled_from(["csv", "csv", "csv.gz"]))
+    content = text.encode()
+    if ending == "csv.gz":
+        content = gzip.compress(content, mtime=0)
+    return f"{table}.{ending}", Made(table, content, starts, whole=True,
+                                     header=has_required(table, header), source=text)
 
 
 #: Datetimes from year 1 to 9999, most of them where a company's data lies.
@@ -348,6 +380,16 @@ def test_validate_either_accepts_or_explains_any_folder(files):
     accepts_or_explains({f"{table}.csv": content for table, content in files})
 
 
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(files=st.lists(csv_files_with_lines(), min_size=1, max_size=3,
+                      unique_by=lambda f: f[1].table))
+def test_csv_problems_name_the_lines_where_records_start(files):
+    # Blank lines, quoted line breaks, CRLF and a byte-order mark move no problem off the
+    # line its record starts on.
+    accepts_or_explains(dict(files))
+
+
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(files=st.lists(parquet_files(), min_size=1, max_size=3, unique_by=lambda f: f[0]))
@@ -398,7 +440,7 @@ def accepts_or_explains(files: dict[str, bytes | Made]):
         for line in problems:
             # A column's name or the message follows the place: never a blank or a colon.
             where = re.match(re.escape(folder)
-                             + r"/(\w+\.(?:csv|parquet|xlsx))(?::(\d+))?: [^\s:]", line)
+                             + r"/(\w+\.(?:csv|csv\.gz|parquet|xlsx))(?::(\d+))?: [^\s:]", line)
             assert where and where[1] in files, line
             made = files[where[1]]
             if isinstance(made, Made):
