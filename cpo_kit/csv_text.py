@@ -1,5 +1,5 @@
-"""The text of a CSV file: read through its compression, checked as UTF-8, and the
-line on which each of its records starts.
+"""The text of a CSV file: its header as written, its check as UTF-8, and the line on
+which each of its records starts (in the decompressed text of a compressed file).
 
 pandas reads a CSV file's records but does not say where they are: it skips blank
 lines, and a quoted value may run over several lines, so a record's place in the
@@ -23,93 +23,18 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
-
 import numpy as np
 
+from cpo_kit.compression import decompression_errors, open_bytes
 from cpo_kit.errors import DataError, DataProblem
 
 #: A block read at a time: a gigabyte file costs no more memory than a small one.
 BLOCK = 1 << 22
 #: Bytes of a record kept to name the column of a quote that is never closed.
 RECORD_KEPT = 1 << 16
-COMPRESSIONS = {"gzip": "gzip", "zstd": "zstandard"}
 _BOM = codecs.BOM_UTF8
 _QUOTE, _COMMA, _LF, _CR, _SPACE, _TAB = 34, 44, 10, 13, 32, 9
 _TERMINATOR = re.compile(rb"\r\n|\r|\n")
-
-
-def open_bytes(path: Path, compression: str | None) -> BinaryIO:
-    """The file's bytes, decompressed when ``compression`` is ``"gzip"`` or ``"zstd"``.
-
-    Raises
-    ------
-    DataError
-        Reading a ``.csv.zst`` file needs the zstandard package, and it is missing.
-    """
-    if compression == "gzip":
-        import gzip
-
-        return gzip.open(path, "rb")
-    if compression == "zstd":
-        try:
-            import zstandard
-        except ImportError:
-            raise DataError([DataProblem(
-                str(path), "reading a .csv.zst file needs the Python package zstandard",
-                expected="pip install zstandard, or the file saved as .csv.gz or .csv")]
-            ) from None
-        return _ZstdFrames(path, zstandard)
-    return path.open("rb")
-
-
-class _ZstdFrames:
-    """A zstd file's text, every frame of it; one cut short is an error.
-
-    zstandard's own stream reader returns nothing, without an error, for a frame cut
-    short, and DuckDB reads no rows from it: a truncated download would pass as empty.
-    """
-
-    def __init__(self, path: Path, zstandard):
-        self.file, self.zstd = path.open("rb"), zstandard
-        self.context = zstandard.ZstdDecompressor()
-        self.frame, self.begun = self.context.decompressobj(), False
-
-    def read(self, size: int = -1) -> bytes:
-        out = b""
-        while not out:
-            data = self.file.read(1 << 20)
-            if not data:
-                if self.begun and not self.frame.eof:
-                    raise self.zstd.ZstdError("the file ends inside a compressed frame")
-                return b""
-            while data:
-                if self.frame.eof:  # the next frame begins
-                    self.frame, self.begun = self.context.decompressobj(), False
-                self.begun = True
-                out += self.frame.decompress(data)
-                data = self.frame.unused_data if self.frame.eof else b""
-        return out
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.file.close()
-
-
-def decompression_errors() -> tuple[type[Exception], ...]:
-    """What reading a damaged compressed file raises (gzip's, zlib's and zstandard's)."""
-    import zlib
-
-    errors: list[type[Exception]] = [OSError, EOFError, zlib.error]
-    try:
-        import zstandard
-
-        errors.append(zstandard.ZstdError)
-    except ImportError:
-        pass
-    return tuple(errors)
 
 
 def header_names(path: Path, compression: str | None, *, limit: int = 1 << 20
