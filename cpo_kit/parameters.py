@@ -3,7 +3,12 @@
 Each notebook declares its parameters in papermill's documented form, one a line
 in its ``parameters`` cell (``name: type = value  # help``). A params file and
 ``-p name=value`` options are checked against those declarations before anything
-runs: an unknown name or a value of the wrong type is a :class:`ParamsError`.
+runs: an unknown name, a value of the wrong type, or one whose inside the
+notebook cannot use (a list of steps holding a number, a mapping of milestones
+to something that is no day, a period that is no period) is a :class:`ParamsError`.
+The rules for what is inside a value are kept here, by parameter name (``_RULES``);
+where a rule belongs to the code that uses the value (the funnel's steps and
+window, the forecast's methods), it is that code's check or list that is called.
 """
 from __future__ import annotations
 

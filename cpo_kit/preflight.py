@@ -15,12 +15,16 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cpo_kit.errors import DataError, DataProblem, ParamsError
 from cpo_kit.notebooks import NOTEBOOKS
 from cpo_kit.parameters import Given, declared_parameters, given_parameters
 from cpo_kit.params import load_params, one_line
 from cpo_kit.sources import Source, masked, open_source, shown_problem
+
+if TYPE_CHECKING:  # the contract's checks bring pandas and pyarrow: imported when used
+    from cpo_kit.validate import Checked
 
 @dataclass(frozen=True)
 class RunInputs:
@@ -44,7 +48,7 @@ class RunInputs:
     params: dict
     given: dict[str, dict[str, Given]]
     declared: dict
-    checked: object
+    checked: Checked
 
     @property
     def values(self) -> dict[str, dict]:
@@ -154,7 +158,7 @@ def _check_events_sources(given: dict[str, dict[str, Given]]) -> None:
             raise _refusal("events_source", error.file + ":", problem, g.where) from None
 
 
-def _check_period_end(given: dict[str, dict[str, Given]], checked) -> None:
+def _check_period_end(given: dict[str, dict[str, Given]], checked: Checked) -> None:
     """Refuse a ``period_end`` outside the data, naming where it was given."""
     from cpo_kit.validate import period_end_problem
 
@@ -167,12 +171,25 @@ def _check_period_end(given: dict[str, dict[str, Given]], checked) -> None:
 
 
 def check_funnel_steps(given: dict[str, dict[str, Given]], declared: dict, source: Source,
-                       checked, columns) -> None:
+                       checked: Checked, columns: dict | None) -> None:
     """Refuse funnel steps that no event is named after, before anything runs.
 
     A misspelt step would otherwise give a funnel of 0% without a word. Each
     notebook's steps are its given ones, else its declared default; notebooks whose
     events live on another engine (``events_source``) are left to that engine.
+
+    Parameters
+    ----------
+    given : dict
+        Each notebook's given parameters, as :func:`given_parameters` returns them.
+    declared : dict
+        Each notebook's declared parameters, for the default steps.
+    source : Source
+        The data.
+    checked : Checked
+        The data's check, which found the events' file.
+    columns : dict, optional
+        The params file's ``columns:``.
 
     Raises
     ------
