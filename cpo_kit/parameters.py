@@ -364,16 +364,14 @@ def _funnel_steps(value):
 def _funnel_window(value):
     from cpo_kit.metrics.funnel import _check_window
 
-    _check_window(value)
-    return None
+    return _raises(_check_window)(value)
 
 
 def _week_start(value):
     # Here: importing the metrics package brings ibis, which the checks need not.
     from cpo_kit.metrics.periods import check_week_start
 
-    check_week_start(value)
-    return None
+    return _raises(check_week_start)(value)
 
 
 def _periods():
@@ -401,12 +399,20 @@ def _optional(rule):
     return lambda value: None if value == "" else rule(value)
 
 
+def _raises(check):
+    """A rule of a check that raises ValueError for what it refuses (and returns the value)."""
+    def rule(value):
+        check(value)
+        return None
+    return rule
+
+
 _TEXTS = _list_of(_TEXT, words="a list of text")
 _RULES = {
     "week_start": _week_start,
-    "targets": lambda value: check_targets(value) and None,
-    "currency": _optional(formats.check_currency),
-    "locale": _optional(formats.check_locale),
+    "targets": _raises(check_targets),
+    "currency": _optional(_raises(formats.check_currency)),
+    "locale": _optional(_raises(formats.check_locale)),
     "period": _one_of(_periods),
     "plan_score": _one_of(_plan_scores),
     "forecast_method": _one_of(_forecast_methods),

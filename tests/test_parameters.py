@@ -210,3 +210,33 @@ def test_every_list_and_mapping_parameter_has_a_rule_for_what_is_inside():
                if p.type in ("list", "dict") and p.name not in _RULES
                and p.name not in SET_BY_RUNNER + FILE_ONLY}
     assert unruled == set()
+
+
+#: Values every rule must let through as they are.
+ACCEPTED = [
+    {"currency": "USD", "locale": "de_DE", "week_start": "sunday", "period": "month"},
+    {"currency": "", "locale": ""},
+    {"plan_score": "wsjf", "forecast_method": "ets", "price_change": "2025-09-01"},
+    {"price_change": dt.date(2025, 9, 1), "funnel_window": "12h"},
+    {"funnel_steps": ["signup", "login"], "targets": {"wau": 1100, "nps": {"target": 30}}},
+    {"wsjf_weights": [1, 2.5, 0], "decisions": ["Ship it."], "risks": []},
+    {"ladder": {"PM": {"skill_strategy": 3}}, "role_rungs": {"staff pm": "senior PM"},
+     "onboarding_plan": {"learn": [30, 0.33]}, "senior_rungs": ["VP"]},
+    {"tornado_ranges": {"ramp_up": [0.4, 0.6]}, "proposed_statuses": ["idea"]},
+    {"milestones": {"launch": "2026-03-01", "incident": dt.date(2026, 3, 9)}},
+]
+
+
+@pytest.mark.parametrize("params", ACCEPTED)
+def test_good_values_pass_every_rule(params):
+    out = resolve_real(params)
+    given = {name: value for values in out.values() for name, value in values.items()}
+    assert set(given) == set(params)
+
+
+@pytest.mark.parametrize("company", ["brightlane", "tidewell"])
+def test_the_sample_companies_params_files_pass(company):
+    from conftest import COMPANIES
+    from cpo_kit.params import load_params
+
+    resolve_real(load_params(COMPANIES[company][1]))

@@ -197,7 +197,7 @@ def test_spark_without_java_is_refused_by_both_before_any_notebook(tiny_company,
 
 def test_what_validate_passes_run_takes(tiny_company, tmp_path):
     params = tmp_path / "params.yml"
-    params.write_text("company_name: Acme\nperiod_end: 2026-10-30\n"
+    params.write_text("company_name: Acme\nperiod_end: 2026-10-30\ncurrency: EUR\nlocale: de_DE\n"
                       "milestones: {launch: 2026-09-15}\n"
                       "notebooks:\n  product_kpis:\n    funnel_steps: [signup, login]\n")
     checked = cpo_kit("validate", tiny_company, "--params", params)
