@@ -334,12 +334,12 @@ def test_the_report_names_what_it_lacks(made):
 
 @pytest.fixture(scope="module")
 def failed_run(sample_dir, tmp_path_factory):
-    """The product KPIs (failing on a period they do not know) and the report, no browser."""
+    """The product KPIs (failing on a threshold below zero) and the report, no browser."""
     import os
 
     out = tmp_path_factory.mktemp("failed")
     result = cpo_kit("run", sample_dir, "--out", out, "--only", "product_kpis",
-                     "stakeholder_report", "-p", "product_kpis.period=fortnight",
+                     "stakeholder_report", "-p", "product_kpis.unusual_threshold=-1",
                      env={**os.environ, "CPO_KIT_BROWSER": "/nowhere/chrome"})
     return out / "latest", result
 
@@ -377,7 +377,6 @@ def test_the_report_of_a_run_names_the_notebook_that_failed(failed_run):
     run, _ = failed_run
     page = (run / "stakeholder_report.html").read_text()
     assert ('<li><a href="product_kpis.ipynb">product_kpis</a> failed on this run (cell 3: '
-            "ValueError: period must be one of day, week, month, not &#x27;fortnight&#x27;)"
-            "</li>") in page
+            "ValueError: threshold must be above zero, not -1.0)</li>") in page
     assert ('<li><a href="kpi_overview.ipynb">kpi_overview</a> left no results in this run'
             "</li>") in page
