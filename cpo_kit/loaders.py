@@ -135,6 +135,9 @@ def _csv_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str, st
     if not lines.records:
         raise _Unreadable(DataProblem(str(path), "the file is empty",
                                       expected="a header row and rows of data"))
+    # Before pandas reads a row: a row with a comma would be longer than a header
+    # joined by semicolons, and refused for that instead.
+    _refuse_other_separators(path, names, lines.header)
     # index_col=False: a first row longer than the header would otherwise make pandas
     # take the first column for the index, and read every column one place off.
     reader = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""],
@@ -151,7 +154,6 @@ def _csv_frames(path: Path, chunk_rows: int, table: Table, mapping: dict[str, st
                     return
                 if names is not None and len(names) == len(frame.columns):
                     frame.columns = names
-                _refuse_other_separators(path, frame, lines.header)
                 # pandas calls a blank header cell "Unnamed: 3"; blank names are named in
                 # one place for every format (_rename).
                 frame.columns = ["" if re.fullmatch(r"Unnamed: \d+", c) else c
@@ -173,11 +175,13 @@ def _longer_row(path: Path, row: int) -> DataProblem:
                        expected="one field per column (quote values that contain commas)")
 
 
-def _refuse_other_separators(path: Path, frame: pd.DataFrame, header_row: int) -> None:
+def _refuse_other_separators(path: Path, names: list[str] | None, header_row: int) -> None:
     # One problem, not one per missing column: the columns are all there, joined by
     # another sign (a spreadsheet set to a European locale saves with semicolons).
-    header = str(frame.columns[0])
-    if len(frame.columns) == 1 and (sep := next((s for s in ";\t|" if s in header), None)):
+    if not names:
+        return
+    header = str(names[0])
+    if len(names) == 1 and (sep := next((s for s in ";\t|" if s in header), None)):
         label = {";": "semicolons", "\t": "tabs", "|": "pipes"}[sep]
         raise _Unreadable(DataProblem(
             str(path), f"the columns are separated by {label}", row=header_row,

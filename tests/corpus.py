@@ -74,6 +74,26 @@ class Case:
         return f"{self.fmt}-{self.table}-{self.name}"
 
 
+#: The steps of the notebooks' default funnel, which a run checks the events for.
+FUNNEL = ("signup", "login", "create_report", "share_report")
+
+
+def _with_funnel(events: pd.DataFrame) -> pd.DataFrame:
+    """The first events, with one of each default funnel step among them, in file order.
+
+    Like ``cpo-kit run``, validate refuses events in which a funnel step has no event.
+    A step none of the few users took (their sign-ups predate the sample's events) is
+    given to the last events, whose names nothing else depends on.
+    """
+    steps = events[events["event"].isin(FUNNEL)].drop_duplicates("event")
+    rest = events.drop(steps.index).head(ROWS["events"] - len(steps))
+    chosen = pd.concat([steps, rest]).sort_index().copy()
+    missing = [step for step in FUNNEL if step not in set(chosen["event"])]
+    if missing:
+        chosen.iloc[-len(missing):, chosen.columns.get_loc("event")] = missing
+    return chosen
+
+
 def small_company(sample: Path) -> dict[str, pd.DataFrame]:
     """A few rows of every sample table, as text, with every reference kept whole."""
     def read(name):
@@ -94,7 +114,7 @@ def small_company(sample: Path) -> dict[str, pd.DataFrame]:
     user_ids, account_ids = set(users["user_id"]), set(accounts["account_id"])
     small = {
         "accounts": accounts, "users": users,
-        "events": frames["events"][frames["events"]["user_id"].isin(user_ids)],
+        "events": _with_funnel(frames["events"][frames["events"]["user_id"].isin(user_ids)]),
         "mrr": frames["mrr"][frames["mrr"]["account_id"].isin(account_ids)],
         "surveys": within(within(frames["surveys"], "user_id", user_ids), "account_id",
                           account_ids),
