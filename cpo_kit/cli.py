@@ -6,7 +6,6 @@ a traceback is never shown unless ``CPO_KIT_DEBUG=1`` is set.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import signal
 import sys
@@ -243,22 +242,18 @@ def _compare(args) -> int:
     import json
 
     from cpo_kit.compare import compare_runs, comparison_lines, status_changes
+    from cpo_kit.files import write_atomically
 
     changes = compare_runs(args.run_a, args.run_b)
     statuses = status_changes(args.run_a, args.run_b)
     names = [p.resolve().name for p in (args.run_a, args.run_b)]
     out = args.out or Path(f"compare-{names[0]}-{names[1]}.json")
-    # Written beside and renamed, so that a failure leaves no half file.
-    partial = out.with_name(f".{out.name}.partial")
     try:
-        partial.write_text(json.dumps({"before": names[0], "after": names[1],
-                                       "headlines": changes.to_dict("records"),
-                                       "statuses": statuses.to_dict("records")},
-                                      indent=2) + "\n", encoding="utf-8")
-        os.replace(partial, out)
+        write_atomically(out, json.dumps({"before": names[0], "after": names[1],
+                                          "headlines": changes.to_dict("records"),
+                                          "statuses": statuses.to_dict("records")},
+                                         indent=2) + "\n")
     except OSError as error:
-        with contextlib.suppress(OSError):  # a read-only folder refuses this too
-            partial.unlink(missing_ok=True)
         raise CpoKitError(f"{out}: the comparison cannot be written here "
                           f"({error.strerror or error}); give another --out") from None
     print(f"From {names[0]} to {names[1]}:")

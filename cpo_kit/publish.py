@@ -31,6 +31,7 @@ import yaml
 from cpo_kit import formats
 from cpo_kit.book_ext import SAMPLE_COMPANY
 from cpo_kit.errors import CpoKitError
+from cpo_kit.files import made_folder
 from cpo_kit.notebooks import NOTEBOOKS, ROOT
 from cpo_kit.results import format_value
 from cpo_kit.text import markdown_literal
@@ -95,23 +96,8 @@ def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT
 
 def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: bool) -> Path:
     """Build the book in a staging folder beside ``target``, then put it in its place."""
-    made = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        _stage_and_build(run, manifest, root, target, progress=progress)
-    except BaseException:
-        for folder in made:  # innermost first, where this build made them and left them empty
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-        raise
-    return target / "index.html"
-
-
-def _stage_and_build(run: Path, manifest: dict, root: Path, target: Path, *,
-                     progress: bool) -> None:
-    with tempfile.TemporaryDirectory(prefix=".publishing-", dir=target.parent) as staging:
+    with made_folder(target.parent), tempfile.TemporaryDirectory(
+            prefix=".publishing-", dir=target.parent) as staging:
         staging = Path(staging)
         shutil.copy(root / "_toc.yml", staging / "_toc.yml")
         config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
@@ -135,6 +121,7 @@ def _stage_and_build(run: Path, manifest: dict, root: Path, target: Path, *,
             nbformat.write(page, staging / "notebooks" / f"{name}.ipynb")
         _build(staging, progress=progress)
         _replace(staging / "_build" / "html", target)
+    return target / "index.html"
 
 
 def read_manifest(run: Path) -> dict:

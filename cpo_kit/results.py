@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pandas as pd
 
 # The formatters live with the company's currency and locale; they are named here too,
 # where the notebooks and the report have always found them.
+from cpo_kit.files import write_atomically
 from cpo_kit.formats import UNITS, current, format_change, format_value, is_missing
 
 __all__ = ["UNITS", "Headline", "Results", "format_change", "format_value", "is_missing",
@@ -71,7 +71,7 @@ class Results:
         """Record a key table as ``<name>.csv``; returns the frame, to show it on."""
         if self.path is not None:
             self.path.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.path / f"{name}.csv", frame.to_csv(index=False))
+            write_atomically(self.path / f"{name}.csv", frame.to_csv(index=False))
             self.tables[name] = f"{name}.csv"
             self._write_summary()
         return frame
@@ -120,7 +120,7 @@ class Results:
             "tables": self.tables,
             "notes": self.notes,
         }
-        _write_atomically(self.path / "headline.json", json.dumps(summary, indent=2) + "\n")
+        write_atomically(self.path / "headline.json", json.dumps(summary, indent=2) + "\n")
 
 
 def read_results(folder: str | Path, notebook: str) -> dict:
@@ -151,10 +151,3 @@ def _plain(value):
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    # A reader never sees half a file, even if the kernel dies mid-write.
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)

@@ -31,6 +31,7 @@ import jupytext
 import nbformat
 
 from cpo_kit.errors import CpoKitError, ParamsError
+from cpo_kit.files import made_folder
 from cpo_kit.notebook_process import KERNEL_FAILED, WRITE_FAILED
 from cpo_kit.notebooks import NOTEBOOK_DIR, NOTEBOOKS
 from cpo_kit.preflight import checked_inputs
@@ -139,42 +140,26 @@ def _only_run(out: Path):
     leaves the folder locked. A folder this run made is removed again if the run
     keeps nothing in it.
     """
-    made = [p for p in (out, *out.parents) if not p.exists()]
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        lock = open(out / ".lock", "a+", encoding="utf-8")
+        with made_folder(out, leave=(".lock",)), open(out / ".lock", "a+",
+                                                       encoding="utf-8") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.seek(0)
+                holder = lock.read().strip() or "unknown"
+                raise RunLocked(f"{out}: another cpo-kit run is writing here (process "
+                                f"{holder}); wait for it to finish, or give another --out"
+                                ) from None
+            lock.seek(0)
+            lock.truncate()
+            lock.write(str(os.getpid()))
+            lock.flush()
+            yield
     except OSError as error:
-        _remove_empty(made)
+        # The folder or its lock: the run's own writes fail as RunWriteError (_run_locked).
         raise RunWriteError(f"{out}: runs cannot be written here "
                             f"({error.strerror or error}); give another --out") from None
-    with lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.seek(0)
-            holder = lock.read().strip() or "unknown"
-            raise RunLocked(f"{out}: another cpo-kit run is writing here (process {holder}); "
-                            "wait for it to finish, or give another --out") from None
-        lock.seek(0)
-        lock.truncate()
-        lock.write(str(os.getpid()))
-        lock.flush()
-        try:
-            yield
-        except BaseException:
-            if made and [p.name for p in out.iterdir()] == [".lock"]:
-                (out / ".lock").unlink(missing_ok=True)
-                _remove_empty(made)
-            raise
-
-
-def _remove_empty(folders: list[Path]) -> None:
-    """Remove ``folders`` (innermost first) where they are empty, as before a run made them."""
-    for folder in folders:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
 
 
 def _run(source: Source, inputs: dict, params: dict, values: dict, declared: dict,
@@ -424,11 +409,11 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
 
 def _notes(folder: Path, name: str) -> list[str]:
     """The notes a notebook recorded in its ``headline.json`` (:meth:`Results.note`)."""
+    from cpo_kit.results import read_results
+
     try:
-        summary = json.loads((folder / f"{name}_results" / "headline.json").read_text(
-            encoding="utf-8"))
-        return [str(note) for note in summary.get("notes", [])]
-    except (OSError, ValueError, AttributeError):
+        return [str(note) for note in read_results(folder, name).get("notes", [])]
+    except (OSError, ValueError, AttributeError):  # a notebook that failed wrote none
         return []
 
 
