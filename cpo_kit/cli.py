@@ -11,9 +11,9 @@ import signal
 import sys
 from pathlib import Path
 
-from cpo_kit.errors import CpoKitError, DataError
-from cpo_kit.notebook_process import skip_slow_format_checks
-from cpo_kit.notebooks import ROOT
+from cpo_kit.core.errors import CpoKitError, DataError
+from cpo_kit.runs.notebook_process import skip_slow_format_checks
+from cpo_kit.runs.notebooks import ROOT
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -180,8 +180,8 @@ def _whole(text: str) -> int:
 
 
 def _validate(args) -> int:
-    from cpo_kit.preflight import checked_inputs
-    from cpo_kit.report import problem_lines, summary_lines
+    from cpo_kit.runs.preflight import checked_inputs
+    from cpo_kit.inputs.validate import problem_lines, summary_lines
 
     # The same checks as cpo-kit run's, through the same function: a params file that
     # validate passes is never refused by run.
@@ -215,7 +215,7 @@ def _sample(args) -> int:
 
 
 def _publish(args) -> int:
-    from cpo_kit.publish import publish_run
+    from cpo_kit.site.publish import publish_run
 
     print(f"Building the playbook of {args.run_dir} ...", flush=True)
     index = publish_run(args.run_dir, out=args.out, root=args.root,
@@ -228,7 +228,7 @@ def _publish(args) -> int:
 
 def _run_remarks(run_dir: Path) -> list[str]:
     """What the run's reader must know of it: notebooks that failed, and the run's notes."""
-    from cpo_kit.publish import failures, read_manifest
+    from cpo_kit.site.publish import failures, read_manifest
 
     manifest = read_manifest(run_dir)
     remarks = [f"{name} failed on this run, and its page says so: {error}"
@@ -241,8 +241,8 @@ def _run_remarks(run_dir: Path) -> list[str]:
 def _compare(args) -> int:
     import json
 
-    from cpo_kit.compare import compare_runs, comparison_lines, status_changes
-    from cpo_kit.files import write_atomically
+    from cpo_kit.runs.compare import compare_runs, comparison_lines, status_changes
+    from cpo_kit.core.files import write_atomically
 
     changes = compare_runs(args.run_a, args.run_b)
     statuses = status_changes(args.run_a, args.run_b)
@@ -263,8 +263,8 @@ def _compare(args) -> int:
 
 
 def _run(args) -> int:
-    from cpo_kit.report import problem_lines
-    from cpo_kit.run import run_playbook
+    from cpo_kit.inputs.validate import problem_lines
+    from cpo_kit.runs.playbook import run_playbook
 
     # A polite kill (SIGTERM) cleans up like Ctrl-C: the running notebooks are stopped
     # and the half-written run is removed.

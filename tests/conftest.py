@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 from cpo_kit.cli import main
-from cpo_kit.notebooks import NOTEBOOKS
-from cpo_kit.parameters import resolve_parameters
-from cpo_kit.params import load_params
-from cpo_kit.runner import execute_notebook
-from cpo_kit.schemas import TABLES
+from cpo_kit.runs.notebooks import NOTEBOOKS
+from cpo_kit.runs.parameters import resolve_parameters
+from cpo_kit.inputs.params_file import load_params
+from tests.executing import execute_notebook
+from cpo_kit.inputs.contract import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -51,7 +51,7 @@ SAMPLE_TARGETS = yaml.safe_load((ROOT / "data" / "brightlane.yml").read_text())[
 @pytest.fixture(autouse=True)
 def sample_currency():
     """Amounts are written in dollars, the sample company's currency, unless a test says otherwise."""
-    from cpo_kit import formats
+    from cpo_kit.core import formats
 
     with formats.using(currency="USD"):
         yield

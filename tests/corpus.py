@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from cpo_kit.schemas import TABLES
+from cpo_kit.inputs.contract import TABLES
 
 #: Rows of each table in the small valid company (all rows of the tiny ones).
 ROWS = {"accounts": 12, "users": 40, "events": 12, "mrr": 8, "surveys": 8, "feedback": 6,

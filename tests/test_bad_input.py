@@ -4,7 +4,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from cpo_kit.validate import check_folder
+from cpo_kit.inputs.validate import check_folder
 
 
 def _replace(path, old, new):

@@ -17,8 +17,8 @@ import pytest
 
 from conftest import ROOT, cpo_kit, serve, toc_pages
 from cpo_kit.metrics import METRICS
-from cpo_kit.notebooks import NOTEBOOKS
-from cpo_kit.schemas import TABLES
+from cpo_kit.runs.notebooks import NOTEBOOKS
+from cpo_kit.inputs.contract import TABLES
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +227,7 @@ def test_a_run_in_which_a_notebook_failed_is_published_with_a_page_that_says_so(
 
 def test_a_chapter_quoting_a_number_of_a_failed_notebook_says_it_is_not_known(sample_run,
                                                                               tmp_path):
-    from cpo_kit.publish import quoted_keys, substitutions
+    from cpo_kit.site.publish import quoted_keys, substitutions
 
     runs, _ = sample_run
     wanted = quoted_keys(ROOT / "book")
@@ -242,7 +242,7 @@ def test_a_chapter_quoting_a_number_of_a_failed_notebook_says_it_is_not_known(sa
 def test_a_failed_page_keeps_the_opening_and_drops_what_ran():
     import nbformat
 
-    from cpo_kit.publish import failed_page
+    from cpo_kit.site.publish import failed_page
 
     new = nbformat.v4
     notebook = new.new_notebook(cells=[

@@ -3,7 +3,7 @@
 Chapters name each worked example in a ``{company-example} NAME`` block whose content
 is true of any company; the sample company tells its own in
 ``book/examples/brightlane/NAME.md``, which only its book shows
-(:mod:`cpo_kit.book_ext`). ``{only}`` blocks that test a company tag are resolved
+(:mod:`cpo_kit.site.book_ext`). ``{only}`` blocks that test a company tag are resolved
 too. The published books are built from the session's sample run, made under
 another company's name, and from a copy of it whose notebooks named Brightlane.
 """
@@ -19,13 +19,13 @@ import pytest
 from sphinx.util.tags import Tags
 
 from conftest import HOSTILE_COMPANY, ROOT, cpo_kit
-from cpo_kit.book_ext import (company_slug, company_tag, example_names,
+from cpo_kit.site.book_ext import (company_slug, company_tag, example_names,
                               resolve_company_blocks, resolve_company_examples)
-from cpo_kit.book_reference import EXAMPLE_ROWS, contract_page, write_examples
-from cpo_kit.notebooks import NOTEBOOKS
-from cpo_kit import publish
-from cpo_kit.publish import run_company, substitutions
-from cpo_kit.schemas import TABLES
+from cpo_kit.site.reference import EXAMPLE_ROWS, contract_page, write_examples
+from cpo_kit.runs.notebooks import NOTEBOOKS
+from cpo_kit.site import publish
+from cpo_kit.site.publish import run_company, substitutions
+from cpo_kit.inputs.contract import TABLES
 
 #: Chapters whose worked examples name the sample company in its own book.
 EXAMPLE_PAGES = ("book/intro.html", "book/playbook/market.html", "book/playbook/kpis.html",

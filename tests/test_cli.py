@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import cpo_kit.validate
+import cpo_kit.inputs.validate
 
 BIN = Path(sys.executable).parent
 
@@ -59,7 +59,7 @@ def test_an_internal_error_is_one_line_not_a_traceback(company_dir, cli, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("something we did not foresee")
 
-    monkeypatch.setattr(cpo_kit.validate, "check_folder", broken)
+    monkeypatch.setattr(cpo_kit.inputs.validate, "check_folder", broken)
     code, _, err = cli("validate", company_dir)
     assert code == 1
     assert err == ("cpo-kit: internal error: RuntimeError: something we did not foresee (set "

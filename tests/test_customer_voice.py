@@ -17,7 +17,7 @@ from cpo_kit.analyses.feedback import (detractor_comments, detractor_themes, fee
 from cpo_kit.analyses.voice import nps_change, nps_window, window
 from cpo_kit.metrics.voice import csat_interval, sus_interval, wilson_interval
 from cpo_kit.plots import voice as voice_plots
-from cpo_kit.schemas import SUS_ITEMS
+from cpo_kit.inputs.contract import SUS_ITEMS
 
 matplotlib.use("Agg")
 

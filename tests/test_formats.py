@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 
 #: (currency, locale), the value, and how money() writes it, plain and compact.
 MONEY = [

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from cpo_kit.company import company_from_frames
+from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import METRICS, compute
 from cpo_kit.metrics.funnel import funnel, unknown_steps, unknown_steps_message
 from tests.reference import funnel as reference

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cpo_kit.company import company_from_frames
+from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics.headline import headline_numbers
 
 

@@ -7,12 +7,12 @@ import re
 import pandas as pd
 import pytest
 
-from cpo_kit.kpis import KPIS, check_targets, company_targets, how_to_set, score
+from cpo_kit.metrics.kpis import KPIS, check_targets, company_targets, how_to_set, score
 from cpo_kit.metrics.targets import AMBER_WITHIN
 
 
 def test_the_catalogue_and_the_scoring_agree_on_amber():
-    from cpo_kit import kpis
+    from cpo_kit.metrics import kpis
 
     assert kpis.AMBER_WITHIN == AMBER_WITHIN == 0.05
 
@@ -78,6 +78,6 @@ def test_how_to_set_names_the_kpis_and_both_ways():
 
 
 def test_every_kpi_has_a_unit_the_formatter_knows():
-    from cpo_kit.formats import UNITS
+    from cpo_kit.core.formats import UNITS
 
     assert {k.unit for k in KPIS.values()} <= set(UNITS)

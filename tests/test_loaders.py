@@ -5,9 +5,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cpo_kit.loaders import normalise, read_chunks, read_table
-from cpo_kit.schemas import TABLES
-from cpo_kit.validate import check_folder
+from cpo_kit.inputs.loaders import normalise, read_chunks, read_table
+from cpo_kit.inputs.contract import TABLES
+from cpo_kit.inputs.validate import check_folder
 
 
 @pytest.mark.parametrize("raw, expected", [

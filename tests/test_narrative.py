@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from cpo_kit.narrative import change_sentence, movement
+from cpo_kit.readings.narrative import change_sentence, movement
 
 
 @pytest.mark.parametrize("kwargs, sentence", [

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.analyses import price_change, pricing
 from cpo_kit.metrics.voice import wilson_interval
 from cpo_kit.plots import pricing as pricing_plots

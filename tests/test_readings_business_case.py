@@ -1,7 +1,7 @@
 """The business case's readings: sentences written from hand-made appraisals and forecasts."""
 import pandas as pd
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings import business_case
 from cpo_kit.readings.common import next_steps
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings import common
 
 

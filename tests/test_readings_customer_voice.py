@@ -1,7 +1,7 @@
 """The customer-voice readings: sentences written from hand-made NPS, CSAT, SUS and feedback."""
 import pandas as pd
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings import customer_voice
 from cpo_kit.readings.common import next_steps
 

@@ -1,7 +1,7 @@
 """The market notebook's readings: sentences written from hand-made sizes, growth and rivals."""
 import pandas as pd
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings import market
 from cpo_kit.readings.common import next_steps
 

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings import pricing
 from cpo_kit.readings.common import next_steps
 

@@ -3,7 +3,7 @@ funnels, adoption and unusual weeks."""
 import pandas as pd
 import pytest
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings import product_kpis, product_kpis_next
 from cpo_kit.readings.common import next_steps
 

@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings import revenue_health, revenue_health_next
 from cpo_kit.readings.common import next_steps
 

@@ -1,7 +1,7 @@
 """The strategy notebook's readings: sentences written from hand-made OKRs, work and products."""
 import pandas as pd
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings import strategy
 from cpo_kit.readings.common import next_steps
 

@@ -1,7 +1,7 @@
 """The team notebook's readings: sentences written from a hand-made team, matrix and gaps."""
 import pandas as pd
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings import team
 from cpo_kit.readings.common import next_steps
 

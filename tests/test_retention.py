@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpo_kit.company import company_from_frames
+from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import compute
 from cpo_kit.metrics.registry import METRICS, MissingTables
 from cpo_kit.metrics.retention import retention, retention_table

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from cpo_kit import load_company
-from cpo_kit.company import company_from_frames
+from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import METRICS, MissingTables, compute
 from cpo_kit.metrics.revenue import (
     churn_rates, mrr_movements, recurring_revenue, revenue_retention)

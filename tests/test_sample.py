@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from cpo_kit.sample import write_sample
-from cpo_kit.validate import check_folder
+from cpo_kit.inputs.validate import check_folder
 
 
 @pytest.fixture(scope="module")

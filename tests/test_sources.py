@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from cpo_kit.errors import ParamsError
-from cpo_kit.sources import is_database, masked, open_source
+from cpo_kit.core.errors import ParamsError
+from cpo_kit.inputs.sources import is_database, masked, open_source
 
 SECRET = "planted-Secret-4f9c2e"
 

@@ -13,10 +13,10 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import HOSTILE_COMPANY, ROOT, cpo_kit
-from cpo_kit.analyses import briefing
-from cpo_kit.compare import compare_runs, comparison_lines, status_changes
-from cpo_kit.kpis import company_targets
-from cpo_kit.report_html import Report, report_html, sparkline, standalone_html
+from cpo_kit.reports import briefing
+from cpo_kit.runs.compare import compare_runs, comparison_lines, status_changes
+from cpo_kit.metrics.kpis import company_targets
+from cpo_kit.reports.stakeholder import Report, report_html, sparkline, standalone_html
 
 
 def _write(folder, notebook, tables=None, headlines=None):

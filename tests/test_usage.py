@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from cpo_kit.company import company_from_frames
+from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import METRICS, compute
 from cpo_kit.metrics import usage
 from cpo_kit.metrics.retention import retention

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.metrics.periods import last_complete
 
 KR_STATUSES = ("on track", "at risk", "off track", "not measured")

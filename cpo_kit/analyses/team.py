@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cpo_kit import formats
-from cpo_kit.schemas import SKILLS
+from cpo_kit.core import formats
+from cpo_kit.inputs.contract import SKILLS
 
 RUNGS = ("PM", "senior PM", "director", "VP", "CPO")
 #: Expected skill score at each rung. Delivery and analytics are expected early;

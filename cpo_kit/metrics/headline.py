@@ -27,7 +27,7 @@ def headline_numbers(company, *, period_end) -> pd.DataFrame:
     -------
     DataFrame
         Columns ``key`` (a short name for programs), ``kpi`` (its label), ``unit`` (as
-        :func:`cpo_kit.formats.format_value` knows them), ``value``, ``previous``,
+        :func:`cpo_kit.core.formats.format_value` knows them), ``value``, ``previous``,
         ``change`` (relative, or in points for NPS), ``basis`` (what is compared
         with what, in words) and ``complete`` (False for the active users of a month
         not yet over, whose label then names its days); one row per metric whose

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cpo_kit.errors import CpoKitError
+from cpo_kit.core.errors import CpoKitError
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 # Defined with the KPI catalogue, which the contract reads without the metrics package.
-from cpo_kit.kpis import AMBER_WITHIN
+from cpo_kit.metrics.kpis import AMBER_WITHIN
 
 STATUSES = ("green", "amber", "red")
 COLUMNS = ("kpi", "value", "previous", "change", "target", "direction", "status")

@@ -15,7 +15,9 @@ import pandas as pd
 
 from cpo_kit.metrics.periods import end_exclusive
 from cpo_kit.metrics.registry import metric
-from cpo_kit.schemas import SUS_ITEMS
+
+#: The ten statements of the System Usability Scale, one column each in ``surveys``.
+SUS_ITEMS = tuple(f"sus_q{i}" for i in range(1, 11))
 
 #: How answers can be grouped.
 VOICE_PERIODS = ("month", "quarter", "overall")

@@ -18,7 +18,7 @@ import seaborn as sns
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch, Rectangle
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 
 PALETTE = "colorblind"
 #: How the last value of a line is written beside it.
@@ -114,7 +114,7 @@ def nothing_to_draw(what: str, why: str) -> None:
     why : str
         Markdown saying what is missing and how to provide it: ``"the events have no
         `feature` column. Add one to draw the share of users of each feature."``
-        Company strings in it should go through :func:`cpo_kit.text.markdown_literal`.
+        Company strings in it should go through :func:`cpo_kit.core.text.markdown_literal`.
 
     Examples
     --------

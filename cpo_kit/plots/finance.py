@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.plots.core import FORMATS, PALETTE
 
 __all__ = ["fan_chart", "npv_ranking", "payback_curves", "tornado"]

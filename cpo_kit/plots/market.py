@@ -8,7 +8,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.colors import ListedColormap
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.plots.core import PALETTE
 
 __all__ = ["coverage_heatmap", "positioning_map", "segment_sizes", "sizing_bars"]

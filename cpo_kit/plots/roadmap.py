@@ -12,7 +12,7 @@ import seaborn as sns
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.plots.core import FORMATS, PALETTE
 
 __all__ = ["capacity_curve", "gantt", "score_bars", "slippage_bars"]

@@ -3,7 +3,7 @@
 A reading is markdown written from the numbers a section computed. Company strings
 (segments, themes, titles) go through :func:`literal`, so a name holding ``*`` or
 ``<`` is shown as written instead of being taken as markup; numbers go through
-:mod:`cpo_kit.formats`, so they come out in the company's currency and locale.
+:mod:`cpo_kit.core.formats`, so they come out in the company's currency and locale.
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from cpo_kit import formats
-from cpo_kit.text import markdown_literal
+from cpo_kit.core import formats
+from cpo_kit.core.text import markdown_literal
 
 
 def literal(text) -> str:

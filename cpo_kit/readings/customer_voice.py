@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings.common import join, literal, month_name, moved, names, shows
 
 

@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings.common import in_unit, join, shows
 
 #: Defaults of the conditions of :func:`recommendations`, shared with :func:`checked`.

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings.common import join, literal, money_safe, moved, names, shows
 
 #: The row of a comparison that takes every group together.

@@ -2,7 +2,7 @@
 feature adoption and the unusual weeks.
 
 Each function takes what the notebook computed (the scorecard scored by
-:func:`cpo_kit.kpis.score`, the events suite's tables, the weekly funnels counted per
+:func:`cpo_kit.metrics.kpis.score`, the events suite's tables, the weekly funnels counted per
 user and per attempt, the weeks of :func:`~cpo_kit.metrics.changes.recent_unusual`)
 and writes what it shows for this company. The next steps whose condition holds are
 in :mod:`cpo_kit.readings.product_kpis_next`.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings.common import in_unit, join, literal, month_name, moved, shows
 
 #: The unusual weeks' series of conversion through the whole funnel, counted per user
@@ -95,7 +95,7 @@ def scorecard(status: pd.DataFrame, *, company: str) -> str:
     Parameters
     ----------
     status : DataFrame
-        :func:`cpo_kit.kpis.score`'s output: ``kpi``, ``unit``, ``value``, ``previous``,
+        :func:`cpo_kit.metrics.kpis.score`'s output: ``kpi``, ``unit``, ``value``, ``previous``,
         ``target`` and ``status`` (green, amber, red, "no target", or None without a
         value).
     {company}

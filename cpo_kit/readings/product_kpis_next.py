@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings.common import in_unit, join, literal, moved
 from cpo_kit.readings.product_kpis import (MIN_COHORT, PER_ATTEMPT, PER_USER, STEADY,
                                            _adoption_change, _complete_months, _day, _flag,

@@ -14,7 +14,7 @@ import math
 
 import pandas as pd
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings.common import in_unit, join, literal, month_name, moved, names, shows
 
 #: The usual marks and spans of the readings; also defaults of the conditions of
@@ -479,7 +479,7 @@ def status(table: pd.DataFrame, *, company: str) -> str:
     Parameters
     ----------
     table : DataFrame
-        :func:`~cpo_kit.kpis.score`: ``kpi``, ``unit``, ``value``, ``previous``,
+        :func:`~cpo_kit.metrics.kpis.score`: ``kpi``, ``unit``, ``value``, ``previous``,
         ``target``, ``direction`` and ``status``.
     company : str
         The company, as named in titles.

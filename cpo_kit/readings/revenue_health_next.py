@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings.common import in_unit, join, literal, month_name
 from cpo_kit.readings.revenue_health import (AMPLE, MIN_COHORT, MONTHS, PAYBACK_MARK,
                                              RATIO_MARK, _finite, _money)
@@ -51,7 +51,7 @@ def recommendations(*, status: pd.DataFrame | None = None, moves: pd.DataFrame |
     Parameters
     ----------
     status : DataFrame, optional
-        :func:`~cpo_kit.kpis.score` of the revenue KPIs (``key``, ``kpi``, ``unit``,
+        :func:`~cpo_kit.metrics.kpis.score` of the revenue KPIs (``key``, ``kpi``, ``unit``,
         ``value``, ``target``, ``status``).
     moves : DataFrame, optional
         :func:`~cpo_kit.metrics.revenue.mrr_movements` without ``by``.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpo_kit import formats
+from cpo_kit.core import formats
 from cpo_kit.readings.common import join, literal, money_safe, names, shows
 
 #: The statuses of a key result behind plan, worst first.

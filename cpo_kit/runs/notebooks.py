@@ -11,7 +11,7 @@ from pathlib import Path
 
 #: The playbook's own folder: the repository that holds this package, with the book's
 #: sources (``_config.yml``, ``_toc.yml``, ``book/``), ``notebooks/`` and ``data/sample/``.
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
 
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from cpo_kit.errors import DataProblem, ParamsError
-from cpo_kit.loaders import normalise
-from cpo_kit.schemas import TABLES
+from cpo_kit.core.errors import DataProblem, ParamsError
+from cpo_kit.inputs.loaders import normalise
+from cpo_kit.inputs.contract import TABLES
 
 #: File suffixes read as DuckDB databases.
 DATABASE_SUFFIXES = (".duckdb", ".ddb", ".db")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cpo_kit.text import did_you_mean
+from cpo_kit.core.text import did_you_mean
 
 #: The tolerance on the wrong side of a target within which a KPI is amber, relative to it.
 AMBER_WITHIN = 0.05
@@ -32,7 +32,7 @@ class KPI:
     label : str
         How people name it: "Activation (whole funnel)".
     unit : str
-        One of :data:`cpo_kit.formats.UNITS`.
+        One of :data:`cpo_kit.core.formats.UNITS`.
     higher_is_better : bool
         Which way is good.
     notebook : str

@@ -7,7 +7,7 @@ strings (segment names, feedback themes, initiative titles).
 """
 from __future__ import annotations
 
-from cpo_kit.results import format_value, is_missing
+from cpo_kit.core.formats import format_value, is_missing
 
 #: A change smaller than this share of the previous value reads as "held".
 FLAT_WITHIN = 0.005
@@ -45,7 +45,7 @@ def change_sentence(label: str, value, previous=None, *, unit: str, target=None,
     value, previous : float or None
         This period's and the previous period's values.
     unit : str
-        How the values are written (see :func:`cpo_kit.results.format_value`).
+        How the values are written (see :func:`cpo_kit.reports.results.format_value`).
     target : float, optional
         The KPI's target.
     direction : str

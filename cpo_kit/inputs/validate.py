@@ -18,11 +18,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
-from cpo_kit.contract import TYPE_NAMES, Table, describe_check
-from cpo_kit.errors import DataProblem
-from cpo_kit.loaders import Chunk, join_chunks, read_chunks, show_value as _show
-from cpo_kit.schemas import TABLES
-from cpo_kit.table_files import find_files
+from cpo_kit.core.errors import DataError, DataProblem
+from cpo_kit.inputs.contract import TABLES, TYPE_NAMES, Table, describe_check
+from cpo_kit.inputs.loaders import Chunk, join_chunks, read_chunks, show_value as _show
+from cpo_kit.inputs.table_files import find_files
 
 #: Problems of one kind in one column shown before the rest are counted.
 MAX_EXAMPLES = 10
@@ -392,3 +391,33 @@ class _Log:
                 for (file, column, message), n in self.counts.items() if n > MAX_EXAMPLES]
         return self.problems + more
 
+
+# Printing the outcome of a check for people: a summary table or the problems.
+
+def summary_lines(checked: Checked, folder: Path | str) -> list[str]:
+    """A table of what was read: rows and date range of each table present."""
+    lines = [f"{folder}: {len(checked.summaries)} of {len(TABLES)} tables present, all valid",
+             "", f"  {'table':<13} {'file':<22} {'rows':>12}  {'from':<10}  {'to':<10}"]
+    for name in (n for n in TABLES if n in checked.summaries):
+        s = checked.summaries[name]
+        first = s.first.strftime("%Y-%m-%d") if s.first is not None else ""
+        last = s.last.strftime("%Y-%m-%d") if s.last is not None else ""
+        lines.append(f"  {name:<13} {s.path.name:<22} {s.rows:>12,}  {first:<10}  {last:<10}")
+    absent = [n for n in TABLES if n not in checked.summaries]
+    if absent:
+        lines += ["", "Not provided (the sections that need them will say so): " + ", ".join(
+            absent)]
+    if checked.ignored:
+        # Files named after a table are read or refused, never ignored: these name none.
+        lines += ["", "Ignored, not named after a table: " + ", ".join(
+            p.name + "/" * p.is_dir() for p in checked.ignored)]
+    return lines
+
+
+def problem_lines(checked: Checked | DataError) -> list[str]:
+    """Every problem on its own line, then a count."""
+    lines = [str(p) for p in checked.problems]
+    files = len({p.file for p in checked.problems})
+    lines.append(f"{len(checked.problems)} problem{'s' * (len(checked.problems) != 1)} in "
+                 f"{files} file{'s' * (files != 1)}: nothing was run or written.")
+    return lines

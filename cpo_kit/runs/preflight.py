@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cpo_kit.errors import DataError, DataProblem, ParamsError
-from cpo_kit.notebooks import NOTEBOOKS
-from cpo_kit.parameters import Given, declared_parameters, given_parameters
-from cpo_kit.params import load_params, one_line
-from cpo_kit.sources import Source, masked, open_source, shown_problem
+from cpo_kit.core.errors import DataError, DataProblem, ParamsError
+from cpo_kit.runs.notebooks import NOTEBOOKS
+from cpo_kit.runs.parameters import Given, declared_parameters, given_parameters
+from cpo_kit.inputs.params_file import load_params, one_line
+from cpo_kit.inputs.sources import Source, masked, open_source, shown_problem
 
 if TYPE_CHECKING:  # the contract's checks bring pandas and pyarrow: imported when used
-    from cpo_kit.validate import Checked
+    from cpo_kit.inputs.validate import Checked
 
 @dataclass(frozen=True)
 class RunInputs:
@@ -97,7 +97,7 @@ def checked_inputs(data: str | Path, *, params_file: str | Path | None = None,
     _no_literal_secrets(given)
     _check_events_sources(given)
     # Here: the contract's checks bring pandas and pyarrow, which the above need not.
-    from cpo_kit.validate import check_folder
+    from cpo_kit.inputs.validate import check_folder
 
     with open_source(data) as source:
         checked = check_folder(source.folder, columns=params.get("columns"), progress=progress,
@@ -145,7 +145,7 @@ def _texts(value) -> Iterator[str]:
 
 def _check_events_sources(given: dict[str, dict[str, Given]]) -> None:
     """Refuse an ``events_source`` that cannot connect, before any notebook would try."""
-    from cpo_kit.engines import check_events_source
+    from cpo_kit.inputs.engines import check_events_source
 
     for values in given.values():
         g = values.get("events_source")
@@ -160,7 +160,7 @@ def _check_events_sources(given: dict[str, dict[str, Given]]) -> None:
 
 def _check_period_end(given: dict[str, dict[str, Given]], checked: Checked) -> None:
     """Refuse a ``period_end`` outside the data, naming where it was given."""
-    from cpo_kit.validate import period_end_problem
+    from cpo_kit.inputs.validate import period_end_problem
 
     days = {(g.value, g.where) for values in given.values()
             for name, g in values.items() if name == "period_end"}
@@ -199,7 +199,7 @@ def check_funnel_steps(given: dict[str, dict[str, Given]], declared: dict, sourc
         Events without the default steps, naming the events' file: nothing else
         was given to name, and the line says how to give the company's own steps.
     """
-    from cpo_kit.company import load_company
+    from cpo_kit.inputs.company import load_company
     from cpo_kit.metrics.funnel import unknown_steps, unknown_steps_message
 
     wanted = {}

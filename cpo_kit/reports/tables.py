@@ -5,8 +5,8 @@ import html
 
 import pandas as pd
 
-from cpo_kit import formats
-from cpo_kit.results import format_change, format_value
+from cpo_kit.core import formats
+from cpo_kit.core.formats import format_change, format_value
 
 
 def kpi_table(headline: pd.DataFrame, *, caption: str):
@@ -41,7 +41,7 @@ def basis_note(headline: pd.DataFrame) -> str:
     October 1-22 against the same days of September (1-22) ...; MRR, ARR (MRR × 12)
     and paying accounts: October 2026 against September 2026."
     """
-    from cpo_kit.text import markdown_literal
+    from cpo_kit.core.text import markdown_literal
 
     clauses = []
     for basis, rows in headline.groupby("basis", sort=False):
@@ -66,8 +66,8 @@ def status_table(status: pd.DataFrame, *, caption: str, units: dict[str, str] | 
         Its output: ``kpi``, ``value``, ``previous``, ``change``, ``target``,
         ``direction`` and ``status``.
     units : dict, optional
-        Each KPI's unit, as :func:`cpo_kit.formats.format_value` knows them; by
-        default the ``unit`` column of ``status`` (as :func:`cpo_kit.kpis.score` gives).
+        Each KPI's unit, as :func:`cpo_kit.core.formats.format_value` knows them; by
+        default the ``unit`` column of ``status`` (as :func:`cpo_kit.metrics.kpis.score` gives).
     caption : str
         The table's caption.
     """

@@ -3,7 +3,7 @@
 The metric glossary comes from the metric registry, the data contract from the
 schemas and the command-line reference from the ``cpo-kit`` parser itself, so
 none of them can say something the code does not do. The pages are written
-into the book's sources before Sphinx reads them (see :mod:`cpo_kit.book_ext`).
+into the book's sources before Sphinx reads them (see :mod:`cpo_kit.site.book_ext`).
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ FAMILY_TITLES = {
     "revenue": "Revenue and unit economics",
     "voice": "Customer voice",
 }
-GENERATED = "<!-- Written by cpo_kit.book_reference at build time: edit the code, not this page. -->"
+GENERATED = "<!-- Written by cpo_kit.site.reference at build time: edit the code, not this page. -->"
 
 
 def write_reference(srcdir: Path, examples: Path | None, *, sample: bool = True) -> None:
@@ -80,7 +80,7 @@ def glossary_page() -> str:
 
 def _kpi_lines() -> list[str]:
     """The KPI catalogue: the keys a params file's ``targets:`` and a key result name."""
-    from cpo_kit.kpis import KPIS
+    from cpo_kit.metrics.kpis import KPIS
 
     lines = ["(ref-kpis)=", "## KPIs and their targets", "",
              "The KPIs the notebooks score against the company's targets. A target is set "
@@ -105,8 +105,8 @@ def contract_page(examples=None, *, sample: bool = True) -> str:
         Whether the example files come from the sample company, rather than from
         the data of the company the book is for.
     """
-    from cpo_kit.contract import TYPE_WORDS, describe_check
-    from cpo_kit.schemas import TABLES
+    from cpo_kit.inputs.contract import TYPE_WORDS, describe_check
+    from cpo_kit.inputs.contract import TABLES
 
     lines = [GENERATED, "(ref-data-contract)=", "# Data contract", "",
              "The tables the playbook reads. Put each in one folder as a file named after "
@@ -179,8 +179,8 @@ def write_examples(data: Path, folder: Path) -> set[str]:
     """
     import duckdb
 
-    from cpo_kit.schemas import TABLES
-    from cpo_kit.table_files import file_format, find_files
+    from cpo_kit.inputs.contract import TABLES
+    from cpo_kit.inputs.table_files import file_format, find_files
 
     folder.mkdir(parents=True, exist_ok=True)
     found, _, _ = find_files(data, TABLES)

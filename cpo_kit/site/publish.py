@@ -28,13 +28,13 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from cpo_kit import formats
-from cpo_kit.book_ext import SAMPLE_COMPANY
-from cpo_kit.errors import CpoKitError
-from cpo_kit.files import made_folder
-from cpo_kit.notebooks import NOTEBOOKS, ROOT
-from cpo_kit.results import format_value
-from cpo_kit.text import markdown_literal
+from cpo_kit.core import formats
+from cpo_kit.site.book_ext import SAMPLE_COMPANY
+from cpo_kit.core.errors import CpoKitError
+from cpo_kit.core.files import made_folder
+from cpo_kit.runs.notebooks import NOTEBOOKS, ROOT
+from cpo_kit.core.formats import format_value
+from cpo_kit.core.text import markdown_literal
 
 #: The runner's own parameters: paths on the machine that ran, not choices worth showing.
 NOT_SHOWN = ("data_dir", "results_dir", "data_checked")
@@ -104,7 +104,7 @@ def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: b
         failed = failures(manifest)
         config.setdefault("parse", {})["myst_substitutions"] = substitutions(
             run, failed=failed, wanted=quoted_keys(root / "book"))
-        # The company picks the chapters' worked examples (cpo_kit.book_ext); its data
+        # The company picks the chapters' worked examples (cpo_kit.site.book_ext); its data
         # folder gives the data contract's example rows.
         data = Path(manifest["data"])
         config.setdefault("sphinx", {}).setdefault("config", {}).update(

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpo_kit.analyses.briefing import RunResults, scorecard
-from cpo_kit.errors import CpoKitError
-from cpo_kit.notebooks import NOTEBOOKS
-from cpo_kit import formats
-from cpo_kit.results import format_change, format_value, written_in
+from cpo_kit.reports.briefing import RunResults, scorecard
+from cpo_kit.core.errors import CpoKitError
+from cpo_kit.runs.notebooks import NOTEBOOKS
+from cpo_kit.core import formats
+from cpo_kit.core.formats import format_change, format_value
+from cpo_kit.reports.results import written_in
 
 COLUMNS = ["notebook", "key", "label", "unit", "before", "after", "change", "changed"]
 

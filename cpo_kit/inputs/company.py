@@ -12,12 +12,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cpo_kit import csv_text
-from cpo_kit.errors import DataError
-from cpo_kit.loaders import read_chunks, read_table
-from cpo_kit.table_files import file_format, normalise
-from cpo_kit.schemas import TABLES
-from cpo_kit.validate import check_folder, column_mapping
+from cpo_kit.inputs import csv_text
+from cpo_kit.core.errors import DataError
+from cpo_kit.inputs.loaders import read_chunks, read_table
+from cpo_kit.inputs.table_files import file_format, normalise
+from cpo_kit.inputs.contract import TABLES
+from cpo_kit.inputs.validate import check_folder, column_mapping
 
 #: DuckDB's type for each of the contract's column types.
 SQL_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN",
@@ -111,7 +111,7 @@ def load_company(data_dir: str | Path, *, columns: dict | None = None,
     data_dir : str or Path
         The folder of table files.
     columns : dict, optional
-        The params file's ``columns:`` mapping (see :func:`cpo_kit.validate.check_folder`).
+        The params file's ``columns:`` mapping (see :func:`cpo_kit.inputs.validate.check_folder`).
     memory_limit : str
         DuckDB's memory limit; beyond it DuckDB spills to disk instead of failing.
     check_events : bool
@@ -125,7 +125,7 @@ def load_company(data_dir: str | Path, *, columns: dict | None = None,
         with a time zone they are shown as local times, so days, weeks and months
         begin at local midnight. Dates (such as ``signup_date``) are left as they are.
     events_source : str, optional
-        A URL of the engine that holds the events (see :mod:`cpo_kit.engines`),
+        A URL of the engine that holds the events (see :mod:`cpo_kit.inputs.engines`),
         such as ``pyspark:?master=local[2]&parquet=/data/events``. The events
         metrics then run there; an events file in ``data_dir`` is ignored. The
         engine's table is not checked row by row: it is the engine's to keep valid.
@@ -158,7 +158,7 @@ def load_company(data_dir: str | Path, *, columns: dict | None = None,
             _register_large(con, name, path, column_mapping(columns, name), timezone)
     engines = {}
     if events_source:
-        from cpo_kit.engines import connect_events
+        from cpo_kit.inputs.engines import connect_events
 
         engines["events"] = connect_events(events_source)
     return Company(tables, con, checked.files, engines)

@@ -30,13 +30,13 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from cpo_kit.errors import CpoKitError, ParamsError
-from cpo_kit.files import made_folder
-from cpo_kit.notebook_process import KERNEL_FAILED, WRITE_FAILED
-from cpo_kit.notebooks import NOTEBOOK_DIR, NOTEBOOKS
-from cpo_kit.preflight import checked_inputs
-from cpo_kit.sources import Source
-from cpo_kit.text import did_you_mean
+from cpo_kit.core.errors import CpoKitError, ParamsError
+from cpo_kit.core.files import made_folder
+from cpo_kit.runs.notebook_process import KERNEL_FAILED, WRITE_FAILED
+from cpo_kit.runs.notebooks import NOTEBOOK_DIR, NOTEBOOKS
+from cpo_kit.runs.preflight import checked_inputs
+from cpo_kit.inputs.sources import Source
+from cpo_kit.core.text import did_you_mean
 
 #: Packages whose versions the manifest records: what a rerun would need to match.
 #: The script each notebook's process runs.
@@ -81,7 +81,7 @@ def run_playbook(data: str | Path, *, params_file: str | Path | None = None,
     ----------
     data : str or Path
         A folder of table files, a DuckDB database file, or a database URL whose
-        credentials come from environment variables (see :mod:`cpo_kit.sources`).
+        credentials come from environment variables (see :mod:`cpo_kit.inputs.sources`).
     params_file : str or Path, optional
         YAML: company name, period end, column mappings and any notebook parameter.
     overrides : list of str
@@ -409,7 +409,7 @@ def _execute_all(names: list[str], parameters: dict, folder: Path, *, jobs: int,
 
 def _notes(folder: Path, name: str) -> list[str]:
     """The notes a notebook recorded in its ``headline.json`` (:meth:`Results.note`)."""
-    from cpo_kit.results import read_results
+    from cpo_kit.reports.results import read_results
 
     try:
         return [str(note) for note in read_results(folder, name).get("notes", [])]

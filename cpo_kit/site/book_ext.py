@@ -4,7 +4,7 @@
   by default, which fails for offline readers. The MathJax that the
   ``jupyter-server-mathjax`` package ships is copied into the site instead.
 - The reference pages (metric glossary, data contract, command line) are written
-  from the code before Sphinx reads the sources (:mod:`cpo_kit.book_reference`).
+  from the code before Sphinx reads the sources (:mod:`cpo_kit.site.reference`).
 - Long tables can be sorted by a click on a column's heading, and pages print
   without the site's navigation (``book_static/``).
 - A chapter's worked example of one company is shown in that company's book
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sphinx.util import logging
 
-from cpo_kit.notebooks import ROOT
+from cpo_kit.runs.notebooks import ROOT
 
 MATHJAX_DIR = "mathjax"
 STATIC = Path(__file__).with_name("book_static")
@@ -217,7 +217,7 @@ def _add_company_tag(app, config) -> None:
 
 
 def _write_reference(app, config) -> None:
-    from cpo_kit.book_reference import write_reference
+    from cpo_kit.site.reference import write_reference
 
     # The sample company's book keeps the sample's rows; another company's shows
     # its own data's, or none when its run did not read a folder.

@@ -15,8 +15,8 @@ import pandas as pd
 
 # The formatters live with the company's currency and locale; they are named here too,
 # where the notebooks and the report have always found them.
-from cpo_kit.files import write_atomically
-from cpo_kit.formats import UNITS, current, format_change, format_value, is_missing
+from cpo_kit.core.files import write_atomically
+from cpo_kit.core.formats import UNITS, current, format_change, format_value, is_missing
 
 __all__ = ["UNITS", "Headline", "Results", "format_change", "format_value", "is_missing",
            "read_results"]
@@ -39,7 +39,7 @@ class Results:
     Parameters
     ----------
     notebook : str
-        The notebook's name, as in :data:`cpo_kit.notebooks.NOTEBOOKS`.
+        The notebook's name, as in :data:`cpo_kit.runs.notebooks.NOTEBOOKS`.
     folder : str or Path or None
         Where ``<notebook>_results/`` is written; nothing is written when empty or None
         (a reader exploring the notebook by hand).

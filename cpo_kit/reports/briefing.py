@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpo_kit import formats
-from cpo_kit.kpis import score
-from cpo_kit.narrative import change_sentence, movement
+from cpo_kit.core import formats
+from cpo_kit.metrics.kpis import score
+from cpo_kit.readings.narrative import change_sentence, movement
 
 #: KPIs of the headline overview that the report scores against the company's targets.
 OVERVIEW_KPIS = ("mau", "mrr", "nps")
@@ -89,7 +89,7 @@ def scorecard(results: RunResults, targets: dict) -> pd.DataFrame:
     The product and revenue KPIs come with the targets and statuses their own
     notebooks gave them; the overview's KPIs (active users, MRR, NPS) are scored
     here against ``targets``, the company's targets by KPI key as
-    :func:`cpo_kit.kpis.company_targets` gives them. A KPI without a target has no
+    :func:`cpo_kit.metrics.kpis.company_targets` gives them. A KPI without a target has no
     status.
 
     Returns

@@ -18,8 +18,8 @@ from typing import Callable
 
 import pandas as pd
 
-from cpo_kit import formats
-from cpo_kit.results import format_change, format_value, is_missing
+from cpo_kit.core import formats
+from cpo_kit.core.formats import format_change, format_value, is_missing
 
 STATUS_COLOURS = {"green": "#1a7f37", "amber": "#b7791f", "red": "#c53030"}
 #: Where Debian's Chromium is; its print-to-PDF writes the report's PDF.

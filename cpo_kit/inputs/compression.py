@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from cpo_kit.errors import DataError, DataProblem
+from cpo_kit.core.errors import DataError, DataProblem
 
 
 def open_bytes(path: Path, compression: str | None) -> BinaryIO:

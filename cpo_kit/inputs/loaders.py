@@ -1,9 +1,9 @@
 """Reading company tables from CSV, Parquet and Excel files into typed frames.
 
 Reading never raises on bad content: every problem becomes a
-:class:`~cpo_kit.errors.DataProblem` naming file, row and column, and the caller
+:class:`~cpo_kit.core.errors.DataProblem` naming file, row and column, and the caller
 decides what to do with the list. Large tables are read in chunks. The lines of
-CSV files are found by :mod:`cpo_kit.csv_text`.
+CSV files are found by :mod:`cpo_kit.inputs.csv_text`.
 """
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cpo_kit import csv_text
-from cpo_kit.contract import TYPE_NAMES, TYPE_WORDS, Table
-from cpo_kit.errors import DataError, DataProblem
-from cpo_kit.table_files import file_format, normalise
+from cpo_kit.inputs import csv_text
+from cpo_kit.inputs.contract import TYPE_NAMES, TYPE_WORDS, Table
+from cpo_kit.core.errors import DataError, DataProblem
+from cpo_kit.inputs.table_files import file_format, normalise
 
 #: How far down an Excel sheet to look for a header that is not on the first row.
 HEADER_SEARCH_ROWS = 20

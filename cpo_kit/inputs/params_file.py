@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from cpo_kit.errors import ParamsError
-from cpo_kit.text import did_you_mean
+from cpo_kit.core.errors import ParamsError
+from cpo_kit.core.text import did_you_mean
 
 
 class _Loader(yaml.SafeLoader):
@@ -171,7 +171,7 @@ def _check_columns(path: Path, columns: object) -> None:
 
 def _check_categories(path: Path, categories: object) -> None:
     """``categories:`` maps tables to their text columns to the company's list of values."""
-    from cpo_kit.schemas import TABLES
+    from cpo_kit.inputs.contract import TABLES
 
     if categories is None:
         return
