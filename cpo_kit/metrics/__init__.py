@@ -1,9 +1,15 @@
-"""The metric registry: each metric defined once, with its definition, formula and needs.
+"""The KPI catalogue and the metric registry: each KPI and each metric described once.
 
-The notebooks compute metrics through :func:`compute`, the book's glossary is
-written from :data:`METRICS`, and the tests check each against hand-made data.
-Events-heavy metrics are ibis expressions run where the events live; only
-aggregates come back as pandas DataFrames.
+:mod:`~cpo_kit.metrics.kpis` lists the KPIs the playbook scores against a company's
+targets; :data:`METRICS` holds every metric with its definition, formula, unit and the
+tables it needs, from which the book's glossary is written. A metric is computed by
+calling its function (``metrics.revenue.mrr_movements(company, ...)``), as the
+notebooks do, or by name through :func:`compute`, as the KPI overview does; both run
+the same code, and the tests check each against hand-made data. Events metrics are
+ibis expressions run where the events live; only aggregates come back as pandas
+DataFrames.
+
+Imports only :mod:`cpo_kit.core`.
 """
 from cpo_kit.metrics.registry import METRICS, Metric, MissingTables, compute, metric
 # Importing a family registers its metrics.

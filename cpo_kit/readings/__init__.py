@@ -5,4 +5,7 @@ A section's "What it shows" paragraph and a notebook's "What to do next" list ar
 written by these functions from the numbers the notebook computed, so they hold for
 whichever company the notebook runs on; a recommendation whose condition does not
 hold on those numbers is left out.
+
+Imports only :mod:`cpo_kit.core`: a reading is handed what a notebook computed and
+describes it; it calls no metric of its own.
 """

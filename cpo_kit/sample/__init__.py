@@ -9,6 +9,9 @@ Two companies share the mechanisms (seeded random streams per part in
 :mod:`~cpo_kit.sample.world`, whole-or-nothing files in
 :mod:`~cpo_kit.sample.output`) and keep their own facts and simulations:
 Brightlane in the modules of this package, Tidewell in :mod:`cpo_kit.sample.tidewell`.
+
+Imports nothing else of cpo_kit, so no change to the metrics or the contract can change the
+committed sample.
 """
 from __future__ import annotations
 
