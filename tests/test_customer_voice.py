@@ -15,7 +15,8 @@ import pytest
 from cpo_kit.analyses.feedback import (detractor_comments, detractor_themes, feedback_volume,
                                        sentiment_by, theme_quotes, theme_spikes)
 from cpo_kit.analyses.voice import nps_change, nps_window, window
-from cpo_kit.metrics.voice import csat_interval, sus_interval, wilson_interval
+from cpo_kit.metrics.intervals import wilson_interval
+from cpo_kit.metrics.voice import csat_interval, sus_interval
 from cpo_kit.plots import voice as voice_plots
 from cpo_kit.inputs.contract import SUS_ITEMS
 
@@ -39,6 +40,18 @@ def test_wilson_interval(k, n, low, high):
     got_low, got_high = wilson_interval(k, n)
     assert float(got_low) == pytest.approx(low, abs=1e-6)
     assert float(got_high) == pytest.approx(high, abs=1e-6)
+
+
+@pytest.mark.parametrize("k, n", [(8, 10), (0, 5), (5, 5), (1, 3), (97, 120), (1, 2000)])
+def test_wilson_interval_has_the_bounds_of_statsmodels(k, n):
+    # The docstring of cpo_kit.metrics.intervals promises these are the library's bounds.
+    from scipy.stats import norm
+    from statsmodels.stats.proportion import proportion_confint
+
+    theirs = proportion_confint(k, n, alpha=2 * norm.sf(1.96), method="wilson")
+    ours = wilson_interval(k, n)
+    assert float(ours[0]) == pytest.approx(theirs[0], abs=1e-12)
+    assert float(ours[1]) == pytest.approx(theirs[1], abs=1e-12)
 
 
 def test_wilson_interval_without_answers_is_empty():

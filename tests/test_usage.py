@@ -11,7 +11,8 @@ from pandas.testing import assert_frame_equal
 
 from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import METRICS, compute
-from cpo_kit.metrics import usage
+from cpo_kit.metrics import event_tables, usage
+from cpo_kit.metrics import features as feature_metrics
 from cpo_kit.metrics.retention import retention
 from tests.reference import usage as reference
 from tests.strategies import DAYS, FIRST_DAY, event_logs, period_ends
@@ -200,7 +201,7 @@ def test_feature_adoption_per_week(events):
         ("2026-01-19", "dashboards", 0, 0, NAN), ("2026-01-19", "reports", 0, 0, NAN),
         ("2026-01-26", "dashboards", 1, 2, 0.5), ("2026-01-26", "reports", 1, 2, 0.5),
     ], feature="str", adoption="float64", **PERIOD)
-    assert_frame_equal(usage.feature_adoption(events, period="week", period_end="2026-02-04"),
+    assert_frame_equal(feature_metrics.feature_adoption(events, period="week", period_end="2026-02-04"),
                        expected)
 
 
@@ -215,7 +216,7 @@ def test_feature_adoption_per_week(events):
 def test_feature_adoption_of_chosen_features(events, options, rows):
     expected = table("period feature users active_users adoption", rows, feature="str",
                      adoption="float64", **PERIOD)
-    assert_frame_equal(usage.feature_adoption(events, period_end="2026-02-28", **options),
+    assert_frame_equal(feature_metrics.feature_adoption(events, period_end="2026-02-28", **options),
                        expected)
 
 
@@ -240,11 +241,11 @@ def test_time_to_first_use(company, events, with_users, period_end, rows):
     users = company.table("users") if with_users else None
     expected = table("feature adopters median_days mean_days", rows, feature="str",
                      median_days="float64", mean_days="float64")
-    assert_frame_equal(usage.time_to_first_use(events, users, period_end=period_end), expected)
+    assert_frame_equal(feature_metrics.time_to_first_use(events, users, period_end=period_end), expected)
 
 
 def test_time_to_first_use_of_chosen_events(events):
-    out = usage.time_to_first_use(events, period_end="2026-02-28", feature="event",
+    out = feature_metrics.time_to_first_use(events, period_end="2026-02-28", feature="event",
                                   features=["share_report"])
     assert out.to_dict("list") == {"feature": ["share_report"], "adopters": [1],
                                    "median_days": [15.5], "mean_days": [15.5]}
@@ -252,7 +253,7 @@ def test_time_to_first_use_of_chosen_events(events):
 
 def test_time_to_first_use_metric_starts_at_signup_when_users_are_given(company, events):
     assert_frame_equal(compute("time_to_first_use", company, period_end="2026-02-28"),
-                       usage.time_to_first_use(events, company.table("users"),
+                       feature_metrics.time_to_first_use(events, company.table("users"),
                                                period_end="2026-02-28"))
     alone = company_from_frames({"events": events_frame(EVENTS)})
     assert compute("time_to_first_use", alone, period_end="2026-02-28")[
@@ -261,7 +262,7 @@ def test_time_to_first_use_metric_starts_at_signup_when_users_are_given(company,
 
 # --- errors and registry ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("func", [usage.active_users, usage.lifecycle, usage.feature_adoption])
+@pytest.mark.parametrize("func", [usage.active_users, usage.lifecycle, feature_metrics.feature_adoption])
 def test_an_unknown_period_is_refused(events, func):
     with pytest.raises(ValueError, match=r"period must be one of day, week, month, not "
                                          r"'quarter'"):
@@ -272,7 +273,7 @@ def test_an_unknown_period_is_refused(events, func):
     ("reports", r"features must be a list of names, not the string 'reports'"),
     ([], r"features must name at least one feature, or be None for all"),
 ])
-@pytest.mark.parametrize("func", [usage.feature_adoption, usage.time_to_first_use])
+@pytest.mark.parametrize("func", [feature_metrics.feature_adoption, feature_metrics.time_to_first_use])
 def test_features_must_be_a_list_of_names(events, func, features, message):
     with pytest.raises(ValueError, match=message):
         func(events, period_end="2026-02-28", features=features)
@@ -329,7 +330,7 @@ def test_stickiness_and_active_days_match_the_reference(log, period_end):
 def test_feature_adoption_matches_the_reference(log, period, period_end, features):
     events = company_from_frames({"events": log}).table("events")
     assert_frame_equal(
-        usage.feature_adoption(events, period=period, period_end=period_end, features=features),
+        feature_metrics.feature_adoption(events, period=period, period_end=period_end, features=features),
         reference.feature_adoption(log, period=period, period_end=period_end,
                                    features=features))
 
@@ -355,7 +356,7 @@ def logs_with_users(draw):
 def test_time_to_first_use_matches_the_reference(data, period_end, features, with_users):
     log, users = data
     company = company_from_frames({"events": log, "users": users})
-    ours = usage.time_to_first_use(company.table("events"),
+    ours = feature_metrics.time_to_first_use(company.table("events"),
                                    company.table("users") if with_users else None,
                                    period_end=period_end, features=features)
     assert_frame_equal(ours, reference.time_to_first_use(
@@ -370,14 +371,15 @@ def test_time_to_first_use_matches_the_reference(data, period_end, features, wit
 def test_the_sample_company_matches_the_reference(sample_dir, name, options):
     log = pd.read_parquet(sample_dir / "events.parquet")
     events = company_from_frames({"events": log}).table("events")
-    assert_frame_equal(getattr(usage, name)(events, period_end="2026-10-15", **options),
+    ours = getattr(usage, name, None) or getattr(feature_metrics, name)
+    assert_frame_equal(ours(events, period_end="2026-10-15", **options),
                        getattr(reference, name)(log, period_end="2026-10-15", **options))
 
 
 def test_feature_use_by_day_folded_into_months(company):
-    days = usage.feature_use(company.table("events"), ["dashboards", "reports"], period="day",
+    days = feature_metrics.feature_use(company.table("events"), ["dashboards", "reports"], period="day",
                              period_end="2026-02-28")
-    months = usage.coarser_use(days, period="month").execute()
+    months = event_tables.coarser_use(days, period="month").execute()
     months["period"] = pd.to_datetime(months["period"]).astype("datetime64[us]")
     got = months.sort_values(["user_id", "period"], ignore_index=True)
     # a: 5, 6, 13 and 27 January (reports on the 5th, dashboards on the 27th), 3 and 5

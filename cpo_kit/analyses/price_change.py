@@ -12,7 +12,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from cpo_kit.metrics.revenue import churn_rates
-from cpo_kit.metrics.voice import wilson_interval
+from cpo_kit.metrics.intervals import wilson_interval
 
 #: The label of the row that takes every respondent or account together.
 ALL = "All"

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from cpo_kit.metrics.periods import end_exclusive, last_complete
-from cpo_kit.metrics.voice import Z_95, nps_adjusted, nps_by_period
+from cpo_kit.metrics.intervals import Z_95, nps_adjusted
+from cpo_kit.metrics.voice import nps_by_period
 
 
 def window(frame: pd.DataFrame, *, column: str, period_end, days: int | None = None,

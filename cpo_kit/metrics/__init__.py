@@ -14,6 +14,6 @@ Imports only :mod:`cpo_kit.core`.
 from cpo_kit.metrics.registry import METRICS, Metric, MissingTables, compute, metric
 # Importing a family registers its metrics.
 from cpo_kit.metrics import (  # noqa: F401,E402
-    funnel, headline, retention, revenue, targets, unit_economics, usage, voice)
+    features, funnel, headline, retention, revenue, targets, unit_economics, usage, voice)
 
 __all__ = ["METRICS", "Metric", "MissingTables", "compute", "metric"]

@@ -4,7 +4,7 @@ Active users, stickiness, lifecycle and retention only need to know on which
 days each user was active; monthly feature adoption, which features each user
 touched in each month. The suite reads the events once for both: it reduces
 them to one row per user and active day, flagged with the features used that
-day (:func:`~cpo_kit.metrics.usage.feature_use`), and keeps that in the engine
+day (:func:`~cpo_kit.metrics.features.feature_use`), and keeps that in the engine
 as a temporary table; from it, two more: one row per user and active week, and
 one per user and active month with their active days and features. Each metric
 reads the table of its period as it is, without making its rows distinct again.
@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cpo_kit.metrics.event_tables import coarser_use
+from cpo_kit.metrics.features import adoption, feature_names, feature_use
 from cpo_kit.metrics.funnel import funnel
 from cpo_kit.metrics.periods import check_period, truncate
 from cpo_kit.metrics.retention import retention
-from cpo_kit.metrics.usage import (active_days_distribution_of, active_users, adoption,
-                                   coarser_use, feature_names, feature_use, lifecycle,
-                                   stickiness_of)
+from cpo_kit.metrics.usage import active_days_distribution_of, active_users, lifecycle, stickiness_of
 
 #: The four steps of the sample company's activation funnel.
 DEFAULT_FUNNEL = ("signup", "login", "create_report", "share_report")

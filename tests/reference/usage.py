@@ -108,7 +108,7 @@ def feature_adoption(events: pd.DataFrame, *, period: str = "month", period_end,
                      features=None, user: str = "user_id", ts: str = "timestamp",
                      feature: str = "feature") -> pd.DataFrame:
     """Share of active users who used each feature: see
-    :func:`cpo_kit.metrics.usage.feature_adoption`."""
+    :func:`cpo_kit.metrics.features.feature_adoption`."""
     freq = FREQ[period]
     events = _complete(events, period_end, period, ts)
     p = events[ts].dt.to_period(freq)
@@ -133,7 +133,7 @@ def time_to_first_use(events: pd.DataFrame, users: pd.DataFrame | None = None, *
                       features=None, user: str = "user_id", ts: str = "timestamp",
                       feature: str = "feature", signup: str = "signup_at") -> pd.DataFrame:
     """Days from signup (or first event) to first use: see
-    :func:`cpo_kit.metrics.usage.time_to_first_use`."""
+    :func:`cpo_kit.metrics.features.time_to_first_use`."""
     events = _until(events, _day(period_end), ts)
     start = events.groupby(user)[ts].min()
     if users is not None:
