@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from cpo_kit.core import formats
-from cpo_kit.readings import product_kpis, product_kpis_next
+from cpo_kit.readings import product_kpis, product_kpis_changes, product_kpis_next
 from cpo_kit.readings.common import next_steps
 
 NAN = float("nan")
@@ -182,7 +182,7 @@ def adoption(beta_june, beta_september):
 
 
 def test_adoption_reads_complete_months_and_names_the_largest_moves():
-    assert product_kpis.adoption(adoption(0.30, 0.25), company="Acme",
+    assert product_kpis_changes.adoption(adoption(0.30, 0.25), company="Acme",
                                  period_end="2026-10-15") == (
         "**What it shows for Acme:** In September 2026, reports reached the most active users "
         "(60.0%) and \\*beta\\* the fewest (25.0%). Since June 2026, reports rose most "
@@ -192,14 +192,14 @@ def test_adoption_reads_complete_months_and_names_the_largest_moves():
 def test_adoption_without_moves_says_none_moved():
     frame = adoption(0.25, 0.26).assign(adoption=lambda f: f["adoption"].where(
         f["feature"] == "*beta*", 0.6))
-    assert product_kpis.adoption(frame, company="Acme", period_end="2026-09-30") == (
+    assert product_kpis_changes.adoption(frame, company="Acme", period_end="2026-09-30") == (
         "**What it shows for Acme:** In September 2026, reports reached the most active users "
         "(60.0%) and \\*beta\\* the fewest (26.0%). No feature's adoption moved by 2 points or "
         "more since June 2026.")
 
 
 def test_unusual_weeks_each_series_when_and_how_far():
-    assert product_kpis.unusual(unusual(TRIES_7, TRIES_14, ACTIVE_7), company="Acme") == (
+    assert product_kpis_changes.unusual(unusual(TRIES_7, TRIES_14, ACTIVE_7), company="Acme") == (
         "**What it shows for Acme:** Funnel conversion, every attempt fell below the usual "
         "range in the weeks of 7 and 14 September 2026 (10.0% in the week of 14 September "
         "2026, against a usual 42.0% to 58.0%). Weekly active users rose above the usual range "
@@ -210,7 +210,7 @@ def test_unusual_weeks_each_series_when_and_how_far():
 def test_unusual_weeks_across_a_new_year_and_without_a_steady_series():
     frame = unusual(("New users", "2026-12-28", 90.0, 50.0, 40.0, 60.0, "up"),
                     ("New users", "2027-01-04", 10.0, 50.0, 40.0, 60.0, "down"))
-    assert product_kpis.unusual(frame, company="Acme") == (
+    assert product_kpis_changes.unusual(frame, company="Acme") == (
         "**What it shows for Acme:** New users left the usual range in the weeks of 28 "
         "December 2026, 4 January 2027 (90 in the week of 28 December 2026, against a usual "
         "40 to 60). New users and activation swing with campaigns and small numbers: ask "
@@ -218,7 +218,7 @@ def test_unusual_weeks_across_a_new_year_and_without_a_steady_series():
 
 
 def test_no_unusual_week_is_said_in_one_sentence():
-    assert product_kpis.unusual(unusual(), company="Acme", last=8) == (
+    assert product_kpis_changes.unusual(unusual(), company="Acme", last=8) == (
         "**What it shows for Acme:** No week of the last 8 left its usual range.")
 
 

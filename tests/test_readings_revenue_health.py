@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from cpo_kit.core import formats
-from cpo_kit.readings import revenue_health, revenue_health_next
+from cpo_kit.readings import revenue_health, revenue_health_groups, revenue_health_next
 from cpo_kit.readings.common import next_steps
 
 NAN, INF = float("nan"), math.inf
@@ -262,7 +262,7 @@ SEGMENTS = pd.DataFrame([
 
 
 def test_segments_name_the_largest_the_sorest_the_young_and_the_dearest_escaped():
-    assert revenue_health.breakdown(SEGMENTS, company="Acme", key="segment") == (
+    assert revenue_health_groups.breakdown(SEGMENTS, company="Acme", key="segment") == (
         "**What it shows for Acme:** Enterprise carries the most MRR: 60.0% (\\$6,000 from 3 "
         "paying accounts at \\$2,000 each); Small \\*biz\\* the least, 10.0%. Over twelve "
         "months Small \\*biz\\* keeps the least of its revenue (GRR 70.0%, NRR 95.0%) and "
@@ -279,7 +279,7 @@ def test_products_without_acquisition_costs_in_euros():
         columns=["cac", "ltv_to_cac", "payback_months"]).iloc[1:].assign(
         product=["Core", "Add-on"], mrr_share=[0.75, 0.25], cohort_accounts=[8, 3])
     with formats.using(currency="EUR", locale="en_IE"):
-        text = revenue_health.breakdown(products, company="Acme", key="product")
+        text = revenue_health_groups.breakdown(products, company="Acme", key="product")
     assert text == (
         "**What it shows for Acme:** Core carries the most MRR: 75.0% (€3,000 from 10 paying "
         "accounts at €300 each); Add\\-on the least, 25.0%. Add\\-on rests on fewer than 5 "

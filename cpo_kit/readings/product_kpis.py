@@ -1,11 +1,11 @@
-"""Readings of the product KPIs: the scorecard, activity, lifecycle, retention, the funnel,
-feature adoption and the unusual weeks.
+"""Readings of the product KPIs: the scorecard, activity, lifecycle, retention and the funnel.
 
 Each function takes what the notebook computed (the scorecard scored by
 :func:`cpo_kit.metrics.kpis.score`, the events suite's tables, the weekly funnels counted per
 user and per attempt, the weeks of :func:`~cpo_kit.metrics.changes.recent_unusual`)
 and writes what it shows for this company. The next steps whose condition holds are
-in :mod:`cpo_kit.readings.product_kpis_next`.
+in :mod:`cpo_kit.readings.product_kpis_next`; feature adoption and the unusual weeks,
+what changed lately, in :mod:`cpo_kit.readings.product_kpis_changes`.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ APART = 0.02
 MIN_COHORT = 20
 POOLED = 4
 
-#: Parameter blocks that several readings share, put in by :func:`_shared_doc`.
+#: Parameter blocks that several readings share, put in by :func:`shared_doc`.
 _SHARED_DOCS = {
     "{company}": """company : str
         The company, as named in titles.""",
@@ -47,7 +47,7 @@ _SHARED_DOCS = {
 }
 
 
-def _shared_doc(function):
+def shared_doc(function):
     for marker, text in _SHARED_DOCS.items():
         function.__doc__ = function.__doc__.replace(marker, text)
     return function
@@ -88,7 +88,7 @@ def _weeks(stamps) -> str:
     return f"the week{plural} of {', '.join(parts)}"
 
 
-@_shared_doc
+@shared_doc
 def scorecard(status: pd.DataFrame, *, company: str) -> str:
     """What the scorecard shows: the KPIs in red and amber against their targets, then the rest.
 
@@ -161,7 +161,7 @@ _TOGETHER = {
 }
 
 
-@_shared_doc
+@shared_doc
 def activity(weeks: pd.DataFrame, stickiness: pd.DataFrame, *, company: str, span: int = 12,
              months: int = 3) -> str:
     """What active users and stickiness show: the last week, the last month, both together.
@@ -213,7 +213,7 @@ def activity(weeks: pd.DataFrame, stickiness: pd.DataFrame, *, company: str, spa
     return shows(company, sentences or ["There is no complete week or month to read yet."])
 
 
-@_shared_doc
+@shared_doc
 def lifecycle(frame: pd.DataFrame, *, company: str, period: str = "week",
               last: int = 26) -> str:
     """What the lifecycle bars show: the last period's make-up, and growth over those drawn.
@@ -280,7 +280,7 @@ def _shown(long: pd.DataFrame, cohorts: int) -> pd.DataFrame:
     return long[long["cohort"].isin(sorted(long["cohort"].unique())[-cohorts:])]
 
 
-@_shared_doc
+@shared_doc
 def retention(long: pd.DataFrame, *, company: str, period: str = "week", cohorts: int = 16,
               at: int = 4) -> str:
     """What the retention heatmap shows: the best and worst cohort, newer against older, the floor.
@@ -350,7 +350,7 @@ def _floor(long: pd.DataFrame, *, period: str, end: int) -> str | None:
     return f"{sentence}: retention is still falling."
 
 
-def _flag(rows: pd.DataFrame, unit: str) -> str:
+def flag_sentence(rows: pd.DataFrame, unit: str) -> str:
     """One series' flagged weeks and its furthest value, as the end of a sentence.
 
     "fell below the usual range in the weeks of 7, 14 and 21 September 2026 (18.8% in
@@ -375,7 +375,7 @@ def _largest_drop(steps: pd.DataFrame):
     return steps.iloc[at - 1], steps.iloc[at]
 
 
-@_shared_doc
+@shared_doc
 def funnel(steps: pd.DataFrame, weekly: pd.DataFrame, attempts: pd.DataFrame,
            unusual: pd.DataFrame, *, company: str, last: int = 12,
            per_user: str = PER_USER, per_attempt: str = PER_ATTEMPT) -> str:
@@ -420,7 +420,7 @@ def funnel(steps: pd.DataFrame, weekly: pd.DataFrame, attempts: pd.DataFrame,
                          f"{formats.count(last)} weeks.")
     if len(only):
         sentences.append(f"Per attempt, conversion through the whole funnel "
-                         f"{_flag(only, 'share')}; the per-user line does not show "
+                         f"{flag_sentence(only, 'share')}; the per-user line does not show "
                          f"{'them' if len(only) > 1 else 'it'}: what happened hit attempts by "
                          "people who already use the product, not new users' first tries.")
     both = tries[tries["period"].isin(users["period"])]
@@ -429,7 +429,7 @@ def funnel(steps: pd.DataFrame, weekly: pd.DataFrame, attempts: pd.DataFrame,
                          f"{_weeks(both['period'])}.")
     alone = users[~users["period"].isin(tries["period"])]
     if len(alone):
-        sentences.append(f"Only the per-user line {_flag(alone, 'share')}: new users' first "
+        sentences.append(f"Only the per-user line {flag_sentence(alone, 'share')}: new users' first "
                          "tries changed, not the attempts of people who already use the "
                          "product.")
     entries = [f[f["step"] == f["step"].min()].set_index("period")["users"]
@@ -437,96 +437,4 @@ def funnel(steps: pd.DataFrame, weekly: pd.DataFrame, attempts: pd.DataFrame,
     if len(entries[0]) and entries[0].equals(entries[1]):
         sentences.append("Every attempt was a user's first entry, so the two weekly lines "
                          "are the same.")
-    return shows(company, sentences)
-
-
-def _complete_months(frame: pd.DataFrame, period_end) -> pd.DataFrame:
-    done = frame.dropna(subset=["adoption"])
-    return done[done["period"] + pd.offsets.MonthEnd(0) <= pd.Timestamp(period_end)]
-
-
-def _adoption_change(done: pd.DataFrame, month, months: int) -> pd.Series | None:
-    """Each feature's change of adoption from ``months`` months before, in points, ascending."""
-    then = month - pd.DateOffset(months=months)
-    wide = done.pivot(index="period", columns="feature", values="adoption")
-    if then not in wide.index:
-        return None
-    return (wide.loc[month] - wide.loc[then].fillna(0)).dropna().sort_values()
-
-
-@_shared_doc
-def adoption(frame: pd.DataFrame, *, company: str, period_end, months: int = 3) -> str:
-    """What feature adoption shows: the most and least used features, who rose or fell most.
-
-    Only months complete by ``period_end`` are read, so a month under way is not set
-    against whole ones; a move under 2 points (:data:`APART`) is not named.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        Monthly feature adoption: ``period``, ``feature`` and ``adoption``.
-    {company}
-    period_end : date-like
-        The last day counted.
-    months : int
-        Months back that the last month is compared with.
-
-    {returns}
-    """
-    done = _complete_months(frame, period_end)
-    if done.empty:
-        return shows(company, ["No complete month has feature use yet."])
-    month = done["period"].max()
-    now = done[done["period"] == month].set_index("feature")["adoption"].sort_values()
-    if len(now) == 1:
-        sentences = [f"In {month:%B %Y}, {literal(now.index[0])} reached "
-                     f"{formats.share(now.iloc[0])} of the active users."]
-    else:
-        sentences = [f"In {month:%B %Y}, {literal(now.index[-1])} reached the most active "
-                     f"users ({formats.share(now.iloc[-1])}) and {literal(now.index[0])} the "
-                     f"fewest ({formats.share(now.iloc[0])})."]
-    change = _adoption_change(done, month, months)
-    if change is not None and len(change):
-        top, bottom = change.index[-1], change.index[0]
-        moves = [f"{literal(feature)} {verb} most ({formats.points(change[feature])}, to "
-                 f"{formats.share(now[feature])})"
-                 for feature, verb, holds in ((top, "rose", change[top] >= APART),
-                                              (bottom, "fell", change[bottom] <= -APART))
-                 if holds]
-        then = f"{month - pd.DateOffset(months=months):%B %Y}"
-        sentences.append(f"Since {then}, {' and '.join(moves)}." if moves else
-                         f"No feature's adoption moved by "
-                         f"{formats.number(APART * 100, decimals=0)} points or more since {then}.")
-    return shows(company, sentences)
-
-
-@_shared_doc
-def unusual(frame: pd.DataFrame, *, company: str, last: int = 12,
-            shares=(PER_USER, PER_ATTEMPT), steady=STEADY) -> str:
-    """What the unusual weeks show: each series that left its range, when and how far.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        The unusual weeks, as ``unusual`` of :func:`funnel`.
-    {company}
-    last : int
-        The latest weeks searched.
-    shares : sequence of str
-        The series whose values are shares; the others are counts.
-    steady : sequence of str
-        The series that seldom leave their range.
-
-    {returns}
-    """
-    if frame.empty:
-        return shows(company, [f"No week of the last {formats.count(last)} left its usual "
-                               "range."])
-    sentences = [f"{kpi} {_flag(rows, 'share' if kpi in shares else 'count')}."
-                 for kpi, rows in frame.groupby("kpi", sort=False)]
-    flagged = [k for k in steady if k in set(frame["kpi"])]
-    sentences.append(f"{join(flagged)} seldom leave their range: a flag there needs an "
-                     "explanation before the review." if flagged else
-                     "New users and activation swing with campaigns and small numbers: ask "
-                     "whether a campaign started or stopped in those weeks.")
     return shows(company, sentences)

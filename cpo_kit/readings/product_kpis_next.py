@@ -11,9 +11,9 @@ import pandas as pd
 
 from cpo_kit.core import formats
 from cpo_kit.readings.common import in_unit, join, literal, moved
-from cpo_kit.readings.product_kpis import (MIN_COHORT, PER_ATTEMPT, PER_USER, STEADY,
-                                           _adoption_change, _complete_months, _day, _flag,
-                                           _largest_drop, _shared_doc, _shown)
+from cpo_kit.readings.product_kpis import (MIN_COHORT, PER_ATTEMPT, PER_USER, STEADY, _day,
+                                           _largest_drop, _shown, flag_sentence, shared_doc)
+from cpo_kit.readings.product_kpis_changes import _adoption_change, _complete_months
 
 #: Defaults of the conditions of :func:`recommendations`, shared with :func:`checked`.
 STEP_LOSS = 0.30
@@ -32,7 +32,7 @@ _EVIDENCE = {
 }
 
 
-@_shared_doc
+@shared_doc
 def recommendations(status: pd.DataFrame, steps: pd.DataFrame | None = None,
                     retention: pd.DataFrame | None = None, unusual: pd.DataFrame | None = None,
                     adoption: pd.DataFrame | None = None, *, period_end=None,
@@ -70,7 +70,7 @@ def recommendations(status: pd.DataFrame, steps: pd.DataFrame | None = None,
         names the cohort that kept most.
     {unusual}
     adoption : DataFrame, optional
-        Monthly feature adoption, as for :func:`~cpo_kit.readings.product_kpis.adoption`;
+        Monthly feature adoption, as for :func:`~cpo_kit.readings.product_kpis_changes.adoption`;
         read only with ``period_end``.
     period_end : date-like, optional
         The last day counted, so that a month under way is not read as a whole one.
@@ -114,11 +114,11 @@ def recommendations(status: pd.DataFrame, steps: pd.DataFrame | None = None,
         users = unusual[unusual["kpi"] == per_user]
         tries = unusual[(unusual["kpi"] == per_attempt) & ~unusual["period"].isin(users["period"])]
         if len(tries):
-            out.append(f"Conversion per attempt {_flag(tries, 'share')} while activation per "
+            out.append(f"Conversion per attempt {flag_sentence(tries, 'share')} while activation per "
                        "user did not: find what changed in those weeks (a release, an outage) "
                        "and whom it reached, and watch conversion per attempt every week, "
                        "since the activation KPI does not show such a fall.")
-        out.extend(f"{kpi} {_flag(unusual[unusual['kpi'] == kpi], 'count')}: explain it before "
+        out.extend(f"{kpi} {flag_sentence(unusual[unusual['kpi'] == kpi], 'count')}: explain it before "
                    "the review; a campaign, a launch, a season or an outage leaves this mark."
                    for kpi in steady if kpi in set(unusual["kpi"]))
     if adoption is not None and period_end is not None:
