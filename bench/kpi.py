@@ -24,7 +24,6 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
-sys.path.insert(0, str(ROOT))  # the pandas reference lives in tests/reference
 
 #: Events per unit of --scale is about 0.5M: these scales give 10M and 100M events.
 SCALES = {"10M": 20, "100M": 203}
@@ -47,7 +46,7 @@ def suite_cpo_kit(data: Path) -> dict[str, pd.DataFrame]:
 
 def suite_reference(data: Path) -> dict[str, pd.DataFrame]:
     """The same suite by the plain pandas reference implementations."""
-    from tests.reference import suite
+    from pandas_reference import suite
 
     events = pd.read_parquet(data / "events.parquet")
     return suite.events_suite(events, period_end=PERIOD_END, funnel_steps=FUNNEL,

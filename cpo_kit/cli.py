@@ -20,8 +20,7 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 def main(argv: list[str] | None = None) -> int:
     skip_slow_format_checks()
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser().parse_args(argv)
     try:
         return args.handler(args)
     except CpoKitError as error:
@@ -46,7 +45,21 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def _parser() -> argparse.ArgumentParser:
+def parser() -> argparse.ArgumentParser:
+    """The ``cpo-kit`` command's parser, each command's handler set as ``handler``."""
+    return _parsers()[0]
+
+
+def command_parsers() -> dict[str, argparse.ArgumentParser]:
+    """Each command's own parser by name, in the order ``--help`` lists them.
+
+    The command-line reference page shows each one's ``format_help()``; argparse has
+    no public way to find a parser's commands again, so they are kept as made.
+    """
+    return _parsers()[1]
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     parser = argparse.ArgumentParser(
         prog="cpo-kit",
         description="The CPO Playbook's tools: check a company's data against the data "
@@ -156,7 +169,8 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--out", metavar="FILE", type=Path,
                          help="where the JSON goes (default: compare-<A>-<B>.json here)")
     compare.set_defaults(handler=_compare)
-    return parser
+    return parser, {"validate": validate, "sample": sample, "run": run, "publish": publish,
+                    "compare": compare}
 
 
 def _positive(text: str) -> float:
@@ -180,8 +194,8 @@ def _whole(text: str) -> int:
 
 
 def _validate(args) -> int:
-    from cpo_kit.runs.preflight import checked_inputs
     from cpo_kit.inputs.validate import problem_lines, summary_lines
+    from cpo_kit.runs.preflight import checked_inputs
 
     # The same checks as cpo-kit run's, through the same function: a params file that
     # validate passes is never refused by run.
@@ -241,8 +255,8 @@ def _run_remarks(run_dir: Path) -> list[str]:
 def _compare(args) -> int:
     import json
 
-    from cpo_kit.runs.compare import compare_runs, comparison_lines, status_changes
     from cpo_kit.core.files import write_atomically
+    from cpo_kit.runs.compare import compare_runs, comparison_lines, status_changes
 
     changes = compare_runs(args.run_a, args.run_b)
     statuses = status_changes(args.run_a, args.run_b)

@@ -14,11 +14,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from conftest import ROOT, cpo_kit, serve, toc_pages
+
+from cpo_kit.inputs.contract import TABLES
 from cpo_kit.metrics import METRICS
 from cpo_kit.runs.notebooks import NOTEBOOKS
-from cpo_kit.inputs.contract import TABLES
 
 
 @pytest.fixture(scope="module")

@@ -16,16 +16,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import HOSTILE_COMPANY, ROOT, cpo_kit
 from sphinx.util.tags import Tags
 
-from conftest import HOSTILE_COMPANY, ROOT, cpo_kit
-from cpo_kit.site.book_ext import (company_slug, company_tag, example_names,
-                              resolve_company_blocks, resolve_company_examples)
-from cpo_kit.site.reference import EXAMPLE_ROWS, contract_page, write_examples
+from cpo_kit.inputs.contract import TABLES
 from cpo_kit.runs.notebooks import NOTEBOOKS
 from cpo_kit.site import publish
+from cpo_kit.site.book_ext import (company_slug, company_tag, example_names,
+                                   resolve_company_blocks, resolve_company_examples)
 from cpo_kit.site.publish import run_company, substitutions
-from cpo_kit.inputs.contract import TABLES
+from cpo_kit.site.reference import EXAMPLE_ROWS, contract_page, write_examples
 
 #: Chapters whose worked examples name the sample company in its own book.
 EXAMPLE_PAGES = ("book/intro.html", "book/playbook/market.html", "book/playbook/kpis.html",

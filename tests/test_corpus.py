@@ -13,10 +13,8 @@ import subprocess
 import sys
 
 import pytest
-
-from corpus import (ACCEPTED, TABLES, cell_cases, file_cases, needed, small_company,
-                    write_company)
 from conftest import CPO_KIT, ROOT, SAMPLE
+from corpus import ACCEPTED, TABLES, cell_cases, file_cases, needed, small_company, write_company
 
 BASE = small_company(SAMPLE)
 CELL_CASES = cell_cases(BASE, "csv")

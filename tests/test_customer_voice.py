@@ -15,10 +15,10 @@ import pytest
 from cpo_kit.analyses.feedback import (detractor_comments, detractor_themes, feedback_volume,
                                        sentiment_by, theme_quotes, theme_spikes)
 from cpo_kit.analyses.voice import nps_change, nps_window, window
+from cpo_kit.inputs.contract import SUS_ITEMS
 from cpo_kit.metrics.intervals import wilson_interval
 from cpo_kit.metrics.voice import csat_interval, sus_interval
 from cpo_kit.plots import voice as voice_plots
-from cpo_kit.inputs.contract import SUS_ITEMS
 
 matplotlib.use("Agg")
 

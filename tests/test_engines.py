@@ -13,11 +13,11 @@ from importlib import metadata
 import duckdb
 import pandas as pd
 import pytest
-
 from conftest import cpo_kit
+
 from cpo_kit import load_company
-from cpo_kit.inputs.engines import check_events_source, connect_events, spark_session
 from cpo_kit.core.errors import ParamsError
+from cpo_kit.inputs.engines import check_events_source, connect_events, spark_session
 from cpo_kit.metrics.suite import events_suite
 
 PERIOD_END = "2026-10-31"

@@ -16,7 +16,6 @@ import subprocess
 import tarfile
 
 import pytest
-
 from conftest import CPO_KIT, ROOT, SAMPLE
 
 #: The mount point inside the namespace (it exists outside too, and stays empty there).

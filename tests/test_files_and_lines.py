@@ -16,11 +16,11 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import cpo_kit
+
+from cpo_kit.inputs.contract import TABLES
 from cpo_kit.inputs.csv_text import scan
 from cpo_kit.inputs.loaders import read_table
-from cpo_kit.inputs.contract import TABLES
 
 zstandard = pytest.importorskip("zstandard")
 

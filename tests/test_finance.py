@@ -19,9 +19,8 @@ import math
 import pandas as pd
 import pytest
 
-from cpo_kit.analyses.finance import (
-    Assumptions, appraise, build_months, cash_flows, irr, npv, payback_months, portfolio_npv,
-    sensitivity)
+from cpo_kit.analyses.finance import (Assumptions, appraise, build_months, cash_flows, irr, npv,
+                                      payback_months, portfolio_npv, sensitivity)
 
 FLAT = dict(discount_rate=0.0, horizon_years=1.5, ramp_up=0.5, default_build_months=3)
 

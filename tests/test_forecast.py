@@ -23,8 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpo_kit.analyses.forecast import (
-    METHODS, backtest, compare_methods, forecast_mrr, monthly_mrr)
+from cpo_kit.analyses.forecast import METHODS, backtest, compare_methods, forecast_mrr, monthly_mrr
 
 PATTERN = [1, -1, -1, 1]
 

@@ -1,5 +1,5 @@
 """Funnels: a hand-made log with answers worked out by hand, and random logs against the
-plain pandas reference in ``tests/reference/funnel.py``."""
+plain pandas reference in ``bench/pandas_reference/funnel.py``."""
 from __future__ import annotations
 
 import ibis
@@ -13,7 +13,7 @@ from pandas.testing import assert_frame_equal
 from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import METRICS, compute
 from cpo_kit.metrics.funnel import funnel, unknown_steps, unknown_steps_message
-from tests.reference import funnel as reference
+from pandas_reference import funnel as reference
 from tests.strategies import EVENT_NAMES, event_logs, period_ends
 
 NAN = np.nan

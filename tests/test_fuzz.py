@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cpo_kit.cli import main
-from cpo_kit.inputs.loaders import normalise
 from cpo_kit.inputs.contract import TABLES
+from cpo_kit.inputs.loaders import normalise
 
 #: Cell values a messy export holds: plausible ones, near misses and garbage.
 CELLS = st.one_of(

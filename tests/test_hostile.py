@@ -12,7 +12,6 @@ import re
 
 import pandas as pd
 import pytest
-
 from conftest import cpo_kit, serve, toc_pages
 
 #: What a hostile or careless export could hold: a script, an image whose error

@@ -11,7 +11,6 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from conftest import ROOT
 
 TOKEN = "cpo-playbook-test"

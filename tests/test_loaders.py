@@ -5,8 +5,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cpo_kit.inputs.loaders import normalise, read_chunks, read_table
 from cpo_kit.inputs.contract import TABLES
+from cpo_kit.inputs.loaders import normalise, read_chunks, read_table
 from cpo_kit.inputs.validate import check_folder
 
 

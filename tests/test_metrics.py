@@ -5,9 +5,10 @@ import pandas as pd
 import pytest
 
 from cpo_kit import load_company
+from cpo_kit.core.errors import MissingTables
 from cpo_kit.metrics import METRICS, compute
 from cpo_kit.metrics.headline import headline_numbers
-from cpo_kit.metrics.registry import FAMILIES, UNITS, MissingTables
+from cpo_kit.metrics.registry import FAMILIES, UNITS
 
 
 @pytest.fixture

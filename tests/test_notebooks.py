@@ -17,10 +17,10 @@ import sys
 import jupytext
 import nbformat
 import pytest
-
 from conftest import COMPANIES, NOTEBOOK_DIR, ROOT, SMALL_TABLES, company_parameters
+
 from cpo_kit.runs.notebooks import NOTEBOOKS
-from tests.executing import execute_notebook
+from run_notebook import execute_notebook
 
 #: Every notebook's parameters cell has these, so the runner can hand them to all.
 COMMON_PARAMETERS = ("data_dir", "company_name", "period_end", "results_dir", "columns")

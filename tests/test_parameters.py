@@ -5,9 +5,8 @@ import pytest
 
 from cpo_kit.core.errors import ParamsError
 from cpo_kit.runs.notebooks import NOTEBOOKS
-from cpo_kit.runs.parameters import (
-    _RULES, FILE_ONLY, SET_BY_RUNNER, Given, Parameter, declared_parameters, given_parameters,
-    resolve_parameters)
+from cpo_kit.runs.parameters import (_RULES, FILE_ONLY, SET_BY_RUNNER, Given, Parameter,
+                                     declared_parameters, given_parameters, resolve_parameters)
 
 
 def _declared(**types):
@@ -237,6 +236,7 @@ def test_good_values_pass_every_rule(params):
 @pytest.mark.parametrize("company", ["brightlane", "tidewell"])
 def test_the_sample_companies_params_files_pass(company):
     from conftest import COMPANIES
+
     from cpo_kit.inputs.params_file import load_params
 
     resolve_real(load_params(COMPANIES[company][1]))

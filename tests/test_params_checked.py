@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import cpo_kit
 
 #: A tiny company: three tables, every step of the default funnel among its events, which

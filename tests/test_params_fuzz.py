@@ -21,12 +21,12 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_params_checked import write_tiny_company
 
 import cpo_kit.runs.playbook
 from cpo_kit.cli import main
 from cpo_kit.runs.notebooks import NOTEBOOKS
 from cpo_kit.runs.parameters import RESERVED, SET_BY_RUNNER, declared_parameters
-from test_params_checked import write_tiny_company
 
 DECLARED = {name: declared_parameters(name) for name in NOTEBOOKS}
 #: Every parameter name, with one of its declarations (the type is the same in each notebook).

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpo_kit.core import formats
 from cpo_kit.analyses import price_change, pricing
+from cpo_kit.core import formats
 from cpo_kit.metrics.intervals import wilson_interval
 from cpo_kit.plots import pricing as pricing_plots
 

@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cpo_kit.core.errors import MissingTables
 from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import compute
-from cpo_kit.metrics.registry import METRICS, MissingTables
+from cpo_kit.metrics.registry import METRICS
 from cpo_kit.metrics.retention import retention, retention_table
-from tests.reference.retention import retention as reference_retention
+from pandas_reference.retention import retention as reference_retention
 from tests.strategies import DAYS, EVENT_NAMES, FIRST_DAY, event_logs, period_ends
 
 # ISO weeks of January 2026: W0 = 5-11, W1 = 12-18, W2 = 19-25, W3 = 26 Jan-1 Feb, W4 = 2-8 Feb.

@@ -27,8 +27,8 @@ from pandas.testing import assert_frame_equal
 from cpo_kit import load_company
 from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import METRICS, MissingTables, compute
-from cpo_kit.metrics.revenue import (
-    churn_rates, mrr_movements, recurring_revenue, revenue_retention)
+from cpo_kit.metrics.revenue import (churn_rates, mrr_movements, recurring_revenue,
+                                     revenue_retention)
 from cpo_kit.metrics.unit_economics import cac_payback, lifetime_value
 
 MONTHS = ["2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01"]

@@ -14,9 +14,8 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from cpo_kit.analyses.delivery import delivery, predictability, timeline
-from cpo_kit.analyses.roadmap import (
-    NO_OBJECTIVE, best_plan, capacity_curve, effort_by_objective, greedy, knapsack,
-    score_initiatives)
+from cpo_kit.analyses.roadmap import (NO_OBJECTIVE, best_plan, capacity_curve, effort_by_objective,
+                                      greedy, knapsack, score_initiatives)
 
 END = "2026-10-31"
 NAN = math.nan

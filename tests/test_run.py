@@ -10,8 +10,9 @@ import time
 
 import nbformat
 import pytest
+from conftest import CPO_KIT, HOSTILE_COMPANY, ROOT, SAMPLE_TARGETS
+from conftest import cpo_kit as _cpo_kit
 
-from conftest import CPO_KIT, HOSTILE_COMPANY, ROOT, SAMPLE_TARGETS, cpo_kit as _cpo_kit
 from cpo_kit.runs.notebooks import NOTEBOOKS
 
 

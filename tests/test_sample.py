@@ -9,8 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from cpo_kit.sample import write_sample
 from cpo_kit.inputs.validate import check_folder
+from cpo_kit.sample import write_sample
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import ROOT
 
 SCRIPT = ROOT / "scripts" / "system-packages"

@@ -7,8 +7,8 @@ import sys
 import duckdb
 import pandas as pd
 import pytest
-
 from conftest import ROOT
+
 from cpo_kit.core.errors import ParamsError
 from cpo_kit.inputs.sources import is_database, masked, open_source
 

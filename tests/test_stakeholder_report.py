@@ -10,13 +10,13 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import HOSTILE_COMPANY, ROOT, cpo_kit
 from pypdf import PdfReader
 
-from conftest import HOSTILE_COMPANY, ROOT, cpo_kit
-from cpo_kit.reports import briefing
-from cpo_kit.runs.compare import compare_runs, comparison_lines, status_changes
 from cpo_kit.metrics.kpis import company_targets
+from cpo_kit.reports import briefing
 from cpo_kit.reports.stakeholder import Report, report_html, sparkline, standalone_html
+from cpo_kit.runs.compare import compare_runs, comparison_lines, status_changes
 
 
 def _write(folder, notebook, tables=None, headlines=None):

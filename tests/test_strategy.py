@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from cpo_kit.analyses.strategy import (
-    kr_progress, objective_progress, okr_coverage, portfolio, product_mrr, quarter_elapsed)
+from cpo_kit.analyses.strategy import (kr_progress, objective_progress, okr_coverage, portfolio,
+                                       product_mrr, quarter_elapsed)
 
 NAN = math.nan
 

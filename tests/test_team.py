@@ -19,8 +19,8 @@ import math
 import pandas as pd
 import pytest
 
-from cpo_kit.analyses.team import (
-    LADDER, assign_rungs, expected_progress, onboarding, skill_gaps, skills_matrix)
+from cpo_kit.analyses.team import (LADDER, assign_rungs, expected_progress, onboarding, skill_gaps,
+                                   skills_matrix)
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import ROOT
+
 from cpo_kit import load_company
 from cpo_kit.metrics.changes import recent_unusual
 from cpo_kit.metrics.funnel import funnel

@@ -1,5 +1,5 @@
 """Usage metrics: hand-made logs with answers worked out by hand, and random logs against
-the plain pandas reference in ``tests/reference/usage.py``."""
+the plain pandas reference in ``bench/pandas_reference/usage.py``."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from cpo_kit.inputs.company import company_from_frames
-from cpo_kit.metrics import METRICS, compute
-from cpo_kit.metrics import event_tables, usage
+from cpo_kit.metrics import METRICS, compute, event_tables
 from cpo_kit.metrics import features as feature_metrics
+from cpo_kit.metrics import usage
 from cpo_kit.metrics.retention import retention
-from tests.reference import usage as reference
+from pandas_reference import usage as reference
 from tests.strategies import DAYS, FIRST_DAY, event_logs, period_ends
 
 NAN = np.nan

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from cpo_kit.metrics.revenue import churn_rates
 from cpo_kit.metrics.intervals import wilson_interval
+from cpo_kit.metrics.revenue import churn_rates
 
 #: The label of the row that takes every respondent or account together.
 ALL = "All"

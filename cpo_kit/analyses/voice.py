@@ -12,8 +12,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from cpo_kit.metrics.periods import end_exclusive, last_complete
 from cpo_kit.metrics.intervals import Z_95, nps_adjusted
+from cpo_kit.metrics.periods import end_exclusive, last_complete
 from cpo_kit.metrics.voice import nps_by_period
 
 

@@ -68,3 +68,31 @@ class ParamsError(CpoKitError):
         self.file, self.line = str(file), line
         where = self.file if line is None else f"{self.file}:{line}"
         super().__init__(f"{where}: {message}")
+
+
+class MissingTables(CpoKitError):
+    """A metric was asked of a company that lacks a table it needs."""
+
+
+class RunLocked(CpoKitError):
+    """Another ``cpo-kit run`` is writing into the same folder of runs."""
+
+
+class RunWriteError(CpoKitError):
+    """The run could not be written (a full disk, a folder without permission); nothing kept."""
+
+
+class KernelCannotStart(CpoKitError):
+    """The notebooks' kernel does not start, so no notebook can run; nothing was kept."""
+
+
+class CompareError(CpoKitError):
+    """A folder given to compare is not a run."""
+
+
+class PublishError(CpoKitError):
+    """The run cannot be published (exit 2), or the book failed to build (exit 1)."""
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.exit_code = exit_code

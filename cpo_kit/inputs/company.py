@@ -12,11 +12,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cpo_kit.core.errors import DataError, MissingTables
 from cpo_kit.inputs import csv_text
-from cpo_kit.core.errors import DataError
+from cpo_kit.inputs.contract import TABLES
 from cpo_kit.inputs.loaders import read_chunks, read_table
 from cpo_kit.inputs.table_files import file_format, normalise
-from cpo_kit.inputs.contract import TABLES
 from cpo_kit.inputs.validate import check_folder, column_mapping
 
 #: DuckDB's type for each of the contract's column types.
@@ -75,8 +75,6 @@ class Company:
         if name in self.engines:
             return self.engines[name]
         if name not in self.files:
-            from cpo_kit.metrics.registry import MissingTables
-
             raise MissingTables(f"the {name} table was not provided")
         if self._ibis is None:
             import ibis

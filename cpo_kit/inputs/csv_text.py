@@ -23,10 +23,11 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
 import numpy as np
 
-from cpo_kit.inputs.compression import decompression_errors, open_bytes
 from cpo_kit.core.errors import DataError, DataProblem
+from cpo_kit.inputs.compression import decompression_errors, open_bytes
 
 #: A block read at a time: a gigabyte file costs no more memory than a small one.
 BLOCK = 1 << 22

@@ -29,9 +29,9 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from cpo_kit.core.errors import ParamsError
+from cpo_kit.core.text import did_you_mean
 from cpo_kit.inputs.params_file import one_line
 from cpo_kit.inputs.sources import expand_variables, masked
-from cpo_kit.core.text import did_you_mean
 
 SPARK = "pyspark"
 #: Suffixes of a DuckDB database file named without a scheme, as ibis.connect reads them.

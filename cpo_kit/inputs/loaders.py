@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cpo_kit.core.errors import DataError, DataProblem
 from cpo_kit.inputs import csv_text
 from cpo_kit.inputs.contract import TYPE_NAMES, TYPE_WORDS, Table
-from cpo_kit.core.errors import DataError, DataProblem
 from cpo_kit.inputs.table_files import file_format, normalise
 
 #: How far down an Excel sheet to look for a header that is not on the first row.

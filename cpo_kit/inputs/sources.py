@@ -22,8 +22,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from cpo_kit.core.errors import DataProblem, ParamsError
-from cpo_kit.inputs.loaders import normalise
 from cpo_kit.inputs.contract import TABLES
+from cpo_kit.inputs.loaders import normalise
 
 #: File suffixes read as DuckDB databases.
 DATABASE_SUFFIXES = (".duckdb", ".ddb", ".db")

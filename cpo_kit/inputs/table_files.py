@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cpo_kit.inputs.contract import Table
 from cpo_kit.core.errors import DataProblem
+from cpo_kit.inputs.contract import Table
 
 #: The files read, by the end of their name after the table's (``events.csv.gz``):
 #: their format and compression.

@@ -20,7 +20,8 @@ from pandera.errors import SchemaErrors
 
 from cpo_kit.core.errors import DataError, DataProblem
 from cpo_kit.inputs.contract import TABLES, TYPE_NAMES, Table, describe_check
-from cpo_kit.inputs.loaders import Chunk, join_chunks, read_chunks, show_value as _show
+from cpo_kit.inputs.loaders import Chunk, join_chunks, read_chunks
+from cpo_kit.inputs.loaders import show_value as _show
 from cpo_kit.inputs.table_files import find_files
 
 #: Problems of one kind in one column shown before the rest are counted.

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 from ibis import _
 
-from cpo_kit.metrics.periods import check_period, end_exclusive, last_complete, next_start, truncate
+from cpo_kit.metrics.periods import (check_period, end_exclusive, last_complete, next_start,
+                                     truncate)
 
 
 def coarser_use(use, *, period: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cpo_kit.core.errors import CpoKitError
+from cpo_kit.core.errors import MissingTables
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,6 @@ def metric(name: str, *, family: str, title: str, definition: str, formula: str,
     return register
 
 
-class MissingTables(CpoKitError):
-    """A metric was asked of a company that lacks a table it needs."""
 
 
 def compute(name: str, company, **options):

@@ -19,8 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cpo_kit.core.errors import MissingTables
 from cpo_kit.metrics.periods import last_complete, start_of
-from cpo_kit.metrics.registry import MissingTables, metric
+from cpo_kit.metrics.registry import metric
 
 MRR_COLUMNS = ("account_id", "product_id", "month", "mrr")
 _MRR_NEEDS = {"mrr": MRR_COLUMNS}

@@ -20,7 +20,8 @@ from cpo_kit.metrics.features import adoption, feature_names, feature_use
 from cpo_kit.metrics.funnel import funnel
 from cpo_kit.metrics.periods import check_period, truncate
 from cpo_kit.metrics.retention import retention
-from cpo_kit.metrics.usage import active_days_distribution_of, active_users, lifecycle, stickiness_of
+from cpo_kit.metrics.usage import (active_days_distribution_of, active_users, lifecycle,
+                                   stickiness_of)
 
 #: The four steps of the sample company's activation funnel.
 DEFAULT_FUNNEL = ("signup", "login", "create_report", "share_report")

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from cpo_kit.metrics.registry import metric
-from cpo_kit.metrics.revenue import (
-    _MRR_NEEDS, _classify, _finish, _grid, _keys, _options, _pairs, _rows, _whole)
+from cpo_kit.metrics.revenue import (_MRR_NEEDS, _classify, _finish, _grid, _keys, _options,
+                                     _pairs, _rows, _whole)
 
 
 def _with_profit(mrr, period_end, complete_only, accounts, by, gross_margin, products):

@@ -10,8 +10,8 @@ import pandas as pd
 import seaborn as sns
 
 from cpo_kit.core import formats
-from cpo_kit.plots.core import FORMATS, PALETTE
 from cpo_kit.core.formats import format_value
+from cpo_kit.plots.core import FORMATS, PALETTE
 
 __all__ = ["group_bars", "format_health", "group_lines", "mrr_area", "mrr_waterfall",
            "movement_bars", "ratio_lines"]

@@ -11,8 +11,8 @@ import pandas as pd
 
 from cpo_kit.core import formats
 from cpo_kit.readings.common import in_unit, join, literal, month_name
-from cpo_kit.readings.revenue_health import (AMPLE, MIN_COHORT, MONTHS, PAYBACK_MARK,
-                                             RATIO_MARK, _finite, _money)
+from cpo_kit.readings.revenue_health import (AMPLE, MIN_COHORT, MONTHS, PAYBACK_MARK, RATIO_MARK,
+                                             _finite, _money)
 
 #: Defaults of the conditions of :func:`recommendations`, shared with :func:`checked`; the
 #: other defaults are the marks and spans of :mod:`cpo_kit.readings.revenue_health`.

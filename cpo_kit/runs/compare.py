@@ -10,18 +10,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from cpo_kit.reports.briefing import RunResults, scorecard
-from cpo_kit.core.errors import CpoKitError
-from cpo_kit.runs.notebooks import NOTEBOOKS
 from cpo_kit.core import formats
+from cpo_kit.core.errors import CompareError
 from cpo_kit.core.formats import format_change, format_value
+from cpo_kit.reports.briefing import RunResults, scorecard
 from cpo_kit.reports.results import written_in
+from cpo_kit.runs.notebooks import NOTEBOOKS
 
 COLUMNS = ["notebook", "key", "label", "unit", "before", "after", "change", "changed"]
 
 
-class CompareError(CpoKitError):
-    """A folder given to compare is not a run."""
 
 
 def compare_runs(before: str | Path, after: str | Path) -> pd.DataFrame:

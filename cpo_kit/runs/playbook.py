@@ -30,13 +30,13 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from cpo_kit.core.errors import CpoKitError, ParamsError
+from cpo_kit.core.errors import KernelCannotStart, ParamsError, RunLocked, RunWriteError
 from cpo_kit.core.files import made_folder
+from cpo_kit.core.text import did_you_mean
+from cpo_kit.inputs.sources import Source
 from cpo_kit.runs.notebook_process import KERNEL_FAILED, WRITE_FAILED
 from cpo_kit.runs.notebooks import NOTEBOOK_DIR, NOTEBOOKS
 from cpo_kit.runs.preflight import checked_inputs
-from cpo_kit.inputs.sources import Source
-from cpo_kit.core.text import did_you_mean
 
 #: Packages whose versions the manifest records: what a rerun would need to match.
 #: The script each notebook's process runs.
@@ -119,16 +119,10 @@ def run_playbook(data: str | Path, *, params_file: str | Path | None = None,
                     jobs=jobs or os.cpu_count() or 1, progress=progress, echo=echo)
 
 
-class RunLocked(CpoKitError):
-    """Another ``cpo-kit run`` is writing into the same folder of runs."""
 
 
-class RunWriteError(CpoKitError):
-    """The run could not be written (a full disk, a folder without permission); nothing kept."""
 
 
-class KernelCannotStart(CpoKitError):
-    """The notebooks' kernel does not start, so no notebook can run; nothing was kept."""
 
 
 @contextmanager

@@ -29,23 +29,17 @@ import nbformat
 import yaml
 
 from cpo_kit.core import formats
-from cpo_kit.site.book_ext import SAMPLE_COMPANY
-from cpo_kit.core.errors import CpoKitError
+from cpo_kit.core.errors import PublishError
 from cpo_kit.core.files import made_folder
-from cpo_kit.runs.notebooks import NOTEBOOKS, ROOT
 from cpo_kit.core.formats import format_value
 from cpo_kit.core.text import markdown_literal
+from cpo_kit.runs.notebooks import NOTEBOOKS, ROOT
+from cpo_kit.site.book_ext import SAMPLE_COMPANY
 
 #: The runner's own parameters: paths on the machine that ran, not choices worth showing.
 NOT_SHOWN = ("data_dir", "results_dir", "data_checked")
 
 
-class PublishError(CpoKitError):
-    """The run cannot be published (exit 2), or the book failed to build (exit 1)."""
-
-    def __init__(self, message: str, exit_code: int = 2):
-        super().__init__(message)
-        self.exit_code = exit_code
 
 
 def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT,

@@ -7,7 +7,6 @@ into the book's sources before Sphinx reads them (see :mod:`cpo_kit.site.book_ex
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 #: Generated pages, by path under the book's sources.
@@ -105,8 +104,7 @@ def contract_page(examples=None, *, sample: bool = True) -> str:
         Whether the example files come from the sample company, rather than from
         the data of the company the book is for.
     """
-    from cpo_kit.inputs.contract import TYPE_WORDS, describe_check
-    from cpo_kit.inputs.contract import TABLES
+    from cpo_kit.inputs.contract import TABLES, TYPE_WORDS, describe_check
 
     lines = [GENERATED, "(ref-data-contract)=", "# Data contract", "",
              "The tables the playbook reads. Put each in one folder as a file named after "
@@ -156,15 +154,13 @@ def contract_page(examples=None, *, sample: bool = True) -> str:
 
 def cli_page() -> str:
     """The ``--help`` of ``cpo-kit`` and of each of its commands."""
-    from cpo_kit.cli import _parser
+    from cpo_kit.cli import command_parsers, parser
 
-    parser = _parser()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     lines = [GENERATED, "(ref-cli)=", "# Command-line reference", "",
              "`cpo-kit` is installed with the playbook (`make playbook` puts it in "
              "`.venv/bin/`). This page is its own `--help`, taken from the command "
-             "itself when the book was built.", "", "```text", _help(parser), "```", ""]
-    for name, command in commands.choices.items():
+             "itself when the book was built.", "", "```text", _help(parser()), "```", ""]
+    for name, command in command_parsers().items():
         lines += [f"(ref-cli-{name})=", f"## cpo-kit {name}", "", "```text", _help(command),
                   "```", ""]
     return "\n".join(lines)

@@ -22,8 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cpo_kit.sample.output import parquet_file
-from cpo_kit.sample.tidewell.facts import (
-    END, INCIDENT, INCIDENT_FINISH_SHARE, MONTHS, PLATFORMS, RETURNING_AFTER, START)
+from cpo_kit.sample.tidewell.facts import (END, INCIDENT, INCIDENT_FINISH_SHARE, MONTHS, PLATFORMS,
+                                           RETURNING_AFTER, START)
 from cpo_kit.sample.tidewell.subscribers import Households
 from cpo_kit.sample.world import World
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cpo_kit.sample.tidewell.facts import (
-    ACQUISITION_COST, CHANNEL_MIX, CHANNELS, COUNTRIES, COUNTRY_MIX, END, FAMILY_LAUNCH,
-    FAMILY_MIX, INCIDENT, MONTHS, PLATFORM_MIX, PLATFORMS, PRODUCTS, START, TRIAL, YEARLY_SHARE,
-    Plan, plan)
+from cpo_kit.sample.tidewell.facts import (ACQUISITION_COST, CHANNEL_MIX, CHANNELS, COUNTRIES,
+                                           COUNTRY_MIX, END, FAMILY_LAUNCH, FAMILY_MIX, INCIDENT,
+                                           MONTHS, PLATFORM_MIX, PLATFORMS, PRODUCTS, START, TRIAL,
+                                           YEARLY_SHARE, Plan, plan)
 from cpo_kit.sample.world import World
 
 #: People who sign up by themselves at scale 1 (family members come on top).

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tests.reference.funnel import funnel
-from tests.reference.retention import retention
-from tests.reference.usage import (
-    active_days_distribution, active_users, feature_adoption, lifecycle, stickiness)
+from pandas_reference.funnel import funnel
+from pandas_reference.retention import retention
+from pandas_reference.usage import (active_days_distribution, active_users, feature_adoption,
+                                   lifecycle, stickiness)
 
 
 def events_suite(events: pd.DataFrame, *, period_end, funnel_steps, funnel_window="7D",
