@@ -81,3 +81,45 @@ def test_every_kpi_has_a_unit_the_formatter_knows():
     from cpo_kit.core.formats import UNITS
 
     assert {k.unit for k in KPIS.values()} <= set(UNITS)
+
+
+def test_every_kpi_names_a_registered_metric():
+    from cpo_kit.metrics import METRICS
+
+    assert {k.key: k.metric for k in KPIS.values() if k.metric not in METRICS} == {}
+
+
+@pytest.mark.parametrize("key, basis, label", [
+    ("activation", None, "Activation (whole funnel)"),
+    ("nps", None, "NPS (last 90 days)"),
+    ("nps", "last 30 days", "NPS (last 30 days)"),
+    ("mrr", None, "MRR"),
+    ("mrr", "October 2026", "MRR (October 2026)"),
+    ("arr", None, "ARR (MRR × 12)"),
+    ("mrr_quick_ratio", None, "MRR quick ratio"),
+])
+def test_a_label_is_the_name_with_its_basis(key, basis, label):
+    assert KPIS[key].labelled(basis) == label
+
+
+def test_headline_numbers_that_move_with_mrr_take_no_target_of_their_own():
+    with pytest.raises(ValueError, match=re.escape(
+            "no KPI is called 'arr' (did you mean 'mrr'?); the KPIs are mau, mrr, nps, wau, "
+            "stickiness, "
+            "week_4_retention, activation, nrr_t12m, grr_t12m, logo_churn, ltv_to_cac, "
+            "cac_payback, mrr_quick_ratio")):
+        check_targets({"arr": 1_500_000})
+    assert check_targets({"mrr_quick_ratio": 4}) == {"mrr_quick_ratio": {"target": 4.0}}
+
+
+def test_a_headline_of_a_catalogue_kpi_takes_its_label_and_unit_from_the_catalogue():
+    from cpo_kit.reports.results import Results
+
+    results = Results("revenue_health", "")
+    results.headline("logo_churn", 0.02, basis="3-month pool")
+    results.headline("nps_low", 12.0, label="NPS (last 90 days), 95% low", unit="score")
+    assert [(h.label, h.unit) for h in results.headlines.values()] == [
+        ("Logo churn per month (3-month pool)", "share"), ("NPS (last 90 days), 95% low", "score")]
+    with pytest.raises(ValueError, match=re.escape(
+            "'signups' is no KPI of the catalogue: give its label and unit")):
+        results.headline("signups", 40)

@@ -20,7 +20,7 @@ MAY_IMPORT = {
     "inputs": {"core", "metrics"},
     "analyses": {"core", "metrics", "inputs"},
     "plots": {"core"},
-    "readings": {"core"},
+    "readings": {"core", "metrics"},
     "reports": {"core", "metrics", "readings"},
     "runs": {"core", "metrics", "inputs", "analyses", "reports"},
     "site": {"core", "metrics", "inputs", "runs", "cli"},

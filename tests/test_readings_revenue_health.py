@@ -382,3 +382,35 @@ def test_recommendations_follow_their_thresholds_and_need_no_table():
         "(15.6%, under 50%): look at what the accounts that do pay more bought (a higher "
         "plan, a second product, more people) and make that path easier for the others."]
     assert revenue_health_next.recommendations() == []
+
+
+# --- the MRR quick ratio -------------------------------------------------------------------
+
+def _quick(*rows):
+    return pd.DataFrame(rows, columns=["month", "gained", "lost", "quick_ratio"]).assign(
+        month=lambda f: pd.to_datetime(f["month"]))
+
+
+def test_quick_ratio_says_the_month_what_was_won_and_lost_and_how_often_it_was_healthy():
+    frame = _quick(("2026-08-01", 120.0, 60.0, 2.0), ("2026-09-01", 60.0, 200.0, 0.3),
+                   ("2026-10-01", 365.0, 45.0, 365 / 45))
+    assert revenue_health.quick_ratio(frame, company="Acme") == (
+        "**What it shows for Acme:** In October 2026 Acme won \\$365 of MRR for \\$45.00 lost: "
+        "a quick ratio of 8.11, so growth is efficient. Of the 3 months with a ratio since "
+        "August 2026, 1 reached 4 and 1 fell below 1.")
+
+
+@pytest.mark.parametrize("ratio, verdict", [
+    (0.5, "recurring revenue shrank"),
+    (2.0, "MRR grew, but it lost more than a quarter of what it won"),
+])
+def test_quick_ratio_below_four_says_what_it_means(ratio, verdict):
+    frame = _quick(("2026-10-01", 100.0 * ratio, 100.0, ratio))
+    assert revenue_health.quick_ratio(frame, company="Acme").endswith(f", so {verdict}.")
+
+
+def test_a_month_without_a_loss_has_no_quick_ratio_said_in_words():
+    frame = _quick(("2026-09-01", 60.0, 200.0, 0.3), ("2026-10-01", 80.0, 0.0, float("nan")))
+    assert revenue_health.quick_ratio(frame, company="Acme") == (
+        "**What it shows for Acme:** In October 2026 Acme lost no MRR, so the month has no "
+        "quick ratio; it won \\$80.00.")

@@ -27,7 +27,7 @@ from pandas.testing import assert_frame_equal
 from cpo_kit import load_company
 from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import METRICS, MissingTables, compute
-from cpo_kit.metrics.revenue import (churn_rates, mrr_movements, recurring_revenue,
+from cpo_kit.metrics.revenue import (churn_rates, mrr_movements, quick_ratio, recurring_revenue,
                                      revenue_retention)
 from cpo_kit.metrics.unit_economics import cac_payback, lifetime_value
 
@@ -445,3 +445,29 @@ def test_monthly_retention_and_churn_agree_with_the_movements(mrr):
     np.testing.assert_allclose(churn["revenue_churn_rate"], 1 - grr)
     assert (retention["grr"].dropna() <= 1 + 1e-12).all()
     np.testing.assert_array_equal(churn["churned_accounts"], moves["churned_accounts"])
+
+
+def test_the_quick_ratio_is_mrr_won_over_mrr_lost_and_none_without_a_loss():
+    moves = pd.DataFrame({
+        "month": pd.to_datetime(["2026-08-01", "2026-09-01", "2026-10-01", "2026-11-01"]),
+        "starting_mrr": [1000.0, 1060.0, 920.0, 1240.0],
+        "new": [100.0, 50.0, 300.0, 80.0], "expansion": [20.0, 10.0, 40.0, 0.0],
+        "reactivated": [0.0, 0.0, 25.0, 0.0], "contraction": [-10.0, 0.0, -15.0, 0.0],
+        "churned": [-50.0, -200.0, -30.0, 0.0], "ending_mrr": [1060.0, 920.0, 1240.0, 1320.0]})
+    out = quick_ratio(moves)
+    assert list(out.columns) == ["month", "gained", "lost", "quick_ratio"]
+    assert out["gained"].tolist() == [120.0, 60.0, 365.0, 80.0]
+    assert out["lost"].tolist() == [60.0, 200.0, 45.0, 0.0]
+    # 120 / 60, 60 / 200, 365 / 45; November lost nothing: no ratio rather than infinity.
+    assert out["quick_ratio"].tolist()[:3] == pytest.approx([2.0, 0.3, 8.111111])
+    assert math.isnan(out["quick_ratio"].iloc[3])
+
+
+def test_the_quick_ratio_is_registered_and_computed_from_the_mrr_table(sample):
+    assert METRICS["mrr_quick_ratio"].unit == "ratio"
+    out = compute("mrr_quick_ratio", sample, period_end="2026-10-31")
+    # October 2026 of the committed sample: $8,149.81 won against $296.00 lost.
+    last = out.iloc[-1]
+    assert (last["month"], round(last["gained"], 2), round(last["lost"], 2)) == (
+        pd.Timestamp("2026-10-01"), 8149.81, 296.0)
+    assert last["quick_ratio"] == pytest.approx(27.533142, abs=1e-6)

@@ -327,9 +327,12 @@ def test_the_notebook_breaks_revenue_down_and_rates_it(run_notebook):
                                            "Reports Pro"]
     status = pd.read_csv(folder / "status.csv")
     assert status["kpi"].tolist() == ["NRR (trailing 12 months)", "GRR (trailing 12 months)",
-                                      "Logo churn per month", "LTV : CAC", "CAC payback"]
-    assert set(status["status"]) <= {"green", "amber", "red"}
+                                      "Logo churn per month", "LTV : CAC", "CAC payback",
+                                      "MRR quick ratio"]
+    # The sample's params file sets no target for the quick ratio: it is shown, unrated.
+    assert set(status["status"][:5]) <= {"green", "amber", "red"}
+    assert status["status"].iloc[5] == "no target"
     headlines = json.loads((folder / "headline.json").read_text())["headlines"]
-    assert list(headlines) == ["mrr", "arr", "arpa", "nrr_t12m", "grr_t12m", "logo_churn",
-                               "ltv_to_cac", "cac_payback"]
+    assert list(headlines) == ["mrr", "arr", "arpa", "mrr_quick_ratio", "nrr_t12m", "grr_t12m",
+                               "logo_churn", "ltv_to_cac", "cac_payback"]
     assert headlines["arr"]["value"] == pytest.approx(12 * headlines["mrr"]["value"])

@@ -116,11 +116,10 @@ def test_a_trend_is_found_by_the_kpis_key(tmp_path):
 def test_drivers_name_what_the_data_shows(made):
     assert briefing.drivers(made) == {
         # MRR fell by 4: the largest fall among the movements is contraction (-6).
-        "MRR": "mostly contraction MRR, −$6 in the last month",
-        "NRR (trailing 12 months)": "lowest in SMB, at 91.0%",
-        "GRR (trailing 12 months)": "lowest in SMB, at 80.0%",
-        "Activation (whole funnel)": "only 20% of those who reach create_report go on to "
-                                     "share_report"}
+        "mrr": "mostly contraction MRR, −$6 in the last month",
+        "nrr_t12m": "lowest in SMB, at 91.0%",
+        "grr_t12m": "lowest in SMB, at 80.0%",
+        "activation": "only 20% of those who reach create_report go on to share_report"}
 
 
 def test_highlights_and_lowlights_are_sentences_from_the_numbers(made):
@@ -265,13 +264,13 @@ def test_the_compare_command_prints_and_writes_the_comparison(september, sample_
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == f"From {september.resolve().name} to {(runs / 'latest').resolve().name}:"
-    assert "17 of 18 headline numbers in both runs changed:" in lines
+    assert "18 of 19 headline numbers in both runs changed:" in lines
     assert any(re.fullmatch(r"\s+MRR\s+\$106,947 → \$114,801\s+\+\$7,854", line)
                for line in lines)
     assert "  Weekly active users" in "\n".join(lines) and "red → amber" in result.stdout
     written = json.loads(out.read_text())
     assert written["before"] == september.resolve().name
-    assert len(written["headlines"]) == 65 + 4 and len(written["statuses"]) == 2
+    assert len(written["headlines"]) == 66 + 4 and len(written["statuses"]) == 2
 
 
 def test_compare_refuses_a_folder_that_is_not_a_run(tmp_path, sample_run):

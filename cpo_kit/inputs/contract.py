@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from pandera.pandas import Check, Column, DataFrameSchema
 
-from cpo_kit.metrics.kpis import KPIS
+from cpo_kit.metrics.kpis import SCORED
 from cpo_kit.metrics.voice import SUS_ITEMS
 
 #: The contract's column types and the pandas dtype each is held in.
@@ -352,7 +352,7 @@ OKRS = Table(
         "target": col("number", "Value to reach by the end of the quarter."),
         "current": col("number", "Latest value.", nullable=True, required=False),
         "kpi": col("string", "The key of the KPI the key result moves (see the KPI "
-                   "catalogue); its target then scores that KPI.", one_of(*KPIS),
+                   "catalogue); its target then scores that KPI.", one_of(*SCORED),
                    nullable=True, required=False),
     }),
     key=("okr_id",),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cpo_kit.metrics.kpis import KPIS
 from cpo_kit.metrics.periods import start_of
 from cpo_kit.metrics.revenue import mrr_by_month
 from cpo_kit.metrics.usage import active_users
@@ -43,7 +44,7 @@ def headline_numbers(company, *, period_end) -> pd.DataFrame:
     if company.has("events"):
         events = company.table("events")
         mau = active_users(events, period="month", period_end=end).set_index("period")["users"]
-        label = "Monthly active users"
+        days = None
         if whole:
             then = active_users(events, period="month", period_end=before + pd.offsets.MonthEnd(0))
             basis = f"{month:%B %Y} against {before:%B %Y}"
@@ -51,30 +52,35 @@ def headline_numbers(company, *, period_end) -> pd.DataFrame:
             then = active_users(events, period="month", period_end=end_before)
             basis = (f"{month:%B} 1-{end.day} against the same days of {before:%B} "
                      f"(1-{end_before.day}): {month:%B} is not complete")
-            label = f"{label} ({month:%B} 1-{end.day})"
+            days = f"{month:%B} 1-{end.day}"
         then = then.set_index("period")["users"]
-        rows.append(("mau", label, "count", mau.get(month), then.get(before), basis, whole))
+        rows.append(_row("mau", mau.get(month), then.get(before), basis, whole, days))
     if company.has("mrr"):
         mrr = mrr_by_month(company, period_end=end).set_index("month")
         now, then = mrr["mrr"].get(month), mrr["mrr"].get(before)
         basis = f"{month:%B %Y} against {before:%B %Y}"
-        rows.append(("mrr", "MRR", "currency", now, then, basis, True))
-        rows.append(("arr", "ARR (MRR × 12)", "currency", _times(now, 12), _times(then, 12),
-                     basis, True))
-        rows.append(("paying_accounts", "Paying accounts", "count", mrr["accounts"].get(month),
-                     mrr["accounts"].get(before), basis, True))
+        rows.append(_row("mrr", now, then, basis))
+        rows.append(_row("arr", _times(now, 12), _times(then, 12), basis))
+        rows.append(_row("paying_accounts", mrr["accounts"].get(month),
+                         mrr["accounts"].get(before), basis))
     if company.has("surveys"):
         quarter = nps(company, start=end - pd.Timedelta(days=89), end=end)["nps"]
         previous = nps(company, start=end_before - pd.Timedelta(days=89), end=end_before)["nps"]
-        rows.append(("nps", "NPS (last 90 days)", "score", quarter, previous,
-                     f"the 90 days to {end:%d %B} against the 90 days to "
-                     f"{end_before:%d %B}", True))
+        rows.append(_row("nps", quarter, previous, f"the 90 days to {end:%d %B} against the "
+                         f"90 days to {end_before:%d %B}"))
     out = pd.DataFrame(rows, columns=["key", "kpi", "unit", "value", "previous", "basis",
                                       "complete"])
     out[["value", "previous"]] = out[["value", "previous"]].astype("float64")
     relative = out["value"] / out["previous"] - 1
     out["change"] = relative.where(out["unit"] != "score", out["value"] - out["previous"])
     return out[["key", "kpi", "unit", "value", "previous", "change", "basis", "complete"]]
+
+
+def _row(key: str, value, previous, basis: str, complete: bool = True,
+         days: str | None = None) -> tuple:
+    """One row of the headline table, named and in the unit the KPI catalogue gives."""
+    kpi = KPIS[key]
+    return key, kpi.labelled(days), kpi.unit, value, previous, basis, complete
 
 
 def _times(value, factor):

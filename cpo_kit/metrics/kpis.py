@@ -23,59 +23,98 @@ AMBER_WITHIN = 0.05
 
 @dataclass(frozen=True)
 class KPI:
-    """One KPI.
+    """One KPI: the only place it is described; everything else looks it up by ``key``.
 
     Parameters
     ----------
     key : str
         How programs and params files name it: ``activation``.
-    label : str
-        How people name it: "Activation (whole funnel)".
+    name : str
+        How people name it: "Activation".
     unit : str
-        One of :data:`cpo_kit.core.formats.UNITS`.
+        One of :data:`cpo_kit.core.formats.UNITS`: how its values are written and plotted.
     higher_is_better : bool
         Which way is good.
     notebook : str
-        The notebook that computes and scores it.
+        The notebook that computes it (and scores it, when ``scored``).
     definition : str
         One sentence for the glossary.
+    basis : str, optional
+        What the number is taken over, shown after the name unless a notebook names
+        another basis: "whole funnel", "last 90 days".
+    metric : str, optional
+        The metric of the registry (:data:`cpo_kit.metrics.METRICS`) that defines it.
+    scored : bool
+        Whether a company can set it a target (``targets:``, a key result's ``kpi``);
+        a headline number such as ARR, which moves with MRR, is not scored twice.
     """
 
     key: str
-    label: str
+    name: str
     unit: str
     higher_is_better: bool
     notebook: str
     definition: str
+    basis: str | None = None
+    metric: str | None = None
+    scored: bool = True
+
+    @property
+    def label(self) -> str:
+        """The name with its usual basis: "Activation (whole funnel)"."""
+        return self.labelled()
+
+    def labelled(self, basis: str | None = None) -> str:
+        """The name with ``basis`` (or the usual one): "MRR (October 2026)"."""
+        basis = basis or self.basis
+        return f"{self.name} ({basis})" if basis else self.name
 
 
 KPIS: dict[str, KPI] = {k.key: k for k in (
     KPI("mau", "Monthly active users", "count", True, "kpi_overview",
-        "People with at least one event in the month."),
+        "People with at least one event in the month.", metric="mau"),
     KPI("mrr", "MRR", "currency", True, "kpi_overview",
-        "Monthly recurring revenue of the month, in the reporting currency."),
-    KPI("nps", "NPS (last 90 days)", "score", True, "kpi_overview",
-        "Net Promoter Score of the answers of the 90 days to the period end."),
+        "Monthly recurring revenue of the month, in the reporting currency.", metric="mrr"),
+    KPI("nps", "NPS", "score", True, "kpi_overview",
+        "Net Promoter Score of the answers of the 90 days to the period end.",
+        basis="last 90 days", metric="nps"),
     KPI("wau", "Weekly active users", "count", True, "product_kpis",
-        "People with at least one event in the last complete week."),
-    KPI("stickiness", "Stickiness (DAU / MAU)", "share", True, "product_kpis",
-        "Average daily active users of the month over its monthly active users."),
+        "People with at least one event in the last complete week.", metric="wau"),
+    KPI("stickiness", "Stickiness", "share", True, "product_kpis",
+        "Average daily active users of the month over its monthly active users.",
+        basis="DAU / MAU", metric="stickiness"),
     KPI("week_4_retention", "Week-4 retention", "share", True, "product_kpis",
-        "Share of the latest four cohorts that have reached week 4 still active in it."),
-    KPI("activation", "Activation (whole funnel)", "share", True, "product_kpis",
-        "Share of funnel entries of the latest four closed weeks that reached the last step."),
-    KPI("nrr_t12m", "NRR (trailing 12 months)", "share", True, "revenue_health",
+        "Share of the latest four cohorts that have reached week 4 still active in it.",
+        metric="retention"),
+    KPI("activation", "Activation", "share", True, "product_kpis",
+        "Share of funnel entries of the latest four closed weeks that reached the last step.",
+        basis="whole funnel", metric="funnel"),
+    KPI("nrr_t12m", "NRR", "share", True, "revenue_health",
         "Net revenue retention: MRR today of the accounts paying 12 months ago, over theirs "
-        "then."),
-    KPI("grr_t12m", "GRR (trailing 12 months)", "share", True, "revenue_health",
-        "Gross revenue retention: as NRR, with expansion left out."),
+        "then.", basis="trailing 12 months", metric="nrr"),
+    KPI("grr_t12m", "GRR", "share", True, "revenue_health",
+        "Gross revenue retention: as NRR, with expansion left out.",
+        basis="trailing 12 months", metric="grr"),
     KPI("logo_churn", "Logo churn per month", "share", False, "revenue_health",
-        "Share of last month's paying accounts that stopped paying, pooled over months."),
+        "Share of last month's paying accounts that stopped paying, pooled over months.",
+        metric="logo_churn_rate"),
     KPI("ltv_to_cac", "LTV : CAC", "ratio", True, "revenue_health",
-        "Lifetime value of an account over what it cost to win it."),
+        "Lifetime value of an account over what it cost to win it.", metric="ltv"),
     KPI("cac_payback", "CAC payback", "months", False, "revenue_health",
-        "Months of gross margin an account takes to repay what it cost to win it."),
+        "Months of gross margin an account takes to repay what it cost to win it.",
+        metric="cac_payback"),
+    KPI("mrr_quick_ratio", "MRR quick ratio", "ratio", True, "revenue_health",
+        "MRR won in the month (new, expansion, reactivated) over MRR lost (contraction, "
+        "churn): above 4 growth is efficient, below 1 recurring revenue shrinks.",
+        metric="mrr_quick_ratio"),
+    KPI("arr", "ARR", "currency", True, "kpi_overview",
+        "Annual recurring revenue: the month's MRR times twelve.", basis="MRR × 12",
+        metric="arr", scored=False),
+    KPI("paying_accounts", "Paying accounts", "count", True, "kpi_overview",
+        "Accounts with recurring revenue in the month.", metric="mrr", scored=False),
 )}
+#: The KPIs a company can set a target for, by key.
+SCORED: dict[str, KPI] = {k: kpi for k, kpi in KPIS.items() if kpi.scored}
 
 
 def check_targets(targets) -> dict[str, dict]:
@@ -96,9 +135,9 @@ def check_targets(targets) -> dict[str, dict]:
         raise ValueError(f"expected a mapping of KPI keys to targets, found {targets!r}")
     out = {}
     for key, spec in targets.items():
-        if key not in KPIS:
-            raise ValueError(f"no KPI is called {key!r}{did_you_mean(str(key), KPIS)}; the "
-                             "KPIs are " + ", ".join(KPIS))
+        if key not in SCORED:
+            raise ValueError(f"no KPI is called {key!r}{did_you_mean(str(key), SCORED)}; the "
+                             "KPIs are " + ", ".join(SCORED))
         if isinstance(spec, Mapping):
             unknown = set(spec) - {"target", "amber_within"}
             if "target" not in spec or unknown:
@@ -139,7 +178,7 @@ def company_targets(targets: Mapping | None = None, *, okrs: pd.DataFrame | None
     if okrs is not None and period_end is not None and "kpi" in okrs:
         day = pd.Timestamp(period_end)
         quarter = f"{day.year}-Q{day.quarter}"
-        rows = okrs[(okrs["quarter"] == quarter) & okrs["kpi"].isin(list(KPIS))]
+        rows = okrs[(okrs["quarter"] == quarter) & okrs["kpi"].isin(list(SCORED))]
         for row in rows.itertuples():
             out[row.kpi] = {"target": float(row.target), "amber_within": AMBER_WITHIN,
                             "source": f"key result {row.okr_id} ({quarter})"}

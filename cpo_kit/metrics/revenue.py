@@ -272,6 +272,40 @@ def revenue_retention(mrr: pd.DataFrame, *, period_end, months: int = 1,
                              "nrr": "float64", "grr": "float64"})
 
 
+def quick_ratio(movements: pd.DataFrame) -> pd.DataFrame:
+    """The MRR quick ratio of each month: the MRR won over the MRR lost.
+
+    Parameters
+    ----------
+    movements : DataFrame
+        The output of :func:`mrr_movements`, with or without groups.
+
+    Returns
+    -------
+    DataFrame
+        The movements' keys (``month``, and ``group`` when grouped), ``gained``
+        (new + expansion + reactivated), ``lost`` (contraction and churned, as a
+        positive amount) and ``quick_ratio`` (gained over lost). A month that lost
+        nothing has no ratio (NaN): over nothing, the ratio says nothing, and an
+        infinite one would crown a month that merely had no customer leave.
+
+    Examples
+    --------
+    >>> moves = pd.DataFrame({"month": pd.to_datetime(["2026-09-01", "2026-10-01"]),
+    ...                       "new": [300.0, 0.0], "expansion": [100.0, 50.0],
+    ...                       "reactivated": [0.0, 0.0], "contraction": [-50.0, 0.0],
+    ...                       "churned": [-50.0, 0.0]})
+    >>> quick_ratio(moves)["quick_ratio"].tolist()
+    [4.0, nan]
+    """
+    keys = [c for c in ("month", "group") if c in movements.columns]
+    out = movements[keys].copy()
+    out["gained"] = movements[["new", "expansion", "reactivated"]].sum(axis=1).astype("float64")
+    out["lost"] = -movements[["contraction", "churned"]].sum(axis=1).astype("float64")
+    out["quick_ratio"] = (out["gained"] / out["lost"]).where(out["lost"] > 0)
+    return out.reset_index(drop=True)
+
+
 def churn_rates(mrr: pd.DataFrame, *, period_end, complete_only: bool = True,
                 accounts: pd.DataFrame | None = None, by: str | None = None) -> pd.DataFrame:
     """Logo churn and gross revenue churn per month.
@@ -418,3 +452,17 @@ def arpa(company, *, period_end, complete_only: bool = True, by: str | None = No
     out = recurring_revenue(company.tables["mrr"],
                             **_options(company, period_end, complete_only, by))
     return out.drop(columns=["arr"])
+
+
+@metric("mrr_quick_ratio", family="revenue", title="MRR quick ratio",
+        definition="A month's MRR won (new, expansion and reactivated) over its MRR lost "
+                   "(contraction and churned): how many dollars of growth each lost dollar "
+                   "is replaced with. Above 4 a subscription business grows efficiently; "
+                   "below 1 its recurring revenue shrinks. A month that lost nothing has "
+                   "no ratio.",
+        formula="quick ratio(m) = (new + expansion + reactivated) / −(contraction + churned)",
+        needs=_MRR_NEEDS, unit="ratio")
+def mrr_quick_ratio(company, *, period_end, complete_only: bool = True, by: str | None = None):
+    """The MRR quick ratio per month; see :func:`quick_ratio`."""
+    return quick_ratio(mrr_movements(company.tables["mrr"],
+                                     **_options(company, period_end, complete_only, by)))

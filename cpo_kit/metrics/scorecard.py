@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cpo_kit.metrics.kpis import KPIS
+
 #: Cohorts and weeks pooled for the retention and activation rows, so one small week
 #: does not swing the number.
 POOLED = 4
@@ -46,16 +48,24 @@ def product_scorecard(suite: dict[str, pd.DataFrame], weekly_funnel: pd.DataFram
     retained = retained[retained["period_number"] == retention_period].sort_values("cohort")
     entered = _funnel_step(weekly_funnel, weekly_funnel["step"].min())
     finished = _funnel_step(weekly_funnel, weekly_funnel["step"].max())
+    retention_key = f"week_{retention_period}_retention"
     rows = [
-        ("wau", "Weekly active users", "count", *_last_two(weeks)),
-        ("stickiness", "Stickiness (DAU / MAU)", "share", *_last_two(months)),
-        (f"week_{retention_period}_retention", f"Week-{retention_period} retention", "share",
-         *_pooled_ratio(retained["users"], retained["cohort_size"], pooled)),
-        ("activation", "Activation (whole funnel)", "share",
-         *_pooled_ratio(finished, entered, pooled)),
+        _row("wau", *_last_two(weeks)),
+        _row("stickiness", *_last_two(months)),
+        # Only week 4 is in the catalogue; another week's retention is named the same way.
+        (_row(retention_key, *_pooled_ratio(retained["users"], retained["cohort_size"], pooled))
+         if retention_key in KPIS else
+         (retention_key, f"Week-{retention_period} retention", "share",
+          *_pooled_ratio(retained["users"], retained["cohort_size"], pooled))),
+        _row("activation", *_pooled_ratio(finished, entered, pooled)),
     ]
     out = pd.DataFrame(rows, columns=["key", "kpi", "unit", "value", "previous"])
     return out.astype({"value": "float64", "previous": "float64"})
+
+
+def _row(key: str, value, previous) -> tuple:
+    """One KPI's row, named and in the unit the KPI catalogue gives."""
+    return key, KPIS[key].label, KPIS[key].unit, value, previous
 
 
 def _funnel_step(weekly_funnel: pd.DataFrame, step: int) -> pd.Series:

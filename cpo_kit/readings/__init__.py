@@ -6,6 +6,7 @@ written by these functions from the numbers the notebook computed, so they hold 
 whichever company the notebook runs on; a recommendation whose condition does not
 hold on those numbers is left out.
 
-Imports only :mod:`cpo_kit.core`: a reading is handed what a notebook computed and
-describes it; it calls no metric of its own.
+Imports :mod:`cpo_kit.core` and the KPI catalogue of :mod:`cpo_kit.metrics`, to name KPIs
+as the catalogue does: a reading is handed what a notebook computed and describes it; it
+calls no metric of its own.
 """

@@ -12,14 +12,15 @@ from __future__ import annotations
 import pandas as pd
 
 from cpo_kit.core import formats
+from cpo_kit.metrics.kpis import KPIS
 from cpo_kit.readings.common import in_unit, join, literal, month_name, moved, shows
 
 #: The unusual weeks' series of conversion through the whole funnel, counted per user
 #: (each user's first entry) and per attempt; the notebook names its series with these.
-PER_USER = "Activation (whole funnel)"
+PER_USER = KPIS["activation"].label
 PER_ATTEMPT = "Funnel conversion, every attempt"
 #: Series that seldom leave their usual range, so that a flag on them needs explaining.
-STEADY = ("Weekly active users", "Dormant users")
+STEADY = (KPIS["wau"].label, "Dormant users")
 
 #: Relative moves smaller than this read as "held".
 WITHIN = 0.05

@@ -428,3 +428,49 @@ def status(table: pd.DataFrame, *, company: str) -> str:
     if len(unset):
         sentences.append(f"Without a target: {join(unset['kpi'])}.")
     return shows(company, sentences)
+
+
+#: The quick ratio above which growth is efficient, and the one below which MRR shrinks.
+QUICK_MARK, SHRINKING = 4.0, 1.0
+
+
+def quick_ratio(ratios: pd.DataFrame, *, company: str, months: int = MONTHS) -> str:
+    """What the MRR quick ratio of the last ``months`` months shows.
+
+    Parameters
+    ----------
+    ratios : DataFrame
+        :func:`cpo_kit.metrics.revenue.quick_ratio`: ``month``, ``gained``, ``lost`` and
+        ``quick_ratio`` (NaN in a month that lost nothing).
+    company : str
+        The company, as named in titles.
+    months : int
+        How many of the latest months the reading looks at.
+
+    Returns
+    -------
+    str
+        A markdown paragraph.
+    """
+    recent = ratios.tail(months)
+    if not len(recent):
+        return shows(company, ["There is no complete month of MRR movements yet."])
+    last = recent.iloc[-1]
+    when = month_name(last["month"])
+    if not _finite(last["quick_ratio"]):
+        first = (f"In {when} {company} lost no MRR, so the month has no quick ratio; it "
+                 f"won {_money(last['gained'])}.")
+    else:
+        verdict = ("growth is efficient" if last["quick_ratio"] >= QUICK_MARK else
+                   "recurring revenue shrank" if last["quick_ratio"] < SHRINKING else
+                   "MRR grew, but it lost more than a quarter of what it won")
+        first = (f"In {when} {company} won {_money(last['gained'])} of MRR for "
+                 f"{_money(last['lost'])} lost: a quick ratio of "
+                 f"{in_unit(last['quick_ratio'], 'ratio')}, so {verdict}.")
+    known = recent["quick_ratio"].dropna()
+    above, below = int((known >= QUICK_MARK).sum()), int((known < SHRINKING).sum())
+    second = (f"Of the {formats.count(len(known))} months with a ratio since "
+              f"{month_name(recent.iloc[0]['month'])}, {formats.count(above)} reached "
+              f"{formats.number(QUICK_MARK, decimals=0)} and {formats.count(below)} fell below "
+              f"{formats.number(SHRINKING, decimals=0)}." if len(known) > 1 else None)
+    return shows(company, [first, second])

@@ -150,7 +150,7 @@ def trend(results: RunResults, key: str) -> pd.Series | None:
 
 
 def drivers(results: RunResults) -> dict[str, str]:
-    """For some KPIs, what the data shows behind their level or their move."""
+    """For some KPIs, by key, what the data shows behind their level or their move."""
     found = {}
     movements = results.table("revenue_health", "mrr_movements")
     if movements is not None and len(movements):
@@ -160,24 +160,23 @@ def drivers(results: RunResults) -> dict[str, str]:
         same_way = parts[parts * change > 0] if change else parts
         if len(same_way):
             biggest = same_way.abs().idxmax()
-            found["MRR"] = f"mostly {biggest} MRR, {_money(parts[biggest])} in the last month"
+            found["mrr"] = f"mostly {biggest} MRR, {_money(parts[biggest])} in the last month"
     segments = results.table("revenue_health", "by_segment")
     if segments is not None and len(segments.dropna(subset=["nrr"])):
-        for kpi, column in (("NRR (trailing 12 months)", "nrr"),
-                            ("GRR (trailing 12 months)", "grr")):
+        for kpi, column in (("nrr_t12m", "nrr"), ("grr_t12m", "grr")):
             worst = segments.dropna(subset=[column]).sort_values(column).iloc[0]
             found[kpi] = f"lowest in {worst['segment']}, at {formats.share(worst[column])}"
     funnel = results.table("product_kpis", "funnel")
     if funnel is not None and len(funnel) > 1:
         worst = funnel["step_conversion"].iloc[1:].idxmin()
-        found["Activation (whole funnel)"] = (
+        found["activation"] = (
             f"only {formats.share(funnel.loc[worst, 'step_conversion'], decimals=0)} of "
             f"those who reach {funnel.loc[worst - 1, 'event']} go on to "
             f"{funnel.loc[worst, 'event']}")
     voice = results.headlines("customer_voice")
     if "top_detractor_theme" in voice and voice["top_detractor_theme"]["value"]:
-        found["NPS (last 90 days)"] = (f"the feedback theme that moves most with detractors "
-                                       f"is {voice['top_detractor_theme']['value']}")
+        found["nps"] = (f"the feedback theme that moves most with detractors "
+                        f"is {voice['top_detractor_theme']['value']}")
     return found
 
 
@@ -198,7 +197,7 @@ def highlights(card: pd.DataFrame, reasons: dict[str, str], *, most: int = 3
         rated = row.status in ("green", "amber", "red")
         sentence = change_sentence(row.kpi, row.value, row.previous,
                                    unit=row.unit, target=row.target if rated else None,
-                                   direction=row.direction, driver=reasons.get(row.kpi))
+                                   direction=row.direction, driver=reasons.get(row.key))
         if moved == "better":
             good.append((size, sentence))
         elif moved == "worse" or row.status == "red":

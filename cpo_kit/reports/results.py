@@ -17,6 +17,7 @@ import pandas as pd
 # where the notebooks and the report have always found them.
 from cpo_kit.core.files import write_atomically
 from cpo_kit.core.formats import UNITS, current, format_change, format_value, is_missing
+from cpo_kit.metrics.kpis import KPIS
 
 __all__ = ["UNITS", "Headline", "Results", "format_change", "format_value", "is_missing",
            "read_results"]
@@ -76,8 +77,31 @@ class Results:
             self._write_summary()
         return frame
 
-    def headline(self, key: str, value, *, label: str, unit: str) -> None:
-        """Record one headline number; ``unit`` is one of :data:`UNITS`."""
+    def headline(self, key: str, value, *, label: str | None = None, unit: str | None = None,
+                 basis: str | None = None) -> None:
+        """Record one headline number.
+
+        Parameters
+        ----------
+        key : str
+            A KPI's key in the catalogue (:data:`cpo_kit.metrics.kpis.KPIS`), whose
+            label and unit are then the catalogue's; or any other name, given with
+            ``label`` and ``unit``.
+        value : number or str
+            The number (or a short text, such as a theme's name).
+        label, unit : str, optional
+            How people name it and one of :data:`UNITS`; needed for a key the catalogue
+            does not hold.
+        basis : str, optional
+            For a KPI of the catalogue, what this number is taken over when it is not
+            the usual: "October 2026", "3-month pool".
+        """
+        kpi = KPIS.get(key)
+        if kpi is not None:
+            label = label or kpi.labelled(basis)
+            unit = unit or kpi.unit
+        if label is None or unit is None:
+            raise ValueError(f"{key!r} is no KPI of the catalogue: give its label and unit")
         if unit not in UNITS:
             raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
         self.headlines[key] = Headline(key, label, _plain(value), unit)

@@ -79,7 +79,7 @@ def glossary_page() -> str:
 
 def _kpi_lines() -> list[str]:
     """The KPI catalogue: the keys a params file's ``targets:`` and a key result name."""
-    from cpo_kit.metrics.kpis import KPIS
+    from cpo_kit.metrics.kpis import SCORED
 
     lines = ["(ref-kpis)=", "## KPIs and their targets", "",
              "The KPIs the notebooks score against the company's targets. A target is set "
@@ -89,7 +89,7 @@ def _kpi_lines() -> list[str]:
              "| key | KPI | better | unit | scored in | what it is |", "|---|---|---|---|---|---|"]
     lines += [f"| `{k.key}` | {k.label} | {'higher' if k.higher_is_better else 'lower'} | "
               f"{k.unit} | {{ref}}`{k.notebook} <nb-{k.notebook.replace('_', '-')}>` | "
-              f"{k.definition} |" for k in KPIS.values()]
+              f"{k.definition} |" for k in SCORED.values()]
     return lines + [""]
 
 
