@@ -236,7 +236,7 @@ PARAMS_CASES = [
      "en_IE or de_DE"),
     ("targets: {activaton: 0.2}", "targets: no KPI is called 'activaton' (did you mean "
      "'activation'?); the KPIs are mau, mrr, nps, wau, stickiness, week_4_retention, "
-     "activation, nrr_t12m, grr_t12m, logo_churn, ltv_to_cac, cac_payback"),
+     "activation, nrr_t12m, grr_t12m, logo_churn, ltv_to_cac, cac_payback, mrr_quick_ratio"),
     ("targets: {wau: lots}", "targets: wau: expected a number, found 'lots'"),
     ("targets: {wau: {goal: 5}}", "targets: wau: expected a number or {target: x, "
      "amber_within: y}, found {'goal': 5}"),
