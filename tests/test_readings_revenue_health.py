@@ -414,3 +414,9 @@ def test_a_month_without_a_loss_has_no_quick_ratio_said_in_words():
     assert revenue_health.quick_ratio(frame, company="Acme") == (
         "**What it shows for Acme:** In October 2026 Acme lost no MRR, so the month has no "
         "quick ratio; it won \\$80.00.")
+
+
+def test_quick_ratio_says_none_rather_than_zero_months():
+    frame = _quick(("2026-09-01", 500.0, 100.0, 5.0), ("2026-10-01", 600.0, 100.0, 6.0))
+    assert revenue_health.quick_ratio(frame, company="Acme").endswith(
+        "Of the 2 months with a ratio since September 2026, 2 reached 4 and none fell below 1.")

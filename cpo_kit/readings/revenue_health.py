@@ -470,7 +470,11 @@ def quick_ratio(ratios: pd.DataFrame, *, company: str, months: int = MONTHS) -> 
     known = recent["quick_ratio"].dropna()
     above, below = int((known >= QUICK_MARK).sum()), int((known < SHRINKING).sum())
     second = (f"Of the {formats.count(len(known))} months with a ratio since "
-              f"{month_name(recent.iloc[0]['month'])}, {formats.count(above)} reached "
-              f"{formats.number(QUICK_MARK, decimals=0)} and {formats.count(below)} fell below "
+              f"{month_name(recent.iloc[0]['month'])}, {_how_many(above)} reached "
+              f"{formats.number(QUICK_MARK, decimals=0)} and {_how_many(below)} fell below "
               f"{formats.number(SHRINKING, decimals=0)}." if len(known) > 1 else None)
     return shows(company, [first, second])
+
+
+def _how_many(number: int) -> str:
+    return "none" if number == 0 else formats.count(number)
