@@ -1,8 +1,14 @@
-"""The KPI catalogue: each KPI the playbook scores, described once, and its target.
+"""The KPI catalogue: each KPI of the playbook described once, and its target.
+
+This is the only place a KPI's name, unit, direction, notebook, metric and definition
+are written: the headline table, the scorecards, the result files, the stakeholder
+report, the readings and the glossary look a KPI up here by its key. A new KPI is an
+entry in :data:`KPIS`, a metric in the registry and a section of its notebook.
 
 A KPI is named by its key everywhere a program refers to it (``targets:`` in a
 params file, a key result's ``kpi`` column, the result tables); its label is for
-people. Targets belong to the company: they come from the params file's
+people. Only the :data:`SCORED` KPIs take a target (ARR, twelve times MRR, does not
+take one of its own). Targets belong to the company: they come from the params file's
 ``targets:`` or from the ``okrs`` table (a key result that names a KPI key, in the
 quarter holding ``period_end``), never from a notebook's defaults. A KPI without a
 target is shown as such, in a neutral colour, rather than rated against a number
