@@ -19,12 +19,7 @@ GAIN, LOSS = _COLOURS[0], _COLOURS[3]
 LOW, HIGH = _COLOURS[1], _COLOURS[0]
 
 
-def _money(value: float) -> str:
-    """An amount in a few characters, with a true minus sign: $950, $48K, −$1.2M."""
-    return formats.money(value, compact=True)
-
-
-_MONEY = mticker.FuncFormatter(lambda v, _: _money(v))
+_MONEY = mticker.FuncFormatter(lambda v, _: formats.money(v, compact=True))
 #: How a driver of the tornado is named, and how its values are written.
 _DRIVERS = {
     "discount_rate": ("discount rate", lambda v: formats.share(v, decimals=0)),
@@ -66,8 +61,8 @@ def npv_ranking(appraisal: pd.DataFrame, *, title: str, label: str = "title",
     span = (max(values.max(), 0) - min(values.min(), 0)) if len(values) else 1.0
     for y, (v, months) in enumerate(zip(values, appraisal["payback_months"])):
         payback = "no payback" if pd.isna(months) else f"payback {formats.count(months)} mo"
-        ax.annotate(f"{_money(v)} · {payback}", (max(v, 0), y), xytext=(4, 0),
-                    textcoords="offset points", va="center", fontsize="small")
+        ax.annotate(f"{formats.money(v, compact=True)} · {payback}", (max(v, 0), y),
+                    xytext=(4, 0), textcoords="offset points", va="center", fontsize="small")
     ax.set_xlim(min(values.min(), 0) - 0.02 * span if len(values) else -1,
                 max(values.max(), 0) + 0.45 * span if len(values) else 1)
     ax.xaxis.set_major_formatter(_MONEY)
@@ -143,7 +138,7 @@ def tornado(sensitivity: pd.DataFrame, *, title: str, ax=None):
             if np.isclose(value, base):
                 continue  # a setting equal to the base case has no bar to label
             side = 1 if value >= base else -1
-            ax.annotate(_money(value), (value, y), xytext=(4 * side, 0),
+            ax.annotate(formats.money(value, compact=True), (value, y), xytext=(4 * side, 0),
                         textcoords="offset points", va="center",
                         ha="left" if side > 0 else "right", fontsize="small")
     ax.set_yticks(range(len(rows)), labels, fontsize="small")
@@ -155,7 +150,8 @@ def tornado(sensitivity: pd.DataFrame, *, title: str, ax=None):
     ax.set_xlim(low_edge - pad, high_edge + pad)
     ax.xaxis.set_major_formatter(_MONEY)
     ax.set(title=title,
-           xlabel=f"portfolio NPV ({formats.currency_label()}); line: base case {_money(base)}",
+           xlabel=f"portfolio NPV ({formats.currency_label()}); line: base case "
+                  f"{formats.money(base, compact=True)}",
            ylabel="")
     ax.grid(axis="y", visible=False)
     handles = [plt.Rectangle((0, 0), 1, 1, color=LOW), plt.Rectangle((0, 0), 1, 1, color=HIGH)]
@@ -208,8 +204,8 @@ def fan_chart(history: pd.DataFrame, forecast: pd.DataFrame, *, title: str,
         ax.plot(actual["month"], actual["mrr"], linestyle="none", marker="D", markersize=5,
                 color=_COLOURS[3], label="actual (held out)")
     last = forecast.iloc[-1]
-    ax.annotate(_money(last["forecast"]), (last["month"], last["forecast"]), xytext=(6, 0),
-                textcoords="offset points", va="center", fontweight="bold")
+    ax.annotate(formats.money(last["forecast"], compact=True), (last["month"], last["forecast"]),
+                xytext=(6, 0), textcoords="offset points", va="center", fontweight="bold")
     ax.yaxis.set_major_formatter(FORMATS["currency"])
     ax.set_ylim(bottom=0)
     ax.set(title=title, xlabel="month", ylabel=f"MRR ({formats.currency_label()} a month)")

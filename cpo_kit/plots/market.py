@@ -17,11 +17,6 @@ _LEVELS = {"tam": "TAM: total addressable", "sam": "SAM: serviceable",
            "som": "SOM: obtainable"}
 
 
-def _money(value: float) -> str:
-    """An amount in a few characters: $1.4B, $27M, $450K."""
-    return formats.money(value, compact=True)
-
-
 _MONEY = formats.axis("currency")
 
 
@@ -52,7 +47,7 @@ def sizing_bars(sizes: pd.DataFrame, *, level: str = "sam", legend: bool = True,
             ax.bar(x, value, bottom=bottom, color=colour, width=0.6,
                    label=row["segment"] if x == 0 else None)
             bottom += value
-        shown = _money(bottom) if bottom > 0 else "not reported"
+        shown = formats.money(bottom, compact=True) if bottom > 0 else "not reported"
         ax.annotate(shown, (x, bottom), xytext=(0, 3), textcoords="offset points",
                     ha="center", va="bottom", fontweight="bold", fontsize="small")
     ax.set_xticks([0, 1], [m for m, _ in methods])
@@ -94,7 +89,7 @@ def segment_sizes(sizes: pd.DataFrame, *, current_year: int, growth: pd.DataFram
             ax.plot(ahead["year"], ahead["tam"], marker="o", color=colour, linestyle="--",
                     markerfacecolor="white")
         last = rows.iloc[-1]
-        text = f"{segment}: {_money(last['tam'])}"
+        text = f"{segment}: {formats.money(last['tam'], compact=True)}"
         if pd.notna(rates.get(segment, np.nan)):
             text += f" ({formats.share(rates[segment], signed=True)} a year)"
         ax.annotate(text, (last["year"], last["tam"]), xytext=(6, 0),
