@@ -66,7 +66,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    from cpo_kit.runs.notebooks import NOTEBOOKS
+    from cpo_kit.running.notebooks import NOTEBOOKS
 
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

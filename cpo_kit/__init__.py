@@ -8,7 +8,7 @@
 - :mod:`cpo_kit.analyses`: the worked methods of the playbook's chapters;
 - :mod:`cpo_kit.plots`: the charts; :mod:`cpo_kit.readings`: the words written from the numbers;
 - :mod:`cpo_kit.reports`: what notebooks leave behind and the stakeholder report made from it;
-- :mod:`cpo_kit.runs`: running the notebooks (``cpo-kit run``) and comparing runs;
+- :mod:`cpo_kit.running`: running the notebooks (``cpo-kit run``) and comparing runs;
 - :mod:`cpo_kit.site`: the published book (``cpo-kit publish``);
 - :mod:`cpo_kit.sample`: the sample companies' generator; :mod:`cpo_kit.cli`: the ``cpo-kit`` command.
 

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from cpo_kit.core.errors import CpoKitError, DataError
-from cpo_kit.runs.notebook_process import skip_slow_format_checks
-from cpo_kit.runs.notebooks import ROOT
+from cpo_kit.running.notebook_process import skip_slow_format_checks
+from cpo_kit.running.notebooks import ROOT
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -195,7 +195,7 @@ def _whole(text: str) -> int:
 
 def _validate(args) -> int:
     from cpo_kit.inputs.validate import problem_lines, summary_lines
-    from cpo_kit.runs.preflight import checked_inputs
+    from cpo_kit.running.preflight import checked_inputs
 
     # The same checks as cpo-kit run's, through the same function: a params file that
     # validate passes is never refused by run.
@@ -256,7 +256,7 @@ def _compare(args) -> int:
     import json
 
     from cpo_kit.core.files import write_atomically
-    from cpo_kit.runs.compare import compare_runs, comparison_lines, status_changes
+    from cpo_kit.running.compare import compare_runs, comparison_lines, status_changes
 
     changes = compare_runs(args.run_a, args.run_b)
     statuses = status_changes(args.run_a, args.run_b)
@@ -278,7 +278,7 @@ def _compare(args) -> int:
 
 def _run(args) -> int:
     from cpo_kit.inputs.validate import problem_lines
-    from cpo_kit.runs.playbook import run_playbook
+    from cpo_kit.running.playbook import run_playbook
 
     # A polite kill (SIGTERM) cleans up like Ctrl-C: the running notebooks are stopped
     # and the half-written run is removed.

@@ -19,8 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from cpo_kit.cli import main
 from cpo_kit.inputs.contract import TABLES
 from cpo_kit.inputs.params_file import load_params
-from cpo_kit.runs.notebooks import NOTEBOOKS
-from cpo_kit.runs.parameters import resolve_parameters
+from cpo_kit.running.notebooks import NOTEBOOKS
+from cpo_kit.running.parameters import resolve_parameters
+
 from run_notebook import execute_notebook
 
 ROOT = Path(__file__).resolve().parents[1]

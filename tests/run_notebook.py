@@ -5,7 +5,7 @@ from pathlib import Path
 
 import nbformat
 
-from cpo_kit.runs.notebook_process import execute
+from cpo_kit.running.notebook_process import execute
 
 
 def execute_notebook(source: Path, output: Path, *, parameters: dict, cwd: Path,

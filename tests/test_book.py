@@ -18,7 +18,7 @@ from conftest import ROOT, cpo_kit, serve, toc_pages
 
 from cpo_kit.inputs.contract import TABLES
 from cpo_kit.metrics import METRICS
-from cpo_kit.runs.notebooks import NOTEBOOKS
+from cpo_kit.running.notebooks import NOTEBOOKS
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from conftest import HOSTILE_COMPANY, ROOT, cpo_kit
 from sphinx.util.tags import Tags
 
 from cpo_kit.inputs.contract import TABLES
-from cpo_kit.runs.notebooks import NOTEBOOKS
+from cpo_kit.running.notebooks import NOTEBOOKS
 from cpo_kit.site import publish
 from cpo_kit.site.book_ext import (company_slug, company_tag, example_names,
                                    resolve_company_blocks, resolve_company_examples)

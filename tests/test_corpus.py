@@ -14,6 +14,7 @@ import sys
 
 import pytest
 from conftest import CPO_KIT, ROOT, SAMPLE
+
 from corpus import ACCEPTED, TABLES, cell_cases, file_cases, needed, small_company, write_company
 
 BASE = small_company(SAMPLE)

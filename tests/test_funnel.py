@@ -13,8 +13,9 @@ from pandas.testing import assert_frame_equal
 from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import METRICS, compute
 from cpo_kit.metrics.funnel import funnel, unknown_steps, unknown_steps_message
-from pandas_reference import funnel as reference
 from tests.strategies import EVENT_NAMES, event_logs, period_ends
+
+from pandas_reference import funnel as reference
 
 NAN = np.nan
 STEPS = ["signup", "create_report", "share_report"]

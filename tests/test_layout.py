@@ -22,10 +22,10 @@ MAY_IMPORT = {
     "plots": {"core"},
     "readings": {"core", "metrics"},
     "reports": {"core", "metrics", "readings"},
-    "runs": {"core", "metrics", "inputs", "analyses", "reports"},
-    "site": {"core", "metrics", "inputs", "runs", "cli"},
+    "running": {"core", "metrics", "inputs", "analyses", "reports"},
+    "site": {"core", "metrics", "inputs", "running", "cli"},
     "sample": set(),
-    "cli": {"core", "inputs", "reports", "runs", "site", "sample"},
+    "cli": {"core", "inputs", "reports", "running", "site", "sample"},
     "__init__": {"core", "inputs"},
 }
 LONGEST = 500
@@ -57,7 +57,7 @@ def _imported_parts(path: Path) -> set[str]:
 def test_the_top_level_holds_only_subpackages_and_the_command():
     top = sorted(p.name for p in PACKAGE.iterdir() if p.name != "__pycache__")
     assert top == ["__init__.py", "analyses", "cli.py", "core", "inputs", "metrics", "plots",
-                   "readings", "reports", "runs", "sample", "site"]
+                   "readings", "reports", "running", "sample", "site"]
 
 
 def test_every_subpackage_says_what_it_holds():

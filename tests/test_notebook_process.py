@@ -4,7 +4,7 @@ from __future__ import annotations
 import papermill
 import pytest
 
-from cpo_kit.runs import notebook_process
+from cpo_kit.running import notebook_process
 
 
 def _papermill_failing(monkeypatch, errors):

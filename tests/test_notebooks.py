@@ -19,7 +19,8 @@ import nbformat
 import pytest
 from conftest import COMPANIES, NOTEBOOK_DIR, ROOT, SMALL_TABLES, company_parameters
 
-from cpo_kit.runs.notebooks import NOTEBOOKS
+from cpo_kit.running.notebooks import NOTEBOOKS
+
 from run_notebook import execute_notebook
 
 #: Every notebook's parameters cell has these, so the runner can hand them to all.

@@ -4,9 +4,9 @@ import datetime as dt
 import pytest
 
 from cpo_kit.core.errors import ParamsError
-from cpo_kit.runs.notebooks import NOTEBOOKS
-from cpo_kit.runs.parameters import (_RULES, FILE_ONLY, SET_BY_RUNNER, Given, Parameter,
-                                     declared_parameters, given_parameters, resolve_parameters)
+from cpo_kit.running.notebooks import NOTEBOOKS
+from cpo_kit.running.parameters import (_RULES, FILE_ONLY, SET_BY_RUNNER, Given, Parameter,
+                                        declared_parameters, given_parameters, resolve_parameters)
 
 
 def _declared(**types):

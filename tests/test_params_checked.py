@@ -1,6 +1,6 @@
 """A params file that ``cpo-kit validate`` passes is never refused by ``cpo-kit run``.
 
-Both check through one function (:func:`cpo_kit.runs.preflight.checked_inputs`). Here each
+Both check through one function (:func:`cpo_kit.running.preflight.checked_inputs`). Here each
 hand-written hostile params file goes through both commands, as a user runs them
 (a process of its own each): both must refuse it with the same one line, naming the
 params file, with exit status 2, and the run must write nothing.

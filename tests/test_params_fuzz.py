@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_params_checked import write_tiny_company
 
-import cpo_kit.runs.playbook
+import cpo_kit.running.playbook
 from cpo_kit.cli import main
-from cpo_kit.runs.notebooks import NOTEBOOKS
-from cpo_kit.runs.parameters import RESERVED, SET_BY_RUNNER, declared_parameters
+from cpo_kit.running.notebooks import NOTEBOOKS
+from cpo_kit.running.parameters import RESERVED, SET_BY_RUNNER, declared_parameters
 
 DECLARED = {name: declared_parameters(name) for name in NOTEBOOKS}
 #: Every parameter name, with one of its declarations (the type is the same in each notebook).
@@ -144,9 +144,9 @@ def recorded(monkeypatch):
         # The parameters go to each notebook's process as JSON: they must be JSON.
         json.dumps(parameters)
         calls.append(names)
-        return [cpo_kit.runs.playbook.NotebookRun(name, "ok", 0.0) for name in names]
+        return [cpo_kit.running.playbook.NotebookRun(name, "ok", 0.0) for name in names]
 
-    monkeypatch.setattr(cpo_kit.runs.playbook, "_execute_all", record)
+    monkeypatch.setattr(cpo_kit.running.playbook, "_execute_all", record)
     return calls
 
 
@@ -160,7 +160,7 @@ def _earlier_run(out: Path) -> None:
     earlier = out / "2026-10-01-abcdef0"
     earlier.mkdir(parents=True)
     (earlier / "manifest.json").write_text('{"run": "2026-10-01-abcdef0"}\n')
-    cpo_kit.runs.playbook._point_latest(out, earlier.name)
+    cpo_kit.running.playbook._point_latest(out, earlier.name)
 
 
 def run_both(data: Path, content: bytes, capsys, calls: list) -> None:

@@ -12,8 +12,9 @@ from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import compute
 from cpo_kit.metrics.registry import METRICS
 from cpo_kit.metrics.retention import retention, retention_table
-from pandas_reference.retention import retention as reference_retention
 from tests.strategies import DAYS, EVENT_NAMES, FIRST_DAY, event_logs, period_ends
+
+from pandas_reference.retention import retention as reference_retention
 
 # ISO weeks of January 2026: W0 = 5-11, W1 = 12-18, W2 = 19-25, W3 = 26 Jan-1 Feb, W4 = 2-8 Feb.
 WEEKLY = [

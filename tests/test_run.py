@@ -13,7 +13,7 @@ import pytest
 from conftest import CPO_KIT, HOSTILE_COMPANY, ROOT, SAMPLE_TARGETS
 from conftest import cpo_kit as _cpo_kit
 
-from cpo_kit.runs.notebooks import NOTEBOOKS
+from cpo_kit.running.notebooks import NOTEBOOKS
 
 
 def _files(folder):
@@ -195,7 +195,7 @@ def test_invalid_parameters_stop_the_run_before_anything_is_written(tmp_path, sa
 
 def _earlier_run(out):
     """A complete earlier run, made the way a run makes them."""
-    from cpo_kit.runs.playbook import _point_latest
+    from cpo_kit.running.playbook import _point_latest
 
     earlier = out / "2026-10-01-abcdef0"
     (earlier / "kpi_overview_results").mkdir(parents=True)

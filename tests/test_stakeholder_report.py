@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from cpo_kit.metrics.kpis import company_targets
 from cpo_kit.reports import briefing
 from cpo_kit.reports.stakeholder import Report, report_html, sparkline, standalone_html
-from cpo_kit.runs.compare import compare_runs, comparison_lines, status_changes
+from cpo_kit.running.compare import compare_runs, comparison_lines, status_changes
 
 
 def _write(folder, notebook, tables=None, headlines=None):

@@ -9,8 +9,9 @@ from pandas.testing import assert_frame_equal
 from cpo_kit import load_company
 from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics.suite import events_suite
-from pandas_reference.suite import events_suite as reference_suite
 from tests.strategies import event_logs, period_ends
+
+from pandas_reference.suite import events_suite as reference_suite
 
 STEPS = ["login", "view_dashboard", "create_report", "share_report"]
 NAMES = ["dau", "wau", "mau", "stickiness", "active_days_distribution", "lifecycle",

@@ -14,8 +14,9 @@ from cpo_kit.metrics import METRICS, compute, event_tables
 from cpo_kit.metrics import features as feature_metrics
 from cpo_kit.metrics import usage
 from cpo_kit.metrics.retention import retention
-from pandas_reference import usage as reference
 from tests.strategies import DAYS, FIRST_DAY, event_logs, period_ends
+
+from pandas_reference import usage as reference
 
 NAN = np.nan
 

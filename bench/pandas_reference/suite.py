@@ -6,7 +6,7 @@ import pandas as pd
 from pandas_reference.funnel import funnel
 from pandas_reference.retention import retention
 from pandas_reference.usage import (active_days_distribution, active_users, feature_adoption,
-                                   lifecycle, stickiness)
+                                    lifecycle, stickiness)
 
 
 def events_suite(events: pd.DataFrame, *, period_end, funnel_steps, funnel_window="7D",

@@ -40,7 +40,7 @@ class Results:
     Parameters
     ----------
     notebook : str
-        The notebook's name, as in :data:`cpo_kit.runs.notebooks.NOTEBOOKS`.
+        The notebook's name, as in :data:`cpo_kit.running.notebooks.NOTEBOOKS`.
     folder : str or Path or None
         Where ``<notebook>_results/`` is written; nothing is written when empty or None
         (a reader exploring the notebook by hand).

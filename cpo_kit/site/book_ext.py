@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sphinx.util import logging
 
-from cpo_kit.runs.notebooks import ROOT
+from cpo_kit.running.notebooks import ROOT
 
 MATHJAX_DIR = "mathjax"
 STATIC = Path(__file__).with_name("book_static")

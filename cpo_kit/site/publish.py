@@ -33,7 +33,7 @@ from cpo_kit.core.errors import PublishError
 from cpo_kit.core.files import made_folder
 from cpo_kit.core.formats import format_value
 from cpo_kit.core.text import markdown_literal
-from cpo_kit.runs.notebooks import NOTEBOOKS, ROOT
+from cpo_kit.running.notebooks import NOTEBOOKS, ROOT
 from cpo_kit.site.book_ext import SAMPLE_COMPANY
 
 #: The runner's own parameters: paths on the machine that ran, not choices worth showing.

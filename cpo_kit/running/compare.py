@@ -15,7 +15,7 @@ from cpo_kit.core.errors import CompareError
 from cpo_kit.core.formats import format_change, format_value
 from cpo_kit.reports.briefing import RunResults, scorecard
 from cpo_kit.reports.results import written_in
-from cpo_kit.runs.notebooks import NOTEBOOKS
+from cpo_kit.running.notebooks import NOTEBOOKS
 
 COLUMNS = ["notebook", "key", "label", "unit", "before", "after", "change", "changed"]
 

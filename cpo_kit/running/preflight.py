@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from cpo_kit.core.errors import DataError, DataProblem, ParamsError
 from cpo_kit.inputs.params_file import load_params, one_line
 from cpo_kit.inputs.sources import Source, masked, open_source, shown_problem
-from cpo_kit.runs.notebooks import NOTEBOOKS
-from cpo_kit.runs.parameters import Given, declared_parameters, given_parameters
+from cpo_kit.running.notebooks import NOTEBOOKS
+from cpo_kit.running.parameters import Given, declared_parameters, given_parameters
 
 if TYPE_CHECKING:  # the contract's checks bring pandas and pyarrow: imported when used
     from cpo_kit.inputs.validate import Checked

@@ -26,7 +26,7 @@ from cpo_kit.core.text import did_you_mean
 from cpo_kit.inputs.params_file import one_line, read_yaml, shown
 from cpo_kit.inputs.sources import masked
 from cpo_kit.metrics.kpis import check_targets
-from cpo_kit.runs.notebooks import NOTEBOOK_DIR, NOTEBOOKS
+from cpo_kit.running.notebooks import NOTEBOOK_DIR, NOTEBOOKS
 
 #: Keys of a params file that are not notebook parameters.
 RESERVED = ("columns", "notebooks", "categories")

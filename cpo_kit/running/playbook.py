@@ -34,9 +34,9 @@ from cpo_kit.core.errors import KernelCannotStart, ParamsError, RunLocked, RunWr
 from cpo_kit.core.files import made_folder
 from cpo_kit.core.text import did_you_mean
 from cpo_kit.inputs.sources import Source
-from cpo_kit.runs.notebook_process import KERNEL_FAILED, WRITE_FAILED
-from cpo_kit.runs.notebooks import NOTEBOOK_DIR, NOTEBOOKS
-from cpo_kit.runs.preflight import checked_inputs
+from cpo_kit.running.notebook_process import KERNEL_FAILED, WRITE_FAILED
+from cpo_kit.running.notebooks import NOTEBOOK_DIR, NOTEBOOKS
+from cpo_kit.running.preflight import checked_inputs
 
 #: Packages whose versions the manifest records: what a rerun would need to match.
 #: The script each notebook's process runs.
