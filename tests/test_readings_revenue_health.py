@@ -420,3 +420,9 @@ def test_quick_ratio_says_none_rather_than_zero_months():
     frame = _quick(("2026-09-01", 500.0, 100.0, 5.0), ("2026-10-01", 600.0, 100.0, 6.0))
     assert revenue_health.quick_ratio(frame, company="Acme").endswith(
         "Of the 2 months with a ratio since September 2026, 2 reached 4 and none fell below 1.")
+
+
+def test_quick_ratio_shows_a_company_name_as_text():
+    frame = _quick(("2026-10-01", 80.0, 0.0, float("nan")))
+    text = revenue_health.quick_ratio(frame, company="<b>Acme</b>")
+    assert "In October 2026 \\<b\\>Acme\\<\\/b\\> lost no MRR" in text and "<b>" not in text

@@ -17,7 +17,7 @@ import math
 import pandas as pd
 
 from cpo_kit.core import formats
-from cpo_kit.readings.common import in_unit, join, month_name, moved, shows
+from cpo_kit.readings.common import in_unit, join, literal, month_name, moved, shows
 
 #: The usual marks and spans of the readings; also defaults of the conditions of
 #: :mod:`cpo_kit.readings.revenue_health_next`.
@@ -458,13 +458,13 @@ def quick_ratio(ratios: pd.DataFrame, *, company: str, months: int = MONTHS) -> 
     last = recent.iloc[-1]
     when = month_name(last["month"])
     if not _finite(last["quick_ratio"]):
-        first = (f"In {when} {company} lost no MRR, so the month has no quick ratio; it "
+        first = (f"In {when} {literal(company)} lost no MRR, so the month has no quick ratio; it "
                  f"won {_money(last['gained'])}.")
     else:
         verdict = ("growth is efficient" if last["quick_ratio"] >= QUICK_MARK else
                    "recurring revenue shrank" if last["quick_ratio"] < SHRINKING else
                    "MRR grew, but it lost more than a quarter of what it won")
-        first = (f"In {when} {company} won {_money(last['gained'])} of MRR for "
+        first = (f"In {when} {literal(company)} won {_money(last['gained'])} of MRR for "
                  f"{_money(last['lost'])} lost: a quick ratio of "
                  f"{in_unit(last['quick_ratio'], 'ratio')}, so {verdict}.")
     known = recent["quick_ratio"].dropna()
