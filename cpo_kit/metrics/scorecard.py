@@ -48,15 +48,14 @@ def product_scorecard(suite: dict[str, pd.DataFrame], weekly_funnel: pd.DataFram
     retained = retained[retained["period_number"] == retention_period].sort_values("cohort")
     entered = _funnel_step(weekly_funnel, weekly_funnel["step"].min())
     finished = _funnel_step(weekly_funnel, weekly_funnel["step"].max())
+    retention = _pooled_ratio(retained["users"], retained["cohort_size"], pooled)
     retention_key = f"week_{retention_period}_retention"
     rows = [
         _row("wau", *_last_two(weeks)),
         _row("stickiness", *_last_two(months)),
         # Only week 4 is in the catalogue; another week's retention is named the same way.
-        (_row(retention_key, *_pooled_ratio(retained["users"], retained["cohort_size"], pooled))
-         if retention_key in KPIS else
-         (retention_key, f"Week-{retention_period} retention", "share",
-          *_pooled_ratio(retained["users"], retained["cohort_size"], pooled))),
+        _row(retention_key, *retention) if retention_key in KPIS else
+        (retention_key, f"Week-{retention_period} retention", "share", *retention),
         _row("activation", *_pooled_ratio(finished, entered, pooled)),
     ]
     out = pd.DataFrame(rows, columns=["key", "kpi", "unit", "value", "previous"])
