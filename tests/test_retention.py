@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from cpo_kit.core.errors import MissingTables
 from cpo_kit.inputs.company import company_from_frames
-from cpo_kit.metrics import compute
-from cpo_kit.metrics.registry import METRICS
+from cpo_kit.metrics import METRICS, compute
 from cpo_kit.metrics.retention import retention, retention_table
 from tests.strategies import DAYS, EVENT_NAMES, FIRST_DAY, event_logs, period_ends
 

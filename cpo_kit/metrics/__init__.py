@@ -12,10 +12,13 @@ DataFrames.
 Imports only :mod:`cpo_kit.core`.
 """
 from cpo_kit.core.errors import MissingTables
-from cpo_kit.metrics.registry import METRICS, Metric, compute, metric
-
-# Importing a family registers its metrics.
-from cpo_kit.metrics import (  # noqa: F401,E402  # isort: skip
-    features, funnel, headline, retention, revenue, targets, unit_economics, usage, voice)
+from cpo_kit.metrics.registry import Metric, compute, metric, registered
 
 __all__ = ["METRICS", "Metric", "MissingTables", "compute", "metric"]
+
+
+def __getattr__(name: str):
+    # METRICS is filled when first asked for (see registered), not on import.
+    if name == "METRICS":
+        return registered()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -210,8 +210,7 @@ def score(values: pd.DataFrame, targets: Mapping[str, Mapping]) -> pd.DataFrame:
         ``target``, ``direction`` and ``status``: green, amber or red, or
         ``"no target"`` for a KPI without one (and None where the value is missing).
     """
-    # Here rather than at the top: the contract imports this catalogue, and the metrics
-    # package would bring ibis into every import of the contract.
+    # Here rather than at the top: targets reads this module's AMBER_WITHIN.
     from cpo_kit.metrics.targets import status_against_targets
 
     frame = values.reindex(columns=["key", "value", "previous"]).reset_index(drop=True)

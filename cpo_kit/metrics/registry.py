@@ -1,6 +1,7 @@
 """The machinery of the metric registry."""
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -43,6 +44,9 @@ class Metric:
 
 
 METRICS: dict[str, Metric] = {}
+#: The modules whose ``@metric`` definitions fill :data:`METRICS`.
+FAMILY_MODULES = ("features", "funnel", "headline", "retention", "revenue", "targets",
+                  "unit_economics", "usage", "voice")
 FAMILIES = ("usage", "retention", "funnel", "revenue", "voice", "targets")
 UNITS = ("currency", "users", "accounts", "count", "score", "share", "ratio", "days", "months")
 
@@ -60,6 +64,16 @@ def metric(name: str, *, family: str, title: str, definition: str, formula: str,
     return register
 
 
+def registered() -> dict[str, Metric]:
+    """:data:`METRICS` with every family's metrics in it.
+
+    The families (and ibis with them) are imported here, when the registry is first
+    read, rather than by every import of :mod:`cpo_kit.metrics`: the KPI catalogue and
+    the data contract live in this package, and ``cpo-kit --help`` need not load an engine.
+    """
+    for module in FAMILY_MODULES:
+        importlib.import_module(f"cpo_kit.metrics.{module}")
+    return METRICS
 
 
 def compute(name: str, company, **options):
@@ -70,7 +84,7 @@ def compute(name: str, company, **options):
     MissingTables
         When a table the metric needs was not provided.
     """
-    m = METRICS[name]
+    m = registered()[name]
     missing = [t for t in m.needs if not company.has(t)]
     if missing:
         raise MissingTables(f"{m.title} needs the table(s) {', '.join(missing)}")
