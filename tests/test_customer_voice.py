@@ -16,7 +16,7 @@ from cpo_kit.analyses.feedback import (detractor_comments, detractor_themes, fee
                                        sentiment_by, theme_quotes, theme_spikes)
 from cpo_kit.analyses.voice import nps_change, nps_window, window
 from cpo_kit.inputs.contract import SUS_ITEMS
-from cpo_kit.metrics.intervals import wilson_interval
+from cpo_kit.metrics.intervals import mean_interval, wilson_interval
 from cpo_kit.metrics.voice import csat_interval, sus_interval
 from cpo_kit.plots import voice as voice_plots
 
@@ -63,6 +63,31 @@ def test_wilson_interval_refuses_more_successes_than_answers():
     with pytest.raises(ValueError, match="successes and n must be counts with successes at "
                                          "most n"):
         wilson_interval(6, 5)
+
+
+def test_sentiment_by_theme_whose_items_agree_has_the_mean_as_its_interval():
+    frame = pd.DataFrame({"theme": ["a", "a"], "sentiment": [0.5, 0.5],
+                          "received_at": days("2026-01-01", "2026-01-02")})
+    out = sentiment_by(frame)
+    assert (out["ci_low"].iloc[0], out["ci_high"].iloc[0]) == (0.5, 0.5)
+
+
+@pytest.mark.parametrize("mean, sd, n, low, high", [
+    # 75 ± 4.302653 × 25 / sqrt(3) = 75 ± 62.1034: the t quantile of 2 degrees of freedom.
+    (75.0, 25.0, 3, 12.8966, 137.1034),
+    (0.5, 0.0, 4, 0.5, 0.5),          # values that all agree: the mean itself
+    (75.0, float("nan"), 1, math.nan, math.nan),   # one value: no spread to measure
+    (75.0, 0.0, 0, math.nan, math.nan),
+])
+def test_mean_interval(mean, sd, n, low, high):
+    got_low, got_high = mean_interval(mean, sd, n)
+    assert float(got_low) == pytest.approx(low, abs=1e-4, nan_ok=True)
+    assert float(got_high) == pytest.approx(high, abs=1e-4, nan_ok=True)
+
+
+def test_mean_interval_refuses_a_confidence_in_percent():
+    with pytest.raises(ValueError, match="confidence must be between 0 and 1, not 95"):
+        mean_interval(1.0, 1.0, 3, confidence=95)
 
 
 def test_csat_interval_adds_the_bounds():

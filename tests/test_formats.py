@@ -23,6 +23,28 @@ def test_money_is_written_in_the_companys_currency_and_locale(style, value, plai
         assert formats.money(value, compact=True) == compact
 
 
+@pytest.mark.parametrize("value, signed, compact, shown", [
+    # A change: a plus before a gain; nothing before none.
+    (5864.81, True, False, "+$5,865"),
+    (-296.0, True, False, "−$296"),
+    (0.0, True, False, "$0"),
+    (0.4, True, False, "$0"),         # rounds to nothing: no sign
+    # A movement on a chart: every amount signed, ± where nothing moved.
+    (5864.81, "always", True, "+$5.9K"),
+    (-296.0, "always", True, "−$296"),
+    (0.0, "always", True, "±$0"),
+    (0.0, False, True, "$0"),
+])
+def test_money_signed_as_a_change_or_as_a_movement(value, signed, compact, shown):
+    with formats.using(currency="USD"):
+        assert formats.money(value, signed=signed, compact=compact) == shown
+
+
+def test_money_refuses_an_unknown_way_of_signing():
+    with pytest.raises(ValueError, match="signed must be True, False or 'always', not 'yes'"):
+        formats.money(1.0, signed="yes")
+
+
 def test_a_german_reader_sees_german_separators():
     with formats.using(currency="EUR", locale="de_DE"):
         assert formats.money(114800.8) == "114.801\xa0€"

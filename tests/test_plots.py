@@ -200,3 +200,22 @@ def test_nothing_to_draw_says_what_and_why(monkeypatch):
     assert [s.data for s in shown] == [
         "**Feature adoption is not drawn:** the events have no `feature` column. Add one to "
         "see which features are used."]
+
+
+def test_the_waterfall_signs_each_movement_and_not_the_totals():
+    from cpo_kit.core import formats
+    from cpo_kit.plots.revenue import mrr_waterfall
+
+    # Brightlane's October 2026: contraction did not move, and is written ±$0.
+    steps = pd.DataFrame({
+        "step": ["starting MRR", "new", "contraction", "churned", "ending MRR"],
+        "amount": [106947.01, 5864.81, 0.0, -296.0, 112515.82],
+        "bottom": [0.0, 106947.01, 112811.82, 112515.82, 0.0],
+        "top": [106947.01, 112811.82, 112811.82, 112811.82, 112515.82],
+        "kind": ["total", "increase", "increase", "decrease", "total"]})
+    with formats.using(currency="USD"):
+        ax = mrr_waterfall(steps, title="MRR")
+        labels = [text.get_text() for text in ax.texts]
+        ticks = [ax.yaxis.get_major_formatter()(v, 0) for v in (100_000, -2_500)]
+    assert labels == ["$107K", "+$5.9K", "±$0", "−$296", "$113K"]
+    assert ticks == ["$100K", "−$2.5K"]

@@ -164,6 +164,19 @@ def test_compare_shares():
         price_change.compare_shares(1, 2, 1, 2, confidence=95)
 
 
+@pytest.mark.parametrize("counts, low, high", [
+    ((0, 10, 0, 20), 0.0, 0.0),      # shares of 0 on both sides: no spread
+    ((10, 10, 20, 20), 0.0, 0.0),    # shares of 1 on both sides
+    # 0 of 10 against 2 of 10: ±1.96 × sqrt(.2 × .8 / 10) = ±0.2479.
+    ((0, 10, 2, 10), -0.047918, 0.447918),
+    ((0, 0, 3, 10), math.nan, math.nan),   # no base before: no difference to bound
+])
+def test_compare_shares_at_the_edges(counts, low, high):
+    result = price_change.compare_shares(*counts)
+    assert result["difference_low"] == pytest.approx(low, abs=1e-6, nan_ok=True)
+    assert result["difference_high"] == pytest.approx(high, abs=1e-6, nan_ok=True)
+
+
 # --- before and after a price change ------------------------------------------------------
 
 CHANGE = "2025-09-01"

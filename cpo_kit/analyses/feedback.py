@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from cpo_kit.metrics.intervals import mean_interval
 from cpo_kit.metrics.periods import end_exclusive, last_complete
 
 
@@ -113,9 +114,8 @@ def sentiment_by(feedback: pd.DataFrame, *, by: str = "theme", confidence: float
     frame = frame.assign(**{by: frame[by].astype("str"), "negative": frame["sentiment"] < 0})
     out = frame.groupby(by).agg(items=("sentiment", "size"), sentiment=("sentiment", "mean"),
                                 sd=("sentiment", "std"), negative_share=("negative", "mean"))
-    n = out["items"].where(out["items"] > 1)
-    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * out["sd"] / np.sqrt(n)
-    out["ci_low"], out["ci_high"] = out["sentiment"] - half, out["sentiment"] + half
+    out["ci_low"], out["ci_high"] = mean_interval(out["sentiment"], out["sd"], out["items"],
+                                                  confidence=confidence)
     out = out.reset_index().sort_values(["sentiment", by]).reset_index(drop=True)
     return out[[by, "items", "sentiment", "ci_low", "ci_high", "negative_share"]].astype(
         {"items": "int64", "negative_share": "float64"})

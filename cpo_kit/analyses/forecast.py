@@ -258,16 +258,22 @@ def _log_series(history: pd.DataFrame, *, month: str, value: str) -> pd.Series:
 
 
 def _loglinear(series: pd.Series, months: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Centre, standard error and degrees of freedom of a least-squares line's predictions."""
+    """Centre, standard error and degrees of freedom of a least-squares line's predictions.
+
+    statsmodels' OLS fits the line; the standard error of a new month is its
+    prediction's ``se_obs``, the noise around the line plus the line's own uncertainty,
+    from which ``conf_int(obs=True)`` would make the same intervals as
+    :func:`forecast_mrr` does for every method.
+    """
+    from statsmodels.regression.linear_model import OLS
+
     n = len(series)
-    t = np.arange(n, dtype=float)
-    slope, intercept = np.polyfit(t, series.to_numpy(), 1)
-    residuals = series.to_numpy() - (intercept + slope * t)
-    sigma = np.sqrt((residuals ** 2).sum() / (n - 2))
-    ahead = np.arange(n, n + months, dtype=float)
-    # A new month's spread: the noise around the line plus the line's own uncertainty.
-    scale = sigma * np.sqrt(1 + 1 / n + (ahead - t.mean()) ** 2 / ((t - t.mean()) ** 2).sum())
-    return intercept + slope * ahead, scale, n - 2
+    fitted = OLS(series.to_numpy(), np.column_stack([np.ones(n), np.arange(n, dtype=float)])
+                 ).fit()
+    ahead = np.column_stack([np.ones(months), np.arange(n, n + months, dtype=float)])
+    prediction = fitted.get_prediction(ahead)
+    return (np.asarray(prediction.predicted_mean, dtype=float),
+            np.asarray(prediction.se_obs, dtype=float), n - 2)
 
 
 def _ets(series: pd.Series, months: int, *, damped: bool

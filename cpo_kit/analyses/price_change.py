@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+from statsmodels.stats.proportion import confint_proportions_2indep
 
 from cpo_kit.metrics.intervals import wilson_interval
 from cpo_kit.metrics.revenue import churn_rates
@@ -22,15 +23,30 @@ def compare_shares(before_events, before_base, after_events, after_base, *,
                    confidence: float = 0.95) -> dict:
     """The difference of two shares (after − before) with a normal-approximation interval.
 
-    The interval is the usual two-proportion (Wald) one:
-    ``d ± z·sqrt(p1(1 − p1)/n1 + p2(1 − p2)/n2)``. It is rough with few events: the
-    result's ``rough`` is True when either period has fewer than 5 events or 5 non-events.
+    The interval is the usual two-proportion (Wald) one,
+    ``d ± z·sqrt(p1(1 − p1)/n1 + p2(1 − p2)/n2)``, as statsmodels'
+    ``confint_proportions_2indep(method="wald")`` gives it; NaN when a period has no
+    base. It is rough with few events: the result's ``rough`` is True when either
+    period has fewer than 5 events or 5 non-events.
+
+    Parameters
+    ----------
+    before_events, before_base, after_events, after_base : int
+        The events (conversions, churned accounts) and the base they are a share of,
+        before and after the change.
+    confidence : float
+        The interval's confidence, between 0 and 1.
 
     Returns
     -------
     dict
         ``before_rate``, ``after_rate``, ``difference``, ``difference_low``,
         ``difference_high`` and ``rough``.
+
+    Raises
+    ------
+    ValueError
+        When ``confidence`` is not between 0 and 1.
 
     Examples
     --------
@@ -40,14 +56,18 @@ def compare_shares(before_events, before_base, after_events, after_base, *,
     """
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, not {confidence!r}")
-    z = float(norm.ppf(0.5 + confidence / 2))
     k1, n1, k2, n2 = (float(v) for v in (before_events, before_base, after_events, after_base))
     p1 = k1 / n1 if n1 else float("nan")
     p2 = k2 / n2 if n2 else float("nan")
-    se = float(np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)) if n1 and n2 else float("nan")
+    low = high = float("nan")
+    if n1 and n2:
+        # statsmodels takes the later period first: its difference is the first share
+        # less the second.
+        low, high = (float(v) for v in confint_proportions_2indep(
+            k2, n2, k1, n1, method="wald", compare="diff", alpha=1 - confidence))
     rough = bool(min(k1, n1 - k1, k2, n2 - k2) < 5)
     return {"before_rate": p1, "after_rate": p2, "difference": p2 - p1,
-            "difference_low": p2 - p1 - z * se, "difference_high": p2 - p1 + z * se,
+            "difference_low": low, "difference_high": high,
             "rough": rough}
 
 

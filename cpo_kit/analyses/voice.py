@@ -130,7 +130,10 @@ def nps_change(surveys: pd.DataFrame, *, milestones: dict, months: int = 3,
         to a difference: it is centred on the difference of the two adjusted NPS, with
         the sum of their variances, and widened where needed to take in the change
         observed. A window whose answers all agree still has a width, so one answer
-        after an event does not give a narrow interval.
+        after an event does not give a narrow interval. It is written here, as
+        :func:`cpo_kit.metrics.intervals.nps_interval` is, because no kept library has
+        an interval of NPS: statsmodels' two-sample intervals are for one share in each
+        sample, and an NPS is a difference of two shares of the same answers.
 
     Examples
     --------

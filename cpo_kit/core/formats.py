@@ -97,7 +97,8 @@ def _restore(style: Style) -> None:
     _style = style
 
 
-def money(value, *, compact: bool = False, decimals: int = 0, signed: bool = False) -> str:
+def money(value, *, compact: bool = False, decimals: int = 0,
+          signed: bool | str = False) -> str:
     """An amount in the reporting currency: ``€114,801``, ``€115K`` when ``compact``.
 
     Parameters
@@ -107,14 +108,16 @@ def money(value, *, compact: bool = False, decimals: int = 0, signed: bool = Fal
         Thousands, millions and billions shortened, for chart labels.
     decimals : int
         Decimals shown (not with ``compact``).
-    signed : bool
-        A plus sign before a positive amount (a minus is always shown).
+    signed : bool or "always"
+        True: a plus sign before a positive amount (a minus is always shown), as a
+        change is written. ``"always"``: that, and ``±`` before an amount of zero, as
+        a chart of movements labels one that did not move.
 
     Examples
     --------
     >>> with using(currency="EUR", locale="en_IE"):
-    ...     money(114800.8), money(-2500, compact=True)
-    ('€114,801', '−€2.5K')
+    ...     money(114800.8), money(-2500, compact=True), money(0, compact=True, signed="always")
+    ('€114,801', '−€2.5K', '±€0')
     """
     style = _style
     size = abs(float(value))
@@ -158,11 +161,18 @@ def _pattern(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
-def _sign(value, text: str, signed: bool) -> str:
-    """``text`` (written from the size of ``value``) with the sign of ``value``."""
+def _sign(value, text: str, signed: bool | str) -> str:
+    """``text`` (written from the size of ``value``) with the sign of ``value``.
+
+    ``signed`` as :func:`money` takes it: False, True or ``"always"``.
+    """
+    if signed not in (False, True, "always"):
+        raise ValueError(f"signed must be True, False or 'always', not {signed!r}")
     if float(value) < 0:
         return MINUS + text
-    return ("+" + text) if signed and float(value) > 0 else text
+    if float(value) > 0:
+        return ("+" + text) if signed else text
+    return ("±" + text) if signed == "always" else text
 
 
 def count(value, *, signed: bool = False) -> str:

@@ -1,11 +1,14 @@
-"""Confidence intervals of the voice metrics, on counts alone: an NPS and a share.
+"""Confidence intervals of the voice metrics and of averages: an NPS, a share, a mean.
 
-:func:`nps_interval` is written here because no kept library has it: an NPS is a
-difference of two shares of the same answers, and statsmodels' intervals for two
-proportions assume independent samples. :func:`wilson_interval` gives the bounds of
-statsmodels' ``proportion_confint(method="wilson")`` (a test holds them together);
-it is kept here, vectorised over periods, for its exact bounds at shares of 0 and 1
-and NaN where there are no answers.
+The intervals a kept library has are taken from it: :func:`wilson_interval` from
+statsmodels' ``proportion_confint(method="wilson")`` and :func:`mean_interval` from
+scipy's Student t distribution; this module only adds what the playbook needs around
+them (vectorised over periods, NaN where there are no answers, exact bounds at shares
+of 0 and 1). :func:`nps_interval` is written here because no kept library has it: an
+NPS is a difference of two shares of the same answers, and statsmodels' intervals for
+two proportions assume independent samples.
+
+Part of :mod:`cpo_kit.metrics`: imports only numpy, scipy and statsmodels.
 """
 from __future__ import annotations
 
@@ -111,12 +114,14 @@ def nps_interval(promoters, detractors, responses, *, z: float = Z_95
     return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
 
-
 def wilson_interval(successes, n, *, z: float = Z_95) -> tuple[np.ndarray, np.ndarray]:
     """The Wilson score interval of a share: ``successes`` out of ``n``.
 
     Unlike the normal approximation it stays within 0 and 1 and behaves with few
-    answers or shares near 0 or 1, which CSAT often is.
+    answers or shares near 0 or 1, which CSAT often is. The bounds are statsmodels'
+    (``proportion_confint(method="wilson")``); around them, a count of 0 answers
+    gives NaN without a warning, and a share of 0 or 1 has its bound at exactly 0 or
+    1 whatever the rounding.
 
     Parameters
     ----------
@@ -141,15 +146,65 @@ def wilson_interval(successes, n, *, z: float = Z_95) -> tuple[np.ndarray, np.nd
     >>> round(float(low), 3), round(float(high), 3)
     (0.49, 0.943)
     """
+    # Imported here: every notebook imports the metrics, few need an interval.
+    from scipy.stats import norm
+    from statsmodels.stats.proportion import proportion_confint
+
     k, n = np.asarray(successes, dtype=float), np.asarray(n, dtype=float)
     if np.any(k < 0) or np.any(n < 0) or np.any(k > n):
         raise ValueError("successes and n must be counts with successes at most n")
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = k / n
-        centre = (share + z * z / (2 * n)) / (1 + z * z / n)
-        half = z / (1 + z * z / n) * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
-    # At a share of 0 or 1 one bound is exactly 0 or 1, but for rounding noise.
-    low = np.where(k == 0, 0.0, np.clip(centre - half, 0, 1))
-    high = np.where(k == n, 1.0, np.clip(centre + half, 0, 1))
+        # statsmodels takes the interval's coverage, not its quantile: 1.96 is 95.0% and a bit.
+        low, high = proportion_confint(k, n, alpha=2 * norm.sf(z), method="wilson")
+    low = np.where(k == 0, 0.0, low)
+    high = np.where(k == n, 1.0, high)
     empty = n == 0
     return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
+
+
+def mean_interval(mean, sd, n, *, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """The t interval of a mean, from the mean, standard deviation and size of each sample.
+
+    The bounds are scipy's ``stats.t.interval`` with ``n − 1`` degrees of freedom,
+    centred on the mean and scaled by its standard error ``sd / sqrt(n)``. Around
+    them: fewer than two values give NaN (there is no spread to measure), and values
+    that all agree (``sd`` 0) give the mean itself as both bounds, where scipy, which
+    wants a positive scale, gives NaN.
+
+    Parameters
+    ----------
+    mean, sd, n : array-like
+        Each sample's mean, standard deviation (``ddof=1``) and number of values.
+    confidence : float
+        The interval's confidence, between 0 and 1.
+
+    Returns
+    -------
+    tuple of arrays
+        The lower and upper bounds.
+
+    Raises
+    ------
+    ValueError
+        When ``confidence`` is not between 0 and 1.
+
+    Examples
+    --------
+    >>> low, high = mean_interval(75.0, 25.0, 3)  # 75 ± 4.303 × 25 / sqrt(3)
+    >>> round(float(low), 2), round(float(high), 2)
+    (12.9, 137.1)
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, not {confidence!r}")
+    # Imported here: every notebook imports the metrics, few need a t quantile.
+    from scipy import stats
+
+    mean, sd = np.asarray(mean, dtype=float), np.asarray(sd, dtype=float)
+    n = np.asarray(n, dtype=float)
+    n = np.where(n > 1, n, np.nan)
+    error = sd / np.sqrt(n)
+    with np.errstate(invalid="ignore"):
+        low, high = stats.t.interval(confidence, n - 1, loc=mean,
+                                     scale=np.where(error > 0, error, np.nan))
+    agreed = error == 0
+    return np.where(agreed, mean, low), np.where(agreed, mean, high)

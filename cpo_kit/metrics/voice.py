@@ -10,10 +10,9 @@ confidence intervals that the CSAT and SUS metrics do not carry themselves.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from cpo_kit.metrics.intervals import Z_95, nps_interval, wilson_interval
+from cpo_kit.metrics.intervals import Z_95, mean_interval, nps_interval, wilson_interval
 from cpo_kit.metrics.periods import end_exclusive
 from cpo_kit.metrics.registry import metric
 
@@ -319,9 +318,6 @@ def sus_interval(surveys: pd.DataFrame, *, period_end, period: str = "month",
         raise ValueError(f"period must be month or quarter, not {period!r}")
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, not {confidence!r}")
-    # Imported here: every notebook imports the metrics, few need a t quantile.
-    from scipy import stats
-
     out = sus_by_period(surveys, period_end=period_end, period=period,
                         complete_only=complete_only)
     scores = sus_scores(surveys)
@@ -330,10 +326,8 @@ def sus_interval(surveys: pd.DataFrame, *, period_end, period: str = "month",
         "datetime64[us]")
     sd = scores.groupby("period")["sus"].std(ddof=1)
     out["sd"] = out["period"].map(sd).astype("float64")
-    n = out["responses"].where(out["responses"] > 1)
-    t = stats.t.ppf(0.5 + confidence / 2, n - 1)
-    half = t * out["sd"] / np.sqrt(n)
-    out["ci_low"], out["ci_high"] = out["sus"] - half, out["sus"] + half
+    out["ci_low"], out["ci_high"] = mean_interval(out["sus"], out["sd"], out["responses"],
+                                                  confidence=confidence)
     return out
 
 

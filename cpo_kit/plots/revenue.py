@@ -24,15 +24,8 @@ TOTAL_COLOUR = "#5f6b7a"
 #: Bars of a KPI against its target: on the right side or not.
 TARGET_COLOURS = {True: _COLOURS[2], False: _COLOURS[3]}
 _AXIS = {**FORMATS,
-         "currency": mticker.FuncFormatter(lambda v, _: _short_money(v, signed=v < 0)),
          "ratio": mticker.FuncFormatter(lambda v, _: f"{formats.number(v)}×"),
          "months": formats.axis("count")}
-
-
-def _short_money(value: float, signed: bool = False) -> str:
-    sign = ("+" if value > 0 else "−" if value < 0 else "±") if signed else ""
-    value = abs(value)
-    return sign + formats.money(value, compact=True)
 
 
 def _label(value, unit: str) -> str:
@@ -81,7 +74,9 @@ def mrr_waterfall(steps: pd.DataFrame, *, title: str, ax=None):
     heights = steps["top"] - steps["bottom"].clip(lower=floor)
     ax.bar(labels, heights, bottom=steps["bottom"].clip(lower=floor), color=colours, width=0.6)
     for i, r in enumerate(steps.itertuples(index=False)):
-        text = _short_money(r.amount, signed=r.kind != "total")
+        # A movement carries its sign, ± where nothing moved; a total is a level.
+        text = formats.money(r.amount, compact=True,
+                             signed="always" if r.kind != "total" else False)
         ax.annotate(text, (i, r.top), xytext=(0, 3), textcoords="offset points", ha="center",
                     va="bottom", fontsize="small", fontweight="bold" if r.kind == "total"
                     else "normal")

@@ -17,10 +17,6 @@ DRIVERS = {"discount_rate": "the discount rate", "benefit_scale": "the benefit e
            "horizon_years": "the horizon", "delay_months": "a delivery slip"}
 
 
-def _money(value) -> str:
-    return money_safe(formats.money(value))
-
-
 def _driver(name) -> str:
     return DRIVERS.get(name, literal(name))
 
@@ -50,7 +46,8 @@ def appraisal(frame: pd.DataFrame, *, company: str, total: float) -> str:
     if frame.empty:
         return shows(company, ["No proposed initiative has a cost and a benefit."])
     top = frame.loc[frame["npv"].idxmax()]
-    sentences = [f"{literal(top['title'])} adds most, {_money(top['npv'])} in today's money"
+    sentences = [f"{literal(top['title'])} adds most, "
+                 f"{money_safe(formats.money(top['npv']))} in today's money"
                  + (f", and pays back in {formats.number(top['payback_months'])} months."
                     if pd.notna(top["payback_months"]) else ".")]
     losing = frame[frame["npv"] < 0]
@@ -58,7 +55,8 @@ def appraisal(frame: pd.DataFrame, *, company: str, total: float) -> str:
         sentences.append(f"{formats.count(len(losing))} of the {formats.count(len(frame))} "
                          f"initiatives destroy{'s' if len(losing) == 1 else ''} value at this "
                          f"rate and horizon: {names(losing['title'])}.")
-    sentences.append(f"Together the proposed initiatives are worth {_money(total)}.")
+    sentences.append("Together the proposed initiatives are worth "
+                     f"{money_safe(formats.money(total))}.")
     return shows(company, sentences)
 
 
@@ -81,7 +79,7 @@ def payback(frame: pd.DataFrame, *, company: str) -> str:
     if frame.empty:
         return shows(company, ["There is no initiative to draw."])
     deep = frame.loc[frame["total_cost"].idxmax()]
-    sentences = [f"The deepest dip is {_money(deep['total_cost'])}, spent over "
+    sentences = [f"The deepest dip is {money_safe(formats.money(deep['total_cost']))}, spent over "
                  f"{formats.count(deep['build_months'])} months on {literal(deep['title'])} "
                  "before anything comes back."]
     never = frame[frame["payback_months"].isna()]
@@ -118,8 +116,8 @@ def sensitivity(swings: pd.DataFrame, *, company: str) -> str:
     wide = swings.sort_values("swing", ascending=False, kind="stable").head(2)
     sentences = ["The NPV moves most with "
                  + join(f"{_driver(r['driver'])} (from "
-                        f"{_money(min(r['npv_low'], r['npv_high']))} to "
-                        f"{_money(max(r['npv_low'], r['npv_high']))})"
+                        f"{money_safe(formats.money(min(r['npv_low'], r['npv_high'])))} to "
+                        f"{money_safe(formats.money(max(r['npv_low'], r['npv_high'])))})"
                         for _, r in wide.iterrows()) + "."]
     flips = _flips(swings)
     if len(flips):
@@ -160,12 +158,13 @@ def forecast(history: pd.DataFrame, ahead: pd.DataFrame, *, company: str) -> str
     """
     last, end = history.iloc[-1], ahead.iloc[-1]
     return shows(company, [
-        f"MRR is forecast to go from {_money(last['mrr'])} in "
-        f"{month_name(last['month'])} to {_money(end['forecast'])} in "
+        f"MRR is forecast to go from {money_safe(formats.money(last['mrr']))} in "
+        f"{month_name(last['month'])} to {money_safe(formats.money(end['forecast']))} in "
         f"{month_name(end['month'])} "
         f"({formats.share(end['forecast'] / last['mrr'] - 1, decimals=0, signed=True)}).",
-        f"Four times out of five it lands between {_money(end['lower_80'])} and "
-        f"{_money(end['upper_80'])}."])
+        "Four times out of five it lands between "
+        f"{money_safe(formats.money(end['lower_80']))} and "
+        f"{money_safe(formats.money(end['upper_80']))}."])
 
 
 def backtest(methods: pd.DataFrame, *, company: str, method: str, months: int) -> str:
@@ -250,14 +249,16 @@ def recommendations(*, appraisal: pd.DataFrame | None = None,
                                                               kind="stable")
         if len(gaining):
             top = gaining.head(3)
-            each = [f"{literal(t)} ({_money(v)})" for t, v in zip(top["title"], top["npv"])]
+            each = [f"{literal(t)} ({money_safe(formats.money(v))})"
+                    for t, v in zip(top["title"], top["npv"])]
             out.append(f"Fund the top of the NPV ranking first ({join(each)}), and write "
                        "each benefit as a metric with a date, to review after launch.")
         losing = appraisal[appraisal["npv"] < 0]
         if len(losing):
             out.append(f"{names(losing['title'])} "
                        f"{'has' if len(losing) == 1 else 'have'} a negative NPV (down to "
-                       f"{_money(losing['npv'].min())}): write down the reason to do "
+                       f"{money_safe(formats.money(losing['npv'].min()))}): write down the "
+                       "reason to do "
                        f"{'it' if len(losing) == 1 else 'them'} anyway, or take "
                        f"{'it' if len(losing) == 1 else 'them'} off the roadmap.")
     if swings is not None and len(swings):
@@ -265,15 +266,16 @@ def recommendations(*, appraisal: pd.DataFrame | None = None,
         if len(flips):
             out.append(_capital(join(_driver(d) for d in flips["driver"]))
                        + " alone could turn the portfolio's NPV of "
-                       f"{_money(swings['base_npv'].iloc[0])} the other way: ask the owners "
-                       "of those estimates for their evidence before the money is "
-                       "committed.")
+                       f"{money_safe(formats.money(swings['base_npv'].iloc[0]))} the other "
+                       "way: ask the owners of those estimates for their evidence before the "
+                       "money is committed.")
     chosen = None if methods is None else methods[methods["method"] == method]
     if chosen is not None and len(chosen):
         row = chosen.iloc[0]
         if row["mape"] <= mape_limit and ahead is not None and len(ahead):
             end = ahead.iloc[-1]
-            out.append(f"Use {_money(end['lower_80'])}, the low end of the 80% band for "
+            out.append(f"Use {money_safe(formats.money(end['lower_80']))}, the low end of the "
+                       "80% band for "
                        f"{month_name(end['month'])}, as the revenue floor of the "
                        "plan, and rerun this each month: a month outside the band is a "
                        "signal to look for its cause.")

@@ -28,10 +28,6 @@ MONTHS = 12
 MIN_COHORT = 5
 
 
-def _money(value) -> str:
-    return in_unit(value, "currency")
-
-
 def _finite(value) -> bool:
     return not formats.is_missing(value) and math.isfinite(float(value))
 
@@ -86,9 +82,10 @@ def revenue(by_month: pd.DataFrame, *, company: str, months: int = MONTHS,
     last = known.iloc[-1]
     if not last["paying_accounts"]:
         return shows(company, [f"No account paid in {month_name(last['month'])}."])
-    sentences = [f"MRR was {_money(last['mrr'])} in {month_name(last['month'])} (ARR "
-                 f"{_money(last['arr'])}), paid by {_accounts(last['paying_accounts'])} at "
-                 f"{_money(last['arpa'])} each on average (ARPA)."]
+    sentences = [f"MRR was {in_unit(last['mrr'], 'currency')} in {month_name(last['month'])} "
+                 f"(ARR {in_unit(last['arr'], 'currency')}), paid by "
+                 f"{_accounts(last['paying_accounts'])} at {in_unit(last['arpa'], 'currency')} "
+                 "each on average (ARPA)."]
     since = known[known["month"] >= last["month"] - pd.DateOffset(months=months)]
     first = since[since["paying_accounts"] > 0].iloc[0]
     if first["month"] < last["month"]:
@@ -107,7 +104,7 @@ def _carried(first, last, arpa_fall: float) -> str | None:
     """Which of the two factors of MRR (accounts, ARPA) moved it most."""
     accounts = last["paying_accounts"] / first["paying_accounts"]
     arpa = last["arpa"] / first["arpa"]
-    if _money(first["mrr"]) == _money(last["mrr"]):
+    if in_unit(first["mrr"], "currency") == in_unit(last["mrr"], "currency"):
         return None
     if last["mrr"] > first["mrr"]:
         if arpa <= 1 - arpa_fall:
@@ -153,8 +150,11 @@ def movements(moves: pd.DataFrame, *, company: str, months: int = MONTHS) -> str
               (last["reactivated"], _accounts(last["reactivated_accounts"], "reactivated"))]
     lost = [(-last["contraction"], "contraction"),
             (-last["churned"], _accounts(last["churned_accounts"], "churned"))]
-    came = join(f"{_money(a)} from {what}" for a, what in gained if _money(a) != _money(0))
-    went = join(f"{_money(a)} to {what}" for a, what in lost if _money(a) != _money(0))
+    nothing = in_unit(0, "currency")
+    came = join(f"{in_unit(a, 'currency')} from {what}" for a, what in gained
+                if in_unit(a, "currency") != nothing)
+    went = join(f"{in_unit(a, 'currency')} to {what}" for a, what in lost
+                if in_unit(a, "currency") != nothing)
     sentences = [f"In {month_name(last['month'])} MRR "
                  f"{moved(last['starting_mrr'], last['ending_mrr'], 'currency')}.",
                  f"It gained {came or 'nothing'}, and lost {went or 'nothing'}."]
@@ -169,21 +169,24 @@ def _over(recent: pd.DataFrame) -> list[str]:
     lost = -(total["contraction"] + total["churned"])
     kept = total["expansion"] + total["reactivated"]
     span = formats.count(len(recent))
-    out = [f"Over the last {span} months new accounts brought {_money(total['new'])}, "
-           f"expansion {_money(total['expansion'])} and reactivated accounts "
-           f"{_money(total['reactivated'])}, while contraction and churn took {_money(lost)}."]
+    out = [f"Over the last {span} months new accounts brought "
+           f"{in_unit(total['new'], 'currency')}, expansion "
+           f"{in_unit(total['expansion'], 'currency')} and reactivated accounts "
+           f"{in_unit(total['reactivated'], 'currency')}, while contraction and churn took "
+           f"{in_unit(lost, 'currency')}."]
     if kept >= lost:
-        out.append(f"Expansion and reactivation outweighed the losses by {_money(kept - lost)}: "
-                   "the accounts already paying grow on their own.")
+        out.append("Expansion and reactivation outweighed the losses by "
+                   f"{in_unit(kept - lost, 'currency')}: the accounts already paying grow on "
+                   "their own.")
     else:
-        out.append(f"The losses outweighed expansion and reactivation by {_money(lost - kept)}: "
-                   "growth rests on winning new accounts.")
+        out.append("The losses outweighed expansion and reactivation by "
+                   f"{in_unit(lost - kept, 'currency')}: growth rests on winning new accounts.")
     worst = recent.loc[recent["churned"].idxmin()]
     if len(recent) > 2 and worst["churned"] < 0:
         out.append(f"The most MRR lost to churn in one month was in {month_name(worst['month'])}: "
-                   f"{_money(-worst['churned'])} with "
+                   f"{in_unit(-worst['churned'], 'currency')} with "
                    f"{_accounts(worst['churned_accounts'], 'churned')}, against "
-                   f"{_money(-recent['churned'].mean())} in an average month.")
+                   f"{in_unit(-recent['churned'].mean(), 'currency')} in an average month.")
     fell = recent[recent["ending_mrr"] < recent["starting_mrr"]]
     if len(fell):
         out.append(f"MRR fell in {formats.count(len(fell))} of the {span} months: "
@@ -217,10 +220,11 @@ def retention(yearly: pd.DataFrame, *, company: str) -> str:
     nrr, grr = last["nrr"], last["grr"]
     then = pd.Timestamp(last["month"]) - pd.DateOffset(months=12)
     sentences = [f"The {_accounts(last['cohort_accounts'])} that paid in {month_name(then)} "
-                 f"({_money(last['cohort_mrr'])} of MRR) pay {_money(last['retained_mrr'])} in "
+                 f"({in_unit(last['cohort_mrr'], 'currency')} of MRR) pay "
+                 f"{in_unit(last['retained_mrr'], 'currency')} in "
                  f"{month_name(last['month'])}: NRR {formats.share(nrr)}.",
                  f"Counting none above what it paid then, they keep "
-                 f"{_money(last['gross_retained_mrr'])}: GRR {formats.share(grr)}."]
+                 f"{in_unit(last['gross_retained_mrr'], 'currency')}: GRR {formats.share(grr)}."]
     if nrr >= 1:
         sentences.append("Above 100%, MRR would grow even without a single new account.")
     else:
@@ -335,8 +339,9 @@ def unit_economics(economics: pd.DataFrame, *, company: str, ratio_mark: float =
         sentences = [f"No revenue was lost over the window to {month_name(last['month'])}, so "
                      "LTV, and LTV : CAC with it, cannot be estimated yet."]
     else:
-        sentences = [f"In {month_name(last['month'])} an account brings {_money(last['ltv'])} of "
-                     f"gross profit over its life: ARPA {_money(last['arpa'])} at a gross "
+        sentences = [f"In {month_name(last['month'])} an account brings "
+                     f"{in_unit(last['ltv'], 'currency')} of gross profit over its life: ARPA "
+                     f"{in_unit(last['arpa'], 'currency')} at a gross "
                      f"margin of {formats.share(last['gross_margin'], decimals=0)}, over a "
                      f"monthly revenue churn of "
                      f"{formats.share(last['revenue_churn_rate'], decimals=2)}."]
@@ -344,7 +349,7 @@ def unit_economics(economics: pd.DataFrame, *, company: str, ratio_mark: float =
         sentences.append("No new account with an acquisition cost paid in the window, so "
                          "there is no CAC.")
         return shows(company, sentences)
-    sentences.append(f"Winning one cost {_money(last['cac'])} on average over "
+    sentences.append(f"Winning one cost {in_unit(last['cac'], 'currency')} on average over "
                      f"{_accounts(last['new_accounts'], 'new')}"
                      + (f": LTV : CAC {formats.format_value(ratio, 'ratio')}"
                         if _finite(ratio) else "")
@@ -459,13 +464,13 @@ def quick_ratio(ratios: pd.DataFrame, *, company: str, months: int = MONTHS) -> 
     when = month_name(last["month"])
     if not _finite(last["quick_ratio"]):
         first = (f"In {when} {literal(company)} lost no MRR, so the month has no quick ratio; it "
-                 f"won {_money(last['gained'])}.")
+                 f"won {in_unit(last['gained'], 'currency')}.")
     else:
         verdict = ("growth is efficient" if last["quick_ratio"] >= QUICK_MARK else
                    "recurring revenue shrank" if last["quick_ratio"] < SHRINKING else
                    "MRR grew, but it lost more than a quarter of what it won")
-        first = (f"In {when} {literal(company)} won {_money(last['gained'])} of MRR for "
-                 f"{_money(last['lost'])} lost: a quick ratio of "
+        first = (f"In {when} {literal(company)} won {in_unit(last['gained'], 'currency')} of "
+                 f"MRR for {in_unit(last['lost'], 'currency')} lost: a quick ratio of "
                  f"{in_unit(last['quick_ratio'], 'ratio')}, so {verdict}.")
     known = recent["quick_ratio"].dropna()
     above, below = int((known >= QUICK_MARK).sum()), int((known < SHRINKING).sum())

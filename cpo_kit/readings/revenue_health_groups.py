@@ -12,8 +12,8 @@ import math
 import pandas as pd
 
 from cpo_kit.core import formats
-from cpo_kit.readings.common import join, literal, names, shows
-from cpo_kit.readings.revenue_health import MIN_COHORT, _accounts, _finite, _money
+from cpo_kit.readings.common import in_unit, join, literal, names, shows
+from cpo_kit.readings.revenue_health import MIN_COHORT, _accounts, _finite
 
 
 def breakdown(table: pd.DataFrame, *, company: str, key: str,
@@ -44,8 +44,9 @@ def breakdown(table: pd.DataFrame, *, company: str, key: str,
         return shows(company, [f"No {key} has MRR in the last month."])
     top, bottom = rows.iloc[0], rows.iloc[-1]
     sentences = [f"{literal(top[key])} carries the most MRR: {formats.share(top['mrr_share'])} "
-                 f"({_money(top['mrr'])} from {_accounts(top['paying_accounts'], 'paying')} at "
-                 f"{_money(top['arpa'])} each)"
+                 f"({in_unit(top['mrr'], 'currency')} from "
+                 f"{_accounts(top['paying_accounts'], 'paying')} at "
+                 f"{in_unit(top['arpa'], 'currency')} each)"
                  + (f"; {literal(bottom[key])} the least, {formats.share(bottom['mrr_share'])}"
                     if len(rows) > 1 else "") + "."]
     cohort = rows["cohort_accounts"].fillna(0)

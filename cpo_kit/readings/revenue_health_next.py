@@ -12,7 +12,7 @@ import pandas as pd
 from cpo_kit.core import formats
 from cpo_kit.readings.common import in_unit, join, literal, month_name
 from cpo_kit.readings.revenue_health import (AMPLE, MIN_COHORT, MONTHS, PAYBACK_MARK, RATIO_MARK,
-                                             _finite, _money)
+                                             _finite)
 
 #: Defaults of the conditions of :func:`recommendations`, shared with :func:`checked`; the
 #: other defaults are the marks and spans of :mod:`cpo_kit.readings.revenue_health`.
@@ -128,8 +128,9 @@ def _expansion_step(recent: pd.DataFrame, expansion_share: float) -> str | None:
     new, grown = recent["new"].sum(), recent["expansion"].sum()
     if new <= 0 or grown >= expansion_share * new:
         return None
-    return (f"Expansion brought {_money(grown)} over the last "
-            f"{formats.count(len(recent))} months against {_money(new)} from new accounts "
+    return (f"Expansion brought {in_unit(grown, 'currency')} over the last "
+            f"{formats.count(len(recent))} months against {in_unit(new, 'currency')} from new "
+            "accounts "
             f"({formats.share(grown / new)}, under {formats.share(expansion_share, decimals=0)}"
             "): look at what the accounts that do pay more bought (a higher plan, a second "
             "product, more people) and make that path easier for the others.")

@@ -160,7 +160,8 @@ def drivers(results: RunResults) -> dict[str, str]:
         same_way = parts[parts * change > 0] if change else parts
         if len(same_way):
             biggest = same_way.abs().idxmax()
-            found["mrr"] = f"mostly {biggest} MRR, {_money(parts[biggest])} in the last month"
+            found["mrr"] = (f"mostly {biggest} MRR, {formats.money(parts[biggest], signed=True)} "
+                            "in the last month")
     segments = results.table("revenue_health", "by_segment")
     if segments is not None and len(segments.dropna(subset=["nrr"])):
         for kpi, column in (("nrr_t12m", "nrr"), ("grr_t12m", "grr")):
@@ -265,7 +266,3 @@ def sources(run: RunResults, card: pd.DataFrame) -> dict[str, list[str]]:
         if run.headlines(notebook):
             taken.setdefault(notebook, []).extend(what)
     return taken
-
-
-def _money(value: float) -> str:
-    return ("+" if value >= 0 else "") + formats.money(value)
