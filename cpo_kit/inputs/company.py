@@ -261,14 +261,3 @@ def _load_through_pandas(con, name: str, path: Path, mapping: dict[str, str],
 def _quote(path: Path) -> str:
     return str(path.resolve()).replace("'", "''")
 
-
-def company_from_frames(frames: dict[str, pd.DataFrame]) -> Company:
-    """A company made of in-memory tables already typed to the contract (for tests and notebooks).
-
-    Each frame is registered in a new in-process DuckDB under its table's name.
-    """
-    con = duckdb.connect()
-    for name, frame in frames.items():
-        con.register(name, frame)
-    return Company({n: f for n, f in frames.items() if not TABLES[n].large}, con,
-                   {n: Path(f"<{n}>") for n in frames})

@@ -19,9 +19,8 @@ Imports only :mod:`cpo_kit.core` and the modules of :mod:`cpo_kit.inputs` before
 from cpo_kit.inputs.sources.connection import Connection, Opener, Scheme
 from cpo_kit.inputs.sources.databases import DATABASE_SUFFIXES, is_database
 from cpo_kit.inputs.sources.engines import spark_session
-from cpo_kit.inputs.sources.registry import (
-    SCHEMES, Source, check, check_events_source, connect, connect_events, open_source,
-    shown_problem)
+from cpo_kit.inputs.sources.registry import (SCHEMES, Source, check, check_events_source, connect,
+                                             connect_events, open_source, shown_problem)
 from cpo_kit.inputs.sources.url import SourceURL, expand_variables, masked, parse
 
 __all__ = ["DATABASE_SUFFIXES", "SCHEMES", "Connection", "Opener", "Scheme", "Source",

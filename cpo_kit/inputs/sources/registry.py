@@ -22,9 +22,8 @@ from cpo_kit.core.text import did_you_mean
 from cpo_kit.inputs.params_file import one_line
 from cpo_kit.inputs.sources.connection import USES, Connection, Opener, Scheme
 from cpo_kit.inputs.sources.databases import ATTACHED, is_database
-from cpo_kit.inputs.sources.engines import (
-    SPARK, SPARK_ENGINE, IbisEngine, check_ibis_engine, check_table_named, ibis_backend,
-    ibis_backends)
+from cpo_kit.inputs.sources.engines import (SPARK, SPARK_ENGINE, IbisEngine, check_ibis_engine,
+                                            check_table_named, ibis_backend, ibis_backends)
 from cpo_kit.inputs.sources.url import SourceURL, masked, parse
 
 #: Every kind of source by its URL scheme; a path (a DuckDB file) has the empty scheme.
