@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from cpo_kit import load_company
-from cpo_kit.metrics import METRICS, MissingTables, compute
+from cpo_kit.core.errors import MissingTables
+from cpo_kit.metrics import METRICS, compute
 from cpo_kit.metrics.revenue import (churn_rates, mrr_movements, quick_ratio, recurring_revenue,
                                      revenue_retention)
 from cpo_kit.metrics.unit_economics import cac_payback, lifetime_value

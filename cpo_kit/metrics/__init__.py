@@ -11,11 +11,10 @@ DataFrames.
 
 Imports only :mod:`cpo_kit.core`.
 """
-from cpo_kit.core.errors import MissingTables
 from cpo_kit.metrics.registry import METRICS, Metric, compute, metric
 
 # Importing a family registers its metrics.
 from cpo_kit.metrics import (  # noqa: F401,E402  # isort: skip
     features, funnel, headline, retention, revenue, targets, unit_economics, usage, voice)
 
-__all__ = ["METRICS", "Metric", "MissingTables", "compute", "metric"]
+__all__ = ["METRICS", "Metric", "compute", "metric"]
