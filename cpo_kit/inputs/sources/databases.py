@@ -53,7 +53,11 @@ class AttachedDatabase(Connection):
     def table(self, name: str):
         import ibis
 
-        return ibis.duckdb.from_connection(self.con).table(name, database="source")
+        # Through a view of the in-memory database: ibis 12 reads the schema of a table
+        # of another catalog (.table(name, database="source")) by a call DuckDB 2 lacks.
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {_identifier(name)} AS "
+                         f"SELECT * FROM source.{_identifier(name)}")
+        return ibis.duckdb.from_connection(self.con).table(name)
 
     def write_parquet(self, name: str, path: Path) -> None:
         self.con.execute(f"COPY (SELECT * FROM source.{_identifier(name)}) "
