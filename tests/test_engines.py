@@ -17,7 +17,7 @@ from conftest import cpo_kit
 
 from cpo_kit import load_company
 from cpo_kit.core.errors import ParamsError
-from cpo_kit.inputs.engines import check_events_source, connect_events, spark_session
+from cpo_kit.inputs.sources import check_events_source, connect_events, spark_session
 from cpo_kit.metrics.suite import events_suite
 
 PERIOD_END = "2026-10-31"

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import METRICS, compute
 from cpo_kit.metrics.funnel import funnel, unknown_steps, unknown_steps_message
+from tests.companies import company_from_frames
 from tests.strategies import EVENT_NAMES, event_logs, period_ends
 
 from pandas_reference import funnel as reference

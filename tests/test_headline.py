@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics.headline import headline_numbers
+from tests.companies import company_from_frames
 
 
 def _events(rows):

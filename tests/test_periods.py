@@ -4,11 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import periods
 from cpo_kit.metrics.periods import start_of, use_week_start
 from cpo_kit.metrics.retention import retention
 from cpo_kit.metrics.usage import active_users
+from tests.companies import company_from_frames
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cpo_kit.core.errors import MissingTables
-from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import METRICS, compute
 from cpo_kit.metrics.retention import retention, retention_table
+from tests.companies import company_from_frames
 from tests.strategies import DAYS, EVENT_NAMES, FIRST_DAY, event_logs, period_ends
 
 from pandas_reference.retention import retention as reference_retention

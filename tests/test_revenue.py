@@ -25,11 +25,12 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from cpo_kit import load_company
-from cpo_kit.inputs.company import company_from_frames
-from cpo_kit.metrics import METRICS, MissingTables, compute
+from cpo_kit.core.errors import MissingTables
+from cpo_kit.metrics import METRICS, compute
 from cpo_kit.metrics.revenue import (churn_rates, mrr_movements, quick_ratio, recurring_revenue,
                                      revenue_retention)
 from cpo_kit.metrics.unit_economics import cac_payback, lifetime_value
+from tests.companies import company_from_frames
 
 MONTHS = ["2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01"]
 END = "2026-05-31"

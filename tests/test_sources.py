@@ -10,7 +10,8 @@ import pytest
 from conftest import ROOT
 
 from cpo_kit.core.errors import ParamsError
-from cpo_kit.inputs.sources import is_database, masked, open_source
+from cpo_kit.inputs.sources import (SCHEMES, Connection, Opener, Scheme, connect, is_database,
+                                    masked, open_source, parse)
 
 SECRET = "planted-Secret-4f9c2e"
 
@@ -116,3 +117,54 @@ def test_a_run_on_an_encrypted_database_writes_the_key_nowhere(tmp_path, sample_
     assert SECRET not in result.stdout + result.stderr
     manifest = (run / "manifest.json").read_text()
     assert "encryption_key=${CPO_TEST_KEY}" in manifest  # the source, shown by name
+
+
+@pytest.mark.parametrize("url, scheme, where, options, shown", [
+    ("pyspark:?master=local[2]&parquet=/data/events", "pyspark", "",
+     {"master": "local[2]", "parquet": "/data/events"},
+     "pyspark:?master=local[2]&parquet=/data/events"),
+    ("duckdb:///srv/product.duckdb?table=events", "duckdb", "/srv/product.duckdb",
+     {"table": "events"}, "duckdb:///srv/product.duckdb?table=events"),
+    ("PostgreSQL://ana:hunter2@db/product", "postgresql", "ana:hunter2@db/product", {},
+     "PostgreSQL://ana:***@db/product"),
+    ("data/company", "", "data/company", {}, "data/company"),
+])
+def test_every_source_is_read_by_one_grammar(url, scheme, where, options, shown):
+    source = parse(url)
+    assert (source.scheme, source.where, source.options, source.shown) == (
+        scheme, where, options, shown)
+
+
+def test_a_database_connection_serves_both_uses(tmp_path, sample_dir):
+    path = _database(tmp_path / "company.duckdb", sample_dir, tables=("accounts", "mrr"))
+    with connect(path, use="data") as connection:
+        assert sorted(connection.table_names()) == ["accounts", "mrr"]
+        assert connection.table("accounts").count().execute() == 463
+        assert connection.snapshot(tmp_path) == ["accounts", "mrr"]
+    accounts = pd.read_parquet(tmp_path / "accounts.parquet")
+    assert len(accounts) == 463 and accounts["account_id"].iloc[0] == "A00001"
+    # The same file as the engine of a table, through ibis.
+    with connect(f"duckdb://{path}?table=accounts", use="events") as connection:
+        assert connection.events().count().execute() == 463
+
+
+class _Memo(Connection):
+    """A source of the tests' own, holding one small accounts table."""
+
+    def table_names(self):
+        return ["Accounts"]
+
+    def table(self, name):
+        import ibis
+
+        return ibis.memtable({"account_id": ["A1", "A2"], "name": ["Acme", "Birch"]})
+
+
+def test_a_new_kind_of_source_is_one_entry_of_the_registry(monkeypatch):
+    monkeypatch.setitem(SCHEMES, "memo", Scheme("memo://", data=Opener(
+        check=lambda url: None, connect=_Memo)))
+    with open_source("memo://anything") as source:
+        assert source.database and source.shown == "memo://anything"
+        assert [p.name for p in source.folder.iterdir()] == ["accounts.parquet"]
+        accounts = pd.read_parquet(source.folder / "accounts.parquet")
+        assert accounts["name"].tolist() == ["Acme", "Birch"]

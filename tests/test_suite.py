@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from cpo_kit import load_company
-from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics.suite import events_suite
+from tests.companies import company_from_frames
 from tests.strategies import event_logs, period_ends
 
 from pandas_reference.suite import events_suite as reference_suite

@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.metrics import METRICS, compute, event_tables
 from cpo_kit.metrics import features as feature_metrics
 from cpo_kit.metrics import usage
 from cpo_kit.metrics.retention import retention
+from tests.companies import company_from_frames
 from tests.strategies import DAYS, FIRST_DAY, event_logs, period_ends
 
 from pandas_reference import usage as reference

@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from cpo_kit.inputs.company import company_from_frames
 from cpo_kit.inputs.contract import SUS_ITEMS
 from cpo_kit.metrics import METRICS, compute
 from cpo_kit.metrics.intervals import nps_interval
 from cpo_kit.metrics.voice import csat_by_period, nps_by_period, sus_by_period, sus_scores
+from tests.companies import company_from_frames
 
 NAN = float("nan")
 BEST, WORST = [5, 1] * 5, [1, 5] * 5

@@ -5,8 +5,8 @@ files are matched to tables (:mod:`~cpo_kit.inputs.table_files`), opened through
 compression (:mod:`~cpo_kit.inputs.compression`), their CSV lines located
 (:mod:`~cpo_kit.inputs.csv_text`), read into typed frames (:mod:`~cpo_kit.inputs.loaders`)
 and checked (:mod:`~cpo_kit.inputs.validate`); :mod:`~cpo_kit.inputs.company` hands the
-result to the notebooks. A database or an engine is reached through
-:mod:`~cpo_kit.inputs.sources` and :mod:`~cpo_kit.inputs.engines`; a params file is read by
+result to the notebooks. A database or an engine is reached through one URL grammar and
+one ``connect`` (:mod:`~cpo_kit.inputs.sources`); a params file is read by
 :mod:`~cpo_kit.inputs.params_file`.
 
 May import :mod:`cpo_kit.core` and :mod:`cpo_kit.metrics` (the KPI keys a key result may name).

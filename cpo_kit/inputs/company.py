@@ -123,7 +123,7 @@ def load_company(data_dir: str | Path, *, columns: dict | None = None,
         with a time zone they are shown as local times, so days, weeks and months
         begin at local midnight. Dates (such as ``signup_date``) are left as they are.
     events_source : str, optional
-        A URL of the engine that holds the events (see :mod:`cpo_kit.inputs.engines`),
+        A URL of the engine that holds the events (see :mod:`cpo_kit.inputs.sources.engines`),
         such as ``pyspark:?master=local[2]&parquet=/data/events``. The events
         metrics then run there; an events file in ``data_dir`` is ignored. The
         engine's table is not checked row by row: it is the engine's to keep valid.
@@ -156,7 +156,7 @@ def load_company(data_dir: str | Path, *, columns: dict | None = None,
             _register_large(con, name, path, column_mapping(columns, name), timezone)
     engines = {}
     if events_source:
-        from cpo_kit.inputs.engines import connect_events
+        from cpo_kit.inputs.sources import connect_events
 
         engines["events"] = connect_events(events_source)
     return Company(tables, con, checked.files, engines)
@@ -261,14 +261,3 @@ def _load_through_pandas(con, name: str, path: Path, mapping: dict[str, str],
 def _quote(path: Path) -> str:
     return str(path.resolve()).replace("'", "''")
 
-
-def company_from_frames(frames: dict[str, pd.DataFrame]) -> Company:
-    """A company made of in-memory tables already typed to the contract (for tests and notebooks).
-
-    Each frame is registered in a new in-process DuckDB under its table's name.
-    """
-    con = duckdb.connect()
-    for name, frame in frames.items():
-        con.register(name, frame)
-    return Company({n: f for n, f in frames.items() if not TABLES[n].large}, con,
-                   {n: Path(f"<{n}>") for n in frames})

@@ -109,6 +109,9 @@ def join_chunks(chunks: list[Chunk]) -> Chunk:
 
 
 class _Unreadable(Exception):
+    # Control flow inside this module only: a file that cannot be read stops its
+    # reading, and read_chunks catches it and reports its DataProblem; it never leaves
+    # loaders, so it does not join the user-facing errors in core/errors.py.
     def __init__(self, problem: DataProblem):
         self.problem = problem
 

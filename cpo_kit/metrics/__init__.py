@@ -11,10 +11,9 @@ DataFrames.
 
 Imports only :mod:`cpo_kit.core`.
 """
-from cpo_kit.core.errors import MissingTables
 from cpo_kit.metrics.registry import Metric, compute, metric, registered
 
-__all__ = ["METRICS", "Metric", "MissingTables", "compute", "metric"]
+__all__ = ["METRICS", "Metric", "compute", "metric"]
 
 
 def __getattr__(name: str):

@@ -145,7 +145,7 @@ def _texts(value) -> Iterator[str]:
 
 def _check_events_sources(given: dict[str, dict[str, Given]]) -> None:
     """Refuse an ``events_source`` that cannot connect, before any notebook would try."""
-    from cpo_kit.inputs.engines import check_events_source
+    from cpo_kit.inputs.sources import check_events_source
 
     for values in given.values():
         g = values.get("events_source")

@@ -14,9 +14,10 @@ and only their aggregates come back; the small tables still come from files.
   ``bigquery://project/dataset?table=events``,
   ``snowflake://analyst:${SNOWFLAKE_PASSWORD}@account/db/schema?table=events``.
 
-Credentials are written as ``${VARIABLE}`` and read from the environment when the
-connection is made, so no output holds them. The engine's table must use the
-data contract's column names (a view on the engine's side can rename them).
+The engine's table must use the data contract's column names (a view on the
+engine's side can rename them).
+
+Imports only :mod:`cpo_kit.core` and the modules of :mod:`cpo_kit.inputs` before it.
 """
 from __future__ import annotations
 
@@ -26,12 +27,11 @@ import warnings
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from cpo_kit.core.errors import ParamsError
-from cpo_kit.core.text import did_you_mean
 from cpo_kit.inputs.params_file import one_line
-from cpo_kit.inputs.sources import expand_variables, masked
+from cpo_kit.inputs.sources.connection import Connection, Opener
+from cpo_kit.inputs.sources.url import SourceURL
 
 SPARK = "pyspark"
 #: Suffixes of a DuckDB database file named without a scheme, as ibis.connect reads them.
@@ -40,82 +40,90 @@ DUCKDB_SUFFIXES = (".duckdb", ".ddb")
 JAVA_PACKAGE = "openjdk-17-jre-headless"
 
 
-def connect_events(url: str):
-    """The events table of the engine that ``url`` names, as an ibis table.
+class IbisEngine(Connection):
+    """An engine that ``ibis.connect`` reaches from the URL, ``table=`` left out."""
 
-    Raises
-    ------
-    ParamsError
-        Whatever :func:`check_events_source` refuses.
-    """
-    check_events_source(url)
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    if parts.scheme == SPARK:
-        return _spark_events(url, query)
-    import ibis
+    def __init__(self, url: SourceURL):
+        import ibis
 
-    table = query.pop("table")
-    plain = urlunsplit(parts._replace(query=urlencode(query)))
-    return ibis.connect(expand_variables(plain, masked(url))).table(table)
+        super().__init__(url)
+        self.backend = ibis.connect(url.expanded(url.without("table")))
+
+    def table_names(self) -> list[str]:
+        return self.backend.list_tables()
+
+    def table(self, name: str):
+        return self.backend.table(name)
 
 
-def check_events_source(url: str) -> None:
-    """Refuse an ``events_source`` that cannot work, without connecting to its engine.
+class SparkEngine(Connection):
+    """A Spark session (started, or joined), its ``spark.*`` options from the URL."""
 
-    Checked: that the URL names the events' table (or Parquet files), that its
-    engine is one ibis knows and that what it needs is installed (for Spark:
-    pyspark, and Java), that each ``${VARIABLE}`` is set, and that a DuckDB
-    database file exists; ibis would create an empty one where it does not.
-    Spark itself is not started: that takes seconds.
+    def __init__(self, url: SourceURL):
+        import ibis
 
-    Raises
-    ------
-    ParamsError
-        Naming the URL (its passwords masked) and saying what to do.
-    """
-    shown = one_line(masked(url))
-    if not url.isprintable():
-        raise ParamsError(shown, "not a URL: it holds a line break or another control character")
-    try:
-        parts = urlsplit(url)
-        query = dict(parse_qsl(parts.query))
-    except ValueError as error:
-        raise ParamsError(shown, f"not a URL ({error})") from None
-    scheme = parts.scheme.lower()
-    if scheme == SPARK:
-        _check_spark(parts, query, shown)
-        return
-    if not query.get("table"):
-        raise ParamsError(shown, "say which table holds the events: ?table=<name>")
-    backend = _ibis_backend(scheme, parts.path, shown)
-    expand_variables(url, shown)
-    if backend == "duckdb":
-        path = parts.netloc + parts.path if scheme in ("", "file", "duckdb") else ""
-        if not path or path == ":memory:":
-            raise ParamsError(shown, "name the DuckDB database file, as in "
-                              "duckdb:///srv/product.duckdb?table=events")
-        path = Path(expand_variables(path, shown)).expanduser()
-        if not path.is_file():
-            raise ParamsError(shown, f"no such DuckDB database file: {one_line(str(path))}")
+        super().__init__(url)
+        config = {key: url.expanded(value) for key, value in url.options.items()
+                  if key.startswith("spark.")}
+        self.session = spark_session(url.options.get("master", "local[*]"), **config)
+        self.backend = ibis.pyspark.connect(self.session)
+
+    def table_names(self) -> list[str]:
+        return self.backend.list_tables()
+
+    def table(self, name: str):
+        database, _, name = name.rpartition(".")
+        return self.backend.table(name, database=database or None)
+
+    def events(self):
+        """The events: the Parquet files of ``parquet=``, or the catalog's table of ``table=``."""
+        if "parquet" in self.url.options:
+            events = self.session.read.parquet(self.url.expanded(self.url.options["parquet"]))
+            events.createOrReplaceTempView("cpo_kit_events")
+            return self.backend.table("cpo_kit_events")
+        return self.table(self.url.options["table"])
 
 
-def _ibis_backend(scheme: str, path: str, shown: str) -> str:
-    """The name of the ibis backend of ``scheme``, once its packages are known installed."""
-    known = {entry.name for entry in metadata.entry_points(group="ibis.backends")}
-    if scheme in ("", "file") and path.lower().endswith(DUCKDB_SUFFIXES):
+def ibis_backends() -> set[str]:
+    """The names of the backends ibis knows, installed or not."""
+    return {entry.name for entry in metadata.entry_points(group="ibis.backends")}
+
+
+def ibis_backend(url: SourceURL) -> str | None:
+    """The ibis backend that reads ``url`` as ``ibis.connect`` does, or None if none does."""
+    if url.scheme in ("", "file") and url.path.lower().endswith(DUCKDB_SUFFIXES):
         return "duckdb"
-    backend = scheme.replace("postgresql", "postgres")  # as ibis.connect reads them
-    if backend not in known:
-        what = f"unknown kind of engine {scheme!r}" if scheme else "not the URL of an engine"
-        starts = [f"{SPARK}:"] + [f"{name}://" for name in sorted(known - {SPARK})]
-        raise ParamsError(shown, f"{what}{did_you_mean(backend, known) if scheme else ''}: "
-                          f"start it with one of {', '.join(starts)}")
+    backend = url.scheme.replace("postgresql", "postgres")  # as ibis.connect reads them
+    return backend if backend in ibis_backends() else None
+
+
+def check_table_named(url: SourceURL) -> None:
+    """Refuse an engine's URL that does not say which of its tables holds the events."""
+    if not url.options.get("table"):
+        raise ParamsError(url.one_line, "say which table holds the events: ?table=<name>")
+
+
+def check_ibis_engine(url: SourceURL, backend: str) -> None:
+    """Refuse what ibis cannot connect to, without connecting.
+
+    Checked: that the backend's packages are installed, that each ``${VARIABLE}``
+    is set, and that a DuckDB database file exists; ibis would create an empty one
+    where it does not.
+    """
+    shown = url.one_line
     missing = _missing_packages(backend)
     if missing:
         raise ParamsError(shown, f"the ibis backend for {backend} is not installed (missing "
                           f"{', '.join(missing)}): pip install 'ibis-framework[{backend}]'")
-    return backend
+    url.expanded()
+    if backend == "duckdb":
+        path = url.where if url.scheme in ("", "file", "duckdb") else ""
+        if not path or path == ":memory:":
+            raise ParamsError(shown, "name the DuckDB database file, as in "
+                              "duckdb:///srv/product.duckdb?table=events")
+        path = Path(url.expanded(path)).expanduser()
+        if not path.is_file():
+            raise ParamsError(shown, f"no such DuckDB database file: {one_line(str(path))}")
 
 
 def _missing_packages(extra: str) -> list[str]:
@@ -139,12 +147,18 @@ def _missing_packages(extra: str) -> list[str]:
     return missing
 
 
-def _check_spark(parts, query: dict, shown: str) -> None:
+def check_spark(url: SourceURL) -> None:
+    """Refuse a Spark URL that cannot work, without starting Spark (that takes seconds).
+
+    Checked: that it says where the events are, that each ``${VARIABLE}`` is set,
+    that pyspark and Java are installed, and that a local Spark's Parquet path exists.
+    """
+    shown, query = url.one_line, url.options
     if "parquet" not in query and "table" not in query:
         raise ParamsError(shown, "say where the events are: ?parquet=<path> or ?table=<name>")
     for key, value in query.items():
         if key == "parquet" or key.startswith("spark."):
-            expand_variables(value, shown)
+            url.expanded(value)
     missing = _missing_packages(SPARK)
     if missing:
         raise ParamsError(shown, f"Spark is not installed (missing {', '.join(missing)}): "
@@ -161,7 +175,7 @@ def _check_spark(parts, query: dict, shown: str) -> None:
     # cluster reads it from its own default file system.
     local = query.get("master", "local[*]").startswith("local")
     if parquet and local and "://" not in parquet:
-        path = Path(expand_variables(parquet, shown)).expanduser()
+        path = Path(url.expanded(parquet)).expanduser()
         if not path.exists():
             raise ParamsError(shown, f"no such Parquet file or folder: {one_line(str(path))}")
 
@@ -170,6 +184,13 @@ def spark_session(master: str = "local[*]", **config):
     """A Spark session set up as the metrics need it: UTC, quiet, few shuffle partitions.
 
     ``getOrCreate`` joins the session the process already has, if any.
+
+    Parameters
+    ----------
+    master : str
+        Spark's master URL: ``local[2]``, ``spark://host:7077`` ...
+    **config
+        Further ``spark.*`` settings of the session.
     """
     from pyspark.sql import SparkSession
 
@@ -209,19 +230,5 @@ def _jvm_stderr_silenced():
         os.close(quiet)
 
 
-def _spark_events(url: str, query: dict):
-    import ibis
-
-    shown = masked(url)
-    config = {key: expand_variables(value, shown) for key, value in query.items()
-              if key.startswith("spark.")}
-    session = spark_session(query.get("master", "local[*]"), **config)
-    backend = ibis.pyspark.connect(session)
-    if "parquet" in query:
-        events = session.read.parquet(expand_variables(query["parquet"], shown))
-        events.createOrReplaceTempView("cpo_kit_events")
-        return backend.table("cpo_kit_events")
-    if "table" in query:
-        database, _, name = query["table"].rpartition(".")
-        return backend.table(name, database=database or None)
-    raise ParamsError(shown, "say where the events are: ?parquet=<path> or ?table=<name>")
+#: The registry's way to open Spark as the engine of the events.
+SPARK_ENGINE = Opener(check=check_spark, connect=SparkEngine)

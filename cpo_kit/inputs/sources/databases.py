@@ -1,0 +1,111 @@
+"""Databases that DuckDB attaches, as a run's data: DuckDB files, PostgreSQL and MySQL.
+
+A database (a DuckDB file, or a URL that DuckDB can attach, such as
+``postgresql://analyst:${PGPASSWORD}@db.internal/product``) is copied once, at the
+start of a run, into a temporary folder of Parquet files: every notebook then
+reads the same consistent snapshot, checked by the same contract as files.
+DuckDB's ``ATTACH`` reaches PostgreSQL and MySQL through its own extensions, so
+no driver has to be installed; the copy is DuckDB's ``COPY``, which keeps every
+column's type as the database has it.
+
+Imports only :mod:`cpo_kit.core` and the modules of :mod:`cpo_kit.inputs` before it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from cpo_kit.core.errors import ParamsError
+from cpo_kit.inputs.sources.connection import Connection, Opener
+from cpo_kit.inputs.sources.url import SourceURL, without_secrets
+
+#: File suffixes read as DuckDB databases.
+DATABASE_SUFFIXES = (".duckdb", ".ddb", ".db")
+#: URL schemes and the DuckDB extension that attaches them (none: DuckDB's own files).
+ATTACHED_TYPES = {"duckdb": None, "postgres": "postgres", "postgresql": "postgres",
+                  "mysql": "mysql"}
+
+
+class AttachedDatabase(Connection):
+    """A database attached, read-only, to an in-memory DuckDB as ``source``."""
+
+    def __init__(self, url: SourceURL):
+        import duckdb
+
+        super().__init__(url)
+        target, options = _attach_clause(url)
+        self.con = duckdb.connect()
+        try:
+            self.con.execute(f"ATTACH {_literal(target)} AS source ({', '.join(options)})")
+        except duckdb.Error as error:
+            self.con.close()
+            # The message of a failed ATTACH may quote the URL, secret included: keep
+            # only its first words and show the source as the user wrote it.
+            reason = str(error).split("\n")[0]
+            raise ParamsError(url.shown, "cannot open the database: "
+                              f"{without_secrets(reason, url.text)}") from None
+
+    def table_names(self) -> list[str]:
+        return [name for (name,) in self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'source' "
+            "UNION SELECT view_name FROM duckdb_views() WHERE database_name = 'source'"
+        ).fetchall()]
+
+    def table(self, name: str):
+        import ibis
+
+        # Through a view of the in-memory database: ibis 12 reads the schema of a table
+        # of another catalog (.table(name, database="source")) by a call DuckDB 2 lacks.
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {_identifier(name)} AS "
+                         f"SELECT * FROM source.{_identifier(name)}")
+        return ibis.duckdb.from_connection(self.con).table(name)
+
+    def write_parquet(self, name: str, path: Path) -> None:
+        self.con.execute(f"COPY (SELECT * FROM source.{_identifier(name)}) "
+                         f"TO {_literal(str(path))} (FORMAT parquet)")
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def is_database(data: str | Path) -> bool:
+    """Whether DATA names a database (a DuckDB file or a URL) rather than a folder."""
+    text = str(data)
+    return "://" in text or Path(text).suffix.lower() in DATABASE_SUFFIXES
+
+
+def check_attachable(url: SourceURL) -> None:
+    """Refuse a database that DuckDB cannot attach, without attaching it.
+
+    Raises
+    ------
+    ParamsError
+        An unknown option of a ``duckdb://`` URL, or a ``${VARIABLE}`` that is not set.
+    """
+    _attach_clause(url)
+
+
+def _attach_clause(url: SourceURL) -> tuple[str, list[str]]:
+    """What DuckDB's ATTACH needs: the target and its options, variables expanded."""
+    options = ["READ_ONLY"]
+    if not url.scheme or "://" not in url.text:
+        return str(Path(url.text).resolve()), options
+    if url.scheme == "duckdb":
+        for key, value in url.options.items():
+            if key.lower() != "encryption_key":
+                raise ParamsError(url.shown, f"unknown option {key!r} of a duckdb:// URL")
+            options.append(f"ENCRYPTION_KEY {_literal(url.expanded(value))}")
+        return url.where, options
+    options.append(f"TYPE {ATTACHED_TYPES[url.scheme]}")
+    return url.expanded(), options
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+#: The registry's way to open an attached database as a run's data.
+ATTACHED = Opener(check=check_attachable, connect=AttachedDatabase)
