@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from cpo_kit.metrics.kpis import company_targets
 from cpo_kit.reports import briefing
-from cpo_kit.reports.stakeholder import Report, report_html, sparkline, standalone_html
+from cpo_kit.reports.stakeholder import Report, report_html, sparkline, standalone_html, write_pdf
 from cpo_kit.running.compare import compare_runs, comparison_lines, status_changes
 
 
@@ -188,7 +188,7 @@ def test_company_strings_cannot_add_markup_to_the_report(made):
     page = standalone_html(report, link=lambda n: f"{n}.ipynb")
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "<script>decide" not in page and "<b>rose" not in page and "<i>MAU" not in page
-    assert "Acme &lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt; &amp; `Co` | " in page
+    assert "Acme &lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt; &amp; `Co` | " in page
     assert page.count("<script") == 0
 
 
@@ -379,3 +379,36 @@ def test_the_report_of_a_run_names_the_notebook_that_failed(failed_run):
             "ValueError: threshold must be above zero, not -1.0)</li>") in page
     assert ('<li><a href="kpi_overview.ipynb">kpi_overview</a> left no results in this run'
             "</li>") in page
+
+
+def test_the_pdf_prints_where_an_event_loop_runs_as_in_a_kernel(made, tmp_path):
+    # A notebook's kernel runs an asyncio loop, where Playwright's synchronous API refuses.
+    import asyncio
+
+    card = briefing.scorecard(made, {})
+    report = Report("Acme", "2026-10-31", card, {}, ["MAU rose."], [], None, [], [])
+    out = tmp_path / "out"
+    out.mkdir()
+    page = out / "report.html"
+    page.write_text(standalone_html(report, link=lambda n: f"{n}.ipynb"))
+
+    async def in_a_loop():
+        return write_pdf(page, out / "report.pdf")
+
+    assert asyncio.run(in_a_loop()) is None
+    pdf = PdfReader(out / "report.pdf")
+    # A4 (210 × 297 mm) as the page's @page rule asks, in points.
+    assert [round(float(v)) for v in pdf.pages[0].mediabox[2:]] == [595, 842]
+    assert pdf.pages[0].extract_text().startswith("Acme: product report")
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.pdf"]
+
+
+def test_a_browser_that_cannot_print_leaves_no_pdf_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("CPO_KIT_BROWSER", "/bin/false")
+    page = tmp_path / "report.html"
+    page.write_text("<!DOCTYPE html><p>hello</p>")
+    problem = write_pdf(page, tmp_path / "report.pdf", timeout=30)
+    # /bin/false exits at once: Playwright sees the browser close, and says it in one line.
+    assert problem == ("no PDF of the stakeholder report: Chromium failed to print it "
+                       "(BrowserType.launch: Target page, context or browser has been closed)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]

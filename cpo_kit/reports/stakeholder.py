@@ -1,53 +1,36 @@
 """The stakeholder report as HTML (for the book and for e-mail) and as PDF.
 
-Every string that can come from a company's data or parameters (its name, segment
-names, initiative titles, risks, decisions) is escaped, so nothing in them can
-add markup or script to the report. The summary (scorecard, highlights and
-lowlights) fills the first printed page; the details follow on the next.
+The page is written by Jinja2 templates (``templates/stakeholder_report.html`` and
+``templates/stakeholder_page.html``) with autoescaping on, so nothing in a string that
+comes from a company's data or parameters (its name, segment names, initiative
+titles, risks, decisions) can add markup or script to the report. This module only
+puts the run's results into the words and numbers the templates show. The summary
+(scorecard, highlights and lowlights) fills the first printed page; the details
+follow on the next. The PDF is printed by Playwright driving the machine's Chromium.
+
+Part of :mod:`cpo_kit.reports`: imports :mod:`cpo_kit.core`.
 """
 from __future__ import annotations
 
-import html
 import os
 import shutil
-import subprocess
-import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
+from markupsafe import Markup
 
 from cpo_kit.core import formats
 from cpo_kit.core.formats import format_change, format_value, is_missing
 
 STATUS_COLOURS = {"green": "#1a7f37", "amber": "#b7791f", "red": "#c53030"}
-#: Where Debian's Chromium is; its print-to-PDF writes the report's PDF.
+#: Where Debian's Chromium is; Playwright drives it to print the report's PDF.
 CHROMIUM = ("chromium", "/usr/bin/chromium", "chromium-browser", "google-chrome")
+#: The roadmap's states in the order the report counts them.
+STATES = ("late", "at risk", "on track", "done late", "done")
 
-CSS = """
-.cpo-report { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-  font-size: 10pt; color: #1f2328; line-height: 1.35; max-width: 980px; }
-.cpo-report h1 { font-size: 17pt; margin: 0 0 2pt; }
-.cpo-report h2 { font-size: 12.5pt; margin: 12pt 0 4pt; border-bottom: 1px solid #d0d7de; }
-.cpo-report .cpo-sub { color: #57606a; margin: 0 0 6pt; }
-.cpo-report table { border-collapse: collapse; width: 100%; margin: 2pt 0 4pt; }
-.cpo-report th, .cpo-report td { text-align: left; padding: 2.5pt 6pt;
-  border-bottom: 1px solid #eaeef2; vertical-align: middle; }
-.cpo-report th { background: #f6f8fa; font-weight: 600; }
-.cpo-report td.cpo-num { text-align: right; white-space: nowrap;
-  font-variant-numeric: tabular-nums; }
-.cpo-report .cpo-status { display: inline-block; min-width: 44pt; text-align: center;
-  border-radius: 8pt; color: #fff; font-size: 8.5pt; padding: 0.5pt 6pt; }
-.cpo-report .cpo-none { background: #8c959f; }
-.cpo-report .cpo-missing { border-left: 3pt solid #cf222e; padding: 1pt 0 1pt 6pt;
-  margin: 4pt 0; }
-.cpo-report .cpo-missing p { margin: 0; }
-.cpo-report ul, .cpo-report ol { margin: 2pt 0 4pt 14pt; padding: 0; }
-.cpo-report li { margin: 1.5pt 0; }
-.cpo-report .cpo-details { break-before: page; page-break-before: always; }
-@page { size: A4; margin: 13mm 12mm; }
-"""
 
 
 @dataclass
@@ -71,45 +54,46 @@ class Report:
     missing: dict[str, str] = field(default_factory=dict)
 
 
+
+_TEMPLATES = None
+
+
+def _templates():
+    """The Jinja2 environment of the report's templates, made on first use."""
+    global _TEMPLATES
+    if _TEMPLATES is None:
+        import jinja2
+
+        _TEMPLATES = jinja2.Environment(
+            loader=jinja2.PackageLoader("cpo_kit.reports", "templates"),
+            autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return _TEMPLATES
+
+
 def report_html(report: Report, *, link: Callable[[str], str]) -> str:
     """The report as an HTML fragment with its own styles, for a notebook page.
 
     ``link(notebook)`` gives the address of a notebook's page or file, for the
     appendix and the scorecard's sources.
     """
-    e = html.escape
-    parts = [f"<style>{CSS}</style>", '<div class="cpo-report">',
-             f"<h1>{e(report.company)}: product report</h1>",
-             f'<p class="cpo-sub">Period ending {e(report.period_end)}. Numbers from the '
-             f"playbook's notebooks; each is traced in the appendix.</p>",
-             "<h2>Scorecard</h2>", _scorecard(report, link), _missing(report, link)]
-    parts += ["<h2>Highlights</h2>", _list(report.highlights, "Nothing moved the good way.")]
-    parts += ["<h2>Lowlights</h2>", _list(report.lowlights, "Nothing moved the bad way.")]
-    parts += ['<div class="cpo-details">', "<h2>Roadmap</h2>", _roadmap(report.roadmap),
-              "<h2>Top risks</h2>", _list(report.risks, "No risk was given or found.",
-                                          ordered=True),
-              "<h2>Decisions asked for</h2>",
-              _list(report.decisions, "None this period (list them under decisions: in the "
-                                      "params file).", ordered=True),
-              "<h2>Since the previous run</h2>", _comparison(report),
-              "<h2>Where each number comes from</h2>", _appendix(report, link),
-              "</div></div>"]
-    return "\n".join(parts)
+    return _templates().get_template("stakeholder_report.html").render(
+        report=report, link=link, rows=_scorecard_rows(report),
+        delivery=_delivery(report.roadmap), compared=_compared(report))
 
 
 def standalone_html(report: Report, *, link: Callable[[str], str]) -> str:
     """The report as one self-contained HTML file: no image, script or style fetched."""
-    title = html.escape(f"{report.company}: product report, {report.period_end}")
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{title}</title></head><body>\n{report_html(report, link=link)}\n"
-            "</body></html>\n")
+    return _templates().get_template("stakeholder_page.html").render(
+        report=report, fragment=Markup(report_html(report, link=link)))
 
 
 def write_pdf(html_file: Path, pdf_file: Path, *, timeout: int = 120) -> str | None:
-    """Print ``html_file`` to ``pdf_file`` with Chromium; the reason if it cannot.
+    """Print ``html_file`` to ``pdf_file``; the reason if it cannot.
 
-    The browser is the one the environment variable ``CPO_KIT_BROWSER`` names
-    (Google Chrome in another place, say), else the first of :data:`CHROMIUM` found.
+    Playwright drives the browser that the environment variable ``CPO_KIT_BROWSER``
+    names (Google Chrome in another place, say), else the first of :data:`CHROMIUM`
+    found: the machine's own, since Playwright's downloaded browsers need the network.
+    The PDF is written beside its place and renamed, so a reader never finds half a PDF.
 
     Returns None when the PDF was written, else a sentence saying why not (no
     Chromium on this machine, or its error), for the run's log and summary.
@@ -123,27 +107,59 @@ def write_pdf(html_file: Path, pdf_file: Path, *, timeout: int = 120) -> str | N
     if browser is None:
         return ("no PDF of the stakeholder report: Chromium, which prints it, is not "
                 "installed (on Debian or Ubuntu: sudo apt-get install chromium)")
-    with tempfile.TemporaryDirectory(prefix="cpo-pdf-") as profile:
-        # Written beside the target and renamed, so a reader never finds half a PDF.
-        partial = pdf_file.with_name(f".{pdf_file.name}.partial")
-        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                   "--disable-background-networking", "--disable-component-update",
-                   "--disable-sync", "--disable-quic", f"--user-data-dir={profile}",
-                   "--no-pdf-header-footer", f"--print-to-pdf={partial}",
-                   html_file.resolve().as_uri()]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-        if result.returncode or not partial.is_file():
-            partial.unlink(missing_ok=True)
-            return ("no PDF of the stakeholder report: Chromium failed to print it "
-                    f"({result.stderr.strip()[-300:]})")
-        partial.replace(pdf_file)
+    partial = pdf_file.with_name(f".{pdf_file.name}.partial")
+    failure: list[str] = []
+    # Playwright's synchronous API refuses to run where an event loop is running, as
+    # one is in a notebook's kernel: it prints from a thread of its own.
+    printer = threading.Thread(target=_print, args=(browser, html_file, partial, timeout,
+                                                    failure))
+    printer.start()
+    printer.join()
+    if failure or not partial.is_file():
+        partial.unlink(missing_ok=True)
+        return ("no PDF of the stakeholder report: Chromium failed to print it "
+                f"({(failure or ['it wrote no file'])[0][-300:]})")
+    partial.replace(pdf_file)
     return None
 
 
-def sparkline(series: pd.Series | None, *, width: int = 90, height: int = 22) -> str:
-    """A small inline SVG line of a KPI's recent periods; empty without a series."""
+def _print(browser: str, html_file: Path, pdf_file: Path, timeout: int,
+           failure: list[str]) -> None:
+    """Print ``html_file`` with the browser at ``browser``; an error goes into ``failure``."""
+    from playwright.sync_api import Error, sync_playwright
+
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=browser, timeout=timeout * 1000,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync", "--disable-quic"])
+            try:
+                page = chromium.new_page()
+                page.goto(html_file.resolve().as_uri(), timeout=timeout * 1000)
+                # The page's own @page rule sets the paper (A4) and its margins.
+                page.pdf(path=str(pdf_file), prefer_css_page_size=True, print_background=True)
+            finally:
+                chromium.close()
+    except Error as error:
+        failure.append(_one_line(error.message))
+
+
+def _one_line(message: str) -> str:
+    """Playwright's error in one line: what failed, and the browser's last complaint."""
+    lines = message.splitlines()
+    said = [line.split("[err]", 1)[1].strip() for line in lines if "[err]" in line]
+    return lines[0] + (f": {said[-1]}" if said and said[-1] else "")
+
+
+def sparkline(series: pd.Series | None, *, width: int = 90, height: int = 22) -> Markup:
+    """A small inline SVG line of a KPI's recent periods; empty without a series.
+
+    Written here rather than as a chart: it is a few points of one line, and an
+    inline SVG keeps the e-mailed page self-contained without an image file.
+    """
     if series is None or len(series) < 2:
-        return ""
+        return Markup("")
     values = [float(v) for v in series]
     low, high = min(values), max(values)
     span = (high - low) or 1.0
@@ -151,108 +167,56 @@ def sparkline(series: pd.Series | None, *, width: int = 90, height: int = 22) ->
     points = " ".join(f"{2 + i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
                       for i, v in enumerate(values))
     last_x, last_y = points.split()[-1].split(",")
-    return (f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-            f'role="img" aria-label="trend of the last {len(values)} periods">'
-            f'<polyline fill="none" stroke="#0969da" stroke-width="1.5" points="{points}"/>'
-            f'<circle cx="{last_x}" cy="{last_y}" r="2" fill="#0969da"/></svg>')
+    # Only numbers go into this markup.
+    return Markup(f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+                  f'role="img" aria-label="trend of the last {len(values)} periods">'
+                  f'<polyline fill="none" stroke="#0969da" stroke-width="1.5" '
+                  f'points="{points}"/><circle cx="{last_x}" cy="{last_y}" r="2" '
+                  'fill="#0969da"/></svg>')
 
 
-def _scorecard(report: Report, link) -> str:
-    e = html.escape
-    if report.scorecard.empty:
-        return "<p>No notebook of this run left a KPI with a target.</p>"
-    rows = ["<table><thead><tr><th>KPI</th><th>Value</th><th>Target</th><th>Status</th>"
-            "<th>Change</th><th>Trend</th></tr></thead><tbody>"]
+def _scorecard_rows(report: Report) -> list[dict]:
+    """The scorecard's rows as the report shows them: values written, status named."""
+    rows = []
     for row in report.scorecard.itertuples():
         status = row.status if isinstance(row.status, str) else None
-        if status:
-            badge = (f'<span class="cpo-status" style="background:{STATUS_COLOURS[status]}">'
-                     f"{status}</span>")
-        elif is_missing(row.target):
-            badge = '<span class="cpo-status cpo-none">no target</span>'
-        else:  # a target, but a month not yet over is not held against it
-            badge = '<span class="cpo-status cpo-none">not rated</span>'
-        rows.append(
-            f"<tr><td>{e(row.kpi)}</td><td class=\"cpo-num\">{_value(row.value, row.unit)}</td>"
-            f"<td class=\"cpo-num\">{_value(row.target, row.unit)}</td><td>{badge}</td>"
-            f"<td class=\"cpo-num\">{e(format_change(row.previous, row.value, row.unit))}</td>"
-            f"<td>{sparkline(report.trends.get(row.kpi))}</td></tr>")
-    rows.append("</tbody></table>")
-    return "".join(rows)
+        rows.append({
+            "kpi": row.kpi, "value": _value(row.value, row.unit),
+            "target": _value(row.target, row.unit),
+            "colour": STATUS_COLOURS[status] if status else None,
+            # Without a status: no target, or a month not yet over, not held against it.
+            "status": status or ("no target" if is_missing(row.target) else "not rated"),
+            "change": format_change(row.previous, row.value, row.unit),
+            "trend": sparkline(report.trends.get(row.kpi))})
+    return rows
 
 
-def _missing(report: Report, link) -> str:
-    """The notebooks whose numbers the report lacks, so that no gap passes unseen."""
-    if not report.missing:
-        return ""
-    e = html.escape
-    items = "".join(f'<li><a href="{e(link(name))}">{e(name)}</a> {e(why)}</li>'
-                    for name, why in report.missing.items())
-    return (f'<div class="cpo-missing"><p>Missing from this report, with why:</p>'
-            f"<ul>{items}</ul></div>")
-
-
-def _roadmap(roadmap: pd.DataFrame | None) -> str:
-    e = html.escape
+def _delivery(roadmap: pd.DataFrame | None) -> dict | None:
+    """The committed initiatives counted by state, and those late or at risk."""
     if roadmap is None:
-        return "<p>The roadmap notebook left no delivery table in this run.</p>"
+        return None
     counts = roadmap["state"].value_counts()
-    summary = ", ".join(f"{counts[s]} {s}" for s in ("late", "at risk", "on track",
-                                                     "done late", "done") if s in counts)
-    lines = [f"<p>Committed initiatives: {e(summary)}.</p>"]
     slipped = roadmap[roadmap["state"].isin(["late", "at risk"])]
-    if len(slipped):
-        lines.append("<table><thead><tr><th>Initiative</th><th>State</th><th>Due</th>"
-                     "<th>Days late</th></tr></thead><tbody>")
-        for row in slipped.itertuples():
-            late = "" if is_missing(row.slippage_days) else formats.count(row.slippage_days)
-            lines.append(f"<tr><td>{e(str(row.title))}</td><td>{e(row.state)}</td>"
-                         f"<td>{e(str(row.due_date))}</td><td class=\"cpo-num\">{late}</td></tr>")
-        lines.append("</tbody></table>")
-    return "".join(lines)
+    return {"summary": ", ".join(f"{counts[s]} {s}" for s in STATES if s in counts),
+            "slipped": [{"title": str(r.title), "state": r.state, "due": str(r.due_date),
+                         "late": "" if is_missing(r.slippage_days)
+                         else formats.count(r.slippage_days)}
+                        for r in slipped.itertuples()]}
 
 
-def _comparison(report: Report) -> str:
-    e = html.escape
-    if report.comparison is None:
-        return "<p>This is the first complete run: there is nothing to compare with yet.</p>"
-    both = report.comparison[(report.comparison["before"] != "n/a")
-                             & (report.comparison["after"] != "n/a")
-                             & report.comparison["changed"]]
-    counted = f"{len(both)} headline numbers changed" if len(both) else \
-        "no headline number changed"
-    lines = [f"<p>Against run {e(report.previous_run)}: {counted}.</p>"]
-    if len(both):
-        lines.append("<table><thead><tr><th>Number</th><th>Before</th><th>Now</th>"
-                     "<th>Change</th></tr></thead><tbody>")
-        lines += [f"<tr><td>{e(r.label)}</td><td class=\"cpo-num\">{e(r.before)}</td>"
-                  f"<td class=\"cpo-num\">{e(r.after)}</td><td class=\"cpo-num\">"
-                  f"{e(r.change)}</td></tr>" for r in both.itertuples()]
-        lines.append("</tbody></table>")
+def _compared(report: Report) -> dict | None:
+    """The headline numbers that changed since the previous run, and the statuses."""
+    comparison = report.comparison
+    if comparison is None:
+        return None
+    both = comparison[(comparison["before"] != "n/a") & (comparison["after"] != "n/a")
+                      & comparison["changed"]]
     changed = report.statuses_changed
-    if changed is not None and len(changed):
-        lines.append("<p>Status changes: " + "; ".join(
-            f"{e(r.kpi)} {e(r.before)} → {e(r.after)}" for r in changed.itertuples()) + ".</p>")
-    return "".join(lines)
-
-
-def _appendix(report: Report, link) -> str:
-    e = html.escape
-    if not report.sources:
-        return "<p>No notebook results were found.</p>"
-    rows = ["<table><thead><tr><th>Notebook</th><th>Numbers taken from it</th></tr>"
-            "</thead><tbody>"]
-    rows += [f'<tr><td><a href="{e(link(notebook))}">{e(notebook)}</a></td>'
-             f"<td>{e(', '.join(what))}</td></tr>" for notebook, what in report.sources.items()]
-    return "".join(rows) + "</tbody></table>"
-
-
-def _list(items: list[str], empty: str, *, ordered: bool = False) -> str:
-    tag = "ol" if ordered else "ul"
-    if not items:
-        return f"<p>{html.escape(empty)}</p>"
-    return f"<{tag}>" + "".join(f"<li>{html.escape(str(i))}</li>" for i in items) + f"</{tag}>"
+    return {"counted": f"{len(both)} headline numbers changed" if len(both)
+            else "no headline number changed",
+            "rows": list(both.itertuples()),
+            "statuses": [] if changed is None else list(changed.itertuples())}
 
 
 def _value(value, unit: str) -> str:
-    return "" if is_missing(value) else html.escape(format_value(value, unit))
+    return "" if is_missing(value) else format_value(value, unit)
