@@ -125,6 +125,28 @@ def test_every_cited_name_exists():
     assert not missing, "names that do not exist: " + "; ".join(missing)
 
 
+#: Tests that drive the ``cpo-kit`` command as a user does, so that what they test shows in
+#: the command's behaviour rather than in their imports: the folder of the part they test.
+DRIVE_THE_COMMAND = {"inputs/test_corpus.py": "cpo-kit validate on the bad-input corpus",
+                     "running/test_faults.py": "cpo-kit run on broken file systems",
+                     "running/test_params_checked.py": "cpo-kit validate and run on bad params",
+                     "site/test_book_tidewell.py": "cpo-kit publish of Tidewell's run"}
+
+
+def test_the_tests_mirror_the_package():
+    # tests/<part>/ holds the tests of cpo_kit/<part>/: each of them exercises that part.
+    tests = ROOT / "tests"
+    folders = sorted(p.name for p in tests.iterdir() if p.is_dir()
+                     and p.name not in ("__pycache__", "expected"))
+    assert folders == ["analyses", "core", "inputs", "metrics", "plots", "readings", "reports",
+                       "running", "sample", "site"]
+    strays = [f"{path.relative_to(tests)} (imports {sorted(_imported_parts(path))})"
+              for folder in folders for path in sorted((tests / folder).glob("test_*.py"))
+              if folder not in _imported_parts(path)
+              and str(path.relative_to(tests)) not in DRIVE_THE_COMMAND]
+    assert not strays, "tests outside their part's folder: " + "; ".join(strays)
+
+
 def test_the_benchmarks_import_nothing_from_the_tests():
     for path in sorted((ROOT / "bench").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ the kernel and the notebook's own imports, not a second copy of the runner's.
 
 Usage: python -I notebook_process.py REQUEST_JSON, where the request holds the
 ``source`` (.ipynb), ``output``, ``parameters``, ``cwd`` and ``progress`` (as for
-:func:`tests.executing.execute_notebook`), and ``watch``: the reading end of a pipe
+``execute_notebook`` of the tests' ``run_notebook.py``), and ``watch``: the reading end of a pipe
 whose writing end only the run holds. Exit status 0, or 1 with one line on
 standard output saying why; exit status 3 (:data:`KERNEL_FAILED`) when the
 kernel could not start, so that no notebook could run, and 4

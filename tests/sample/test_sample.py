@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from conftest import ROOT
 
 from cpo_kit.inputs.validate import check_folder
 from cpo_kit.sample import write_sample
@@ -127,7 +127,7 @@ def test_nps_dips_after_the_incident(tables):
 
 # Tidewell, the consumer sample: committed in data/tidewell/, written by seed 0.
 
-TIDEWELL = Path(__file__).resolve().parents[1] / "data" / "tidewell"
+TIDEWELL = ROOT / "data" / "tidewell"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 
