@@ -1,4 +1,10 @@
-"""The machinery of the metric registry."""
+"""The metric registry: :func:`metric` registers a function under its name, with its
+definition, formula, unit and the tables it needs; :func:`registered` gives every
+registered metric (importing the families that register them); :func:`compute` runs
+one by name on a company, refusing it when a table it needs is missing.
+
+Imports only :mod:`cpo_kit.core`.
+"""
 from __future__ import annotations
 
 import importlib
