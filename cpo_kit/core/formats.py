@@ -295,15 +295,39 @@ def currency_label() -> str:
     return _style.currency or "amount"
 
 
-def axis(unit: str = "currency"):
+def axis(unit: str = "currency", *, decimals: int | None = None):
     """A matplotlib tick formatter writing values of ``unit`` in the style in force.
 
     Money is written compact (``€115K``); the style is read when the chart is drawn.
+
+    Parameters
+    ----------
+    unit : {"currency", "share", "count"}
+        What the axis measures.
+    decimals : int, optional
+        A share's decimals; by default as many as the axis's range needs, which
+        matplotlib's ``PercentFormatter`` works out (``10.0%`` on a range of 10 points).
     """
     import matplotlib.ticker as mticker
 
     if unit == "currency":
         return mticker.FuncFormatter(lambda v, _: money(v, compact=True))
     if unit == "share":
-        return mticker.FuncFormatter(lambda v, _: share(v, decimals=0))
+        if decimals is not None:
+            return mticker.FuncFormatter(lambda v, _: share(v, decimals=decimals))
+        return _share_axis()
     return mticker.FuncFormatter(lambda v, _: count(v))
+
+
+def _share_axis():
+    """Matplotlib's percent ticks, written by :func:`share` in the company's locale."""
+    import matplotlib.ticker as mticker
+
+    class Shares(mticker.PercentFormatter):
+        def format_pct(self, x, display_range):
+            # matplotlib chooses the decimals for the axis's range; the locale writes them.
+            written = super().format_pct(x, display_range)
+            decimals = len(written.replace(self.symbol, "").strip().partition(".")[2])
+            return share(x / self.xmax, decimals=decimals)
+
+    return Shares(1.0)

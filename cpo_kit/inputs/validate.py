@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
+from cpo_kit.core import formats
 from cpo_kit.core.errors import DataError, DataProblem
 from cpo_kit.inputs.contract import TABLES, TYPE_NAMES, Table, describe_check
 from cpo_kit.inputs.loaders import Chunk, join_chunks, read_chunks
@@ -387,7 +388,7 @@ class _Log:
                 self.problems.append(p)
 
     def done(self) -> list[DataProblem]:
-        more = [DataProblem(file, f"and {n - MAX_EXAMPLES:,} more rows: {message}",
+        more = [DataProblem(file, f"and {formats.count(n - MAX_EXAMPLES)} more rows: {message}",
                             column=column)
                 for (file, column, message), n in self.counts.items() if n > MAX_EXAMPLES]
         return self.problems + more

@@ -32,7 +32,7 @@ _LABELS = {
 FORMATS = {
     "currency": formats.axis("currency"),
     "count": formats.axis("count"),
-    "share": mticker.PercentFormatter(1.0),
+    "share": formats.axis("share"),
 }
 
 def set_theme() -> None:
@@ -58,7 +58,7 @@ def styled_table(frame: pd.DataFrame, *, uuid: str, formats: dict | None = None,
     uuid : str
         A stable id for the table's HTML, so a rerun gives the same page.
     formats : dict, optional
-        Column to format string (``"{:,.0f}"``) or function.
+        Column to format string (``"{:%Y-%m-%d}"``) or function (``formats.count``).
     caption : str, optional
         A line above the table.
 

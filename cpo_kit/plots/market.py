@@ -207,7 +207,7 @@ def positioning_map(points: pd.DataFrame, *, ax=None):
     ax.set(title="Positioning: what each product covers and what it costs",
            xlabel="mean feature coverage (share of the features compared)",
            ylabel=f"list price ({formats.currency_label()} a month)")
-    ax.xaxis.set_major_formatter(mticker.PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(formats.axis("share"))
     ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: formats.money(v)))
     ax.set_xlim(0, 1.1)
     ax.set_ylim(0, points["list_price"].max() * 1.2 if len(points) else 1)

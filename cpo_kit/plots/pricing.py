@@ -170,7 +170,7 @@ def churn_around_change(monthly: pd.DataFrame, *, change, comparison: pd.DataFra
                       label=f"{side}: {formats.share(row[f'{side}_rate'])} a month on average")
     ax.set(title="Monthly logo churn of paying accounts", xlabel="",
            ylabel="accounts lost in the month")
-    ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0, decimals=1))
+    ax.yaxis.set_major_formatter(formats.axis("share", decimals=1))
     ax.set_ylim(bottom=0, top=max(monthly["logo_churn_rate"].max() * 1.3, 0.01))
     ax.legend(frameon=False, fontsize="small", loc="upper left")
     return ax

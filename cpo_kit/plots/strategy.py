@@ -148,7 +148,7 @@ def growth_share_matrix(portfolio: pd.DataFrame, *, growth_split: float = 0.10,
     ax.xaxis.set_major_locator(mticker.FixedLocator(ticks))
     ax.xaxis.set_minor_locator(mticker.NullLocator())
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}×"))
-    ax.yaxis.set_major_formatter(mticker.PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(formats.axis("share", decimals=0))
     ax.set(title=title, xlabel="relative market share (× the largest rival, log scale)",
            ylabel="market growth (% a year)")
     used = [r for r in RECOMMENDATION_COLOURS if (placed["recommendation"] == r).any()]

@@ -4,7 +4,6 @@ from __future__ import annotations
 import html
 
 import matplotlib.pyplot as plt
-import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -302,7 +301,7 @@ def voice_table(frame: pd.DataFrame, *, formats: dict, caption: str, uuid: str):
     ----------
     frame : DataFrame
     formats : dict
-        Column to ``(label, format)``: a format string such as ``"{:.1%}"`` or a
+        Column to ``(label, format)``: a format string such as ``"{:%Y-%m-%d}"`` or a
         function; only these columns are shown, in this order.
     caption : str
         The table's caption.
@@ -345,5 +344,5 @@ def quotes_table(quotes: pd.DataFrame, *, caption: str, uuid: str):
     pandas Styler
     """
     return voice_table(quotes, caption=caption, uuid=uuid, formats={
-        "said": ("what they wrote", None), "times": ("times", "{:,d}"),
+        "said": ("what they wrote", None), "times": ("times", formats.count),
         "last": ("last said", lambda d: f"{d:%Y-%m-%d}")})

@@ -148,7 +148,7 @@ def first_bill(frame: pd.DataFrame, *, company: str) -> str:
         return shows(company, ["No window has new accounts on both sides of the change, so "
                                "their first bills cannot be compared."])
     everyone = known.iloc[0]
-    sentences = [f"The median first bill of new accounts "
+    sentences = ["The median first bill of new accounts "
                  + moved(everyone["before_median_mrr"], everyone["after_median_mrr"],
                          "currency") + "."]
     parts = known[known[group] != everyone[group]]

@@ -115,3 +115,34 @@ def test_the_style_of_a_block_is_undone_after_it():
 def test_unknown_currencies_and_locales_are_refused_with_what_is_expected(check, value, message):
     with pytest.raises(ValueError, match=message):
         check(value)
+
+
+@pytest.mark.parametrize("low, high, style, ticks", [
+    # matplotlib picks as many decimals as the range needs; the locale writes them.
+    (0, 0.6, {"locale": "en_US"}, ["0%", "10%", "20%", "30%", "40%", "50%", "60%"]),
+    (0, 0.1, {"locale": "en_US"}, ["0.0%", "2.0%", "4.0%", "6.0%", "8.0%", "10.0%"]),
+    (-0.02, 0.02, {"locale": "en_US"}, ["−2.00%", "−1.50%", "−1.00%", "−0.50%", "0.00%",
+                                        "0.50%", "1.00%", "1.50%", "2.00%"]),
+    (0, 0.1, {"currency": "EUR", "locale": "de_DE"},
+     ["0,0\xa0%", "2,0\xa0%", "4,0\xa0%", "6,0\xa0%", "8,0\xa0%", "10,0\xa0%"]),
+])
+def test_a_share_axis_is_written_as_the_companys_text_writes_shares(low, high, style, ticks):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.set_ylim(low, high)
+    ax.yaxis.set_major_formatter(formats.axis("share"))
+    with formats.using(**style):
+        fig.canvas.draw()
+        shown = [t.get_text() for t in ax.get_yticklabels()]
+    plt.close(fig)
+    assert shown == ticks
+
+
+def test_a_share_axis_with_fixed_decimals():
+    with formats.using(currency="EUR", locale="de_DE"):
+        assert formats.axis("share", decimals=1)(0.025, 0) == "2,5\xa0%"
+    assert formats.axis("share", decimals=0)(0.25, 0) == "25%"
