@@ -21,8 +21,6 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-#: Statuses of initiatives still to be decided: the ones a business case can change.
-PROPOSED = ("idea", "planned")
 #: Days in an average month, to turn start and due dates into build months.
 _DAYS_PER_MONTH = 365.25 / 12
 
