@@ -88,6 +88,33 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
                           help="a notebook parameter, as for run (repeatable)")
     validate.set_defaults(handler=_validate)
 
+    from cpo_kit.inputs.importers import IMPORTERS, OPTIONS
+
+    imports = commands.add_parser(
+        "import", help="convert a tool's export into the contract's tables",
+        description="Read the export of TOOL at INPUT (a file, or a folder of its files) "
+                    "and write the contract's tables it holds into OUT_DIR as Parquet, "
+                    "ready for validate and run; print what was written (tables, rows, "
+                    "dates) and what was dropped, and why. Tools: "
+                    + "; ".join(f"{key}, {i.reads}" for key, i in IMPORTERS.items())
+                    + ". Nothing is written into OUT_DIR unless the whole export is read, "
+                      "and a table already in OUT_DIR is never replaced, so exports of "
+                      "two tools (events from one, revenue from another) can go into "
+                      "one folder.",
+        epilog="Options, under imports: in the params file: "
+               + "; ".join(f"{k}: {v}" for k, v in OPTIONS.items())
+               + ". Exit status: 0 imported, 2 the export or the params cannot be used "
+                 "(one line naming the file, line and field; nothing written).")
+    imports.add_argument("tool", metavar="TOOL", choices=list(IMPORTERS),
+                         help="the tool that made the export: " + ", ".join(IMPORTERS))
+    imports.add_argument("input", metavar="INPUT", type=Path,
+                         help="the export: a file, or a folder of its files")
+    imports.add_argument("out_dir", metavar="OUT_DIR", type=Path,
+                         help="the company's data folder to write the tables into")
+    imports.add_argument("--params", metavar="FILE", type=Path,
+                         help="YAML params file (its imports: section and currency)")
+    imports.set_defaults(handler=_import)
+
     from cpo_kit.sample import COMPANIES
 
     sample = commands.add_parser(
@@ -169,8 +196,8 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     compare.add_argument("--out", metavar="FILE", type=Path,
                          help="where the JSON goes (default: compare-<A>-<B>.json here)")
     compare.set_defaults(handler=_compare)
-    return parser, {"validate": validate, "sample": sample, "run": run, "publish": publish,
-                    "compare": compare}
+    return parser, {"validate": validate, "import": imports, "sample": sample, "run": run,
+                    "publish": publish, "compare": compare}
 
 
 def _positive(text: str) -> float:
@@ -206,6 +233,17 @@ def _validate(args) -> int:
     except DataError as error:
         print("\n".join(problem_lines(error)), file=sys.stderr)
         return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def _import(args) -> int:
+    from cpo_kit.inputs.importers import import_export
+    from cpo_kit.inputs.params_file import load_params
+
+    imported = import_export(args.tool, args.input, args.out_dir,
+                             params=load_params(args.params), params_file=args.params,
+                             progress=sys.stderr.isatty())
+    print("\n".join(imported.lines()))
     return EXIT_OK
 
 

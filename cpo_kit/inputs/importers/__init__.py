@@ -1,0 +1,97 @@
+"""Importers: a tool's export turned into the contract's tables, ready for validate and run.
+
+Each tool is an entry of :data:`IMPORTERS` (its name on the command line, what it
+reads, the function that reads it). An importer reads the export in a stream with
+DuckDB (:mod:`~cpo_kit.inputs.importers.exports`), writes the contract's tables as
+Parquet into a staging folder and tallies what it dropped and why
+(:mod:`~cpo_kit.inputs.importers.staging`); :func:`import_export` then moves them
+into ``OUT_DIR``, or, on any refusal, leaves it as it was. Times are read into UTC
+by :mod:`~cpo_kit.inputs.importers.times`.
+
+Imports only :mod:`cpo_kit.core` and the modules of :mod:`cpo_kit.inputs` before it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cpo_kit.core.errors import ParamsError
+from cpo_kit.inputs.importers.posthog import import_posthog
+from cpo_kit.inputs.importers.staging import Imported, Staging
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One tool: its name as the user writes it, and how its export is read.
+
+    Attributes
+    ----------
+    title : str
+        The tool's name as it writes it.
+    reads : str
+        What export it takes, for ``cpo-kit import --help``.
+    run : callable
+        ``run(path, staging, options=...)`` writes the tables into ``staging``.
+    """
+
+    title: str
+    reads: str
+    run: Callable[..., None]
+
+
+IMPORTERS: dict[str, Importer] = {
+    "posthog": Importer("PostHog", "an events export: CSV, Parquet or JSON lines, with "
+                        "properties as JSON", import_posthog),
+}
+#: What the params file's ``imports:`` section may hold, and what each option is.
+OPTIONS = {"timezone": "the zone of times written without one, such as UTC"}
+
+
+def import_export(tool: str, path: str | Path, out_dir: str | Path, *,
+                  params: dict | None = None, params_file: str | Path | None = None,
+                  progress: bool = False) -> Imported:
+    """Import the export of ``tool`` at ``path`` into ``out_dir``.
+
+    Parameters
+    ----------
+    tool : str
+        A key of :data:`IMPORTERS`.
+    path : str or Path
+        The export: a file, or a folder of its files.
+    out_dir : str or Path
+        The company's data folder; made if missing. A table already in it is not replaced.
+    params : dict, optional
+        The params file's mapping; its ``imports:`` section holds the options
+        (:data:`OPTIONS`), and ``currency`` the reporting currency.
+    params_file : str or Path, optional
+        Where ``params`` came from, for messages.
+    progress : bool
+        Show DuckDB's progress bar on long reads.
+
+    Returns
+    -------
+    Imported
+        The tables written, with their rows and dates, and the rows dropped, and why.
+
+    Raises
+    ------
+    DataError
+        The export cannot be read, or holds a value the contract cannot take; nothing
+        is written into ``out_dir``.
+    """
+    params = params or {}
+    source = params_file or "params file"
+    options = params.get("imports") or {}
+    if not isinstance(options, dict):
+        raise ParamsError(source, "imports: expected a mapping of options, such as "
+                          "{timezone: UTC}")
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise ParamsError(source, f"imports: unknown option {unknown[0]!r}: known are "
+                          + ", ".join(OPTIONS))
+    importer = IMPORTERS[tool]
+    with Staging(importer.title, Path(out_dir), progress=progress) as staging:
+        importer.run(Path(path), staging, options={**options,
+                                                    "currency": params.get("currency")})
+        return staging.keep()
