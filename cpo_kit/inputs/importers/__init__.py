@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cpo_kit.core.errors import ParamsError
+from cpo_kit.core.files import made_folder
 from cpo_kit.inputs.importers.posthog import import_posthog
 from cpo_kit.inputs.importers.staging import Imported, Staging
 
@@ -91,7 +92,11 @@ def import_export(tool: str, path: str | Path, out_dir: str | Path, *,
         raise ParamsError(source, f"imports: unknown option {unknown[0]!r}: known are "
                           + ", ".join(OPTIONS))
     importer = IMPORTERS[tool]
-    with Staging(importer.title, Path(out_dir), progress=progress) as staging:
+    out_dir = Path(out_dir)
+    # The staging folder goes beside OUT_DIR, on its disk; folders made for it are
+    # removed again if the import fails.
+    with made_folder(out_dir.resolve().parent), \
+            Staging(importer.title, out_dir, progress=progress) as staging:
         importer.run(Path(path), staging, options={**options,
                                                     "currency": params.get("currency")})
         return staging.keep()

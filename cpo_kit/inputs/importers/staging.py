@@ -85,8 +85,6 @@ class Staging:
         self.imported = Imported(tool, out_dir)
         self.out_dir = out_dir
         parent = out_dir.resolve().parent
-        if not parent.is_dir():
-            raise DataError([DataProblem(str(out_dir), "its parent folder does not exist")])
         self.folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.import-", dir=parent))
         self.con = duckdb.connect()
         self.con.execute(f"SET enable_progress_bar = {str(progress).lower()}")
