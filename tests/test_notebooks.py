@@ -25,7 +25,7 @@ from run_notebook import execute_notebook
 
 #: Every notebook's parameters cell has these, so the runner can hand them to all.
 COMMON_PARAMETERS = ("data_dir", "company_name", "period_end", "results_dir", "columns")
-MISSING_NOTE = "This section needs data that was not provided"
+MISSING_NOTE = "This section needs data that was not provided:"
 EXPECTED = ROOT / "tests" / "expected"
 HEADLINE_CELL = "results.show()"
 
@@ -156,7 +156,7 @@ def test_a_missing_table_makes_its_section_say_what_to_provide(company_dir, tmp_
                      parameters={"data_dir": str(company_dir), "period_end": "2026-10-31"},
                      cwd=NOTEBOOK_DIR)
     text = _text(nbformat.read(out, as_version=4))
-    assert "This section needs data that was not provided" in text
+    assert "> **This section needs data that was not provided:**" in text
     assert "**mrr** (Monthly recurring revenue of one account for one product in one month)" in text
     assert ">Monthly active users</td>" in text and ">MRR</td>" not in text
 

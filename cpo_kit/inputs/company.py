@@ -87,14 +87,18 @@ class Company:
 
 
 def missing_tables_text(names: list[str]) -> str:
-    """What a reader is told when a section's tables are missing."""
-    lines = ["```{note}", "This section needs data that was not provided:"]
+    """What a reader is told when a section's tables are missing.
+
+    Plain Markdown, a quotation: the book renders a notebook's Markdown outputs as
+    CommonMark, where a MyST directive would show as code (and fail the strict build).
+    """
+    lines = ["> **This section needs data that was not provided:**", ">"]
     for name in names:
         table = TABLES[name]
-        lines.append(f"- **{name}** ({table.description.rstrip('.')}): a file `{name}.csv`, "
+        lines.append(f"> - **{name}** ({table.description.rstrip('.')}): a file `{name}.csv`, "
                      f"`{name}.parquet` or `{name}.xlsx` with the columns "
                      + ", ".join(f"`{c}`" for c in table.required_columns) + ".")
-    lines += ["See the data contract in the reference part of the playbook.", "```"]
+    lines += [">", "> See the data contract in the reference part of the playbook."]
     return "\n".join(lines)
 
 

@@ -121,7 +121,14 @@ class Results:
             self._write_summary()
 
     def show(self) -> None:
-        """Print the headline numbers, one a line: the cell nbval checks for regressions."""
+        """Print the headline numbers, one a line: the cell nbval checks for regressions.
+
+        The results are written even when there is no number: the run then shows
+        that the notebook ran and had nothing to record.
+        """
+        if self.path is not None:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._write_summary()
         if not self.headlines:
             print("No headline numbers: the tables they need were not provided.")
             return

@@ -33,6 +33,7 @@ from cpo_kit.core.errors import PublishError
 from cpo_kit.core.files import made_folder
 from cpo_kit.core.formats import format_value
 from cpo_kit.core.text import markdown_literal
+from cpo_kit.inputs.contract import TABLES
 from cpo_kit.running.notebooks import NOTEBOOKS, ROOT
 from cpo_kit.site.book_ext import SAMPLE_COMPANY
 
@@ -97,7 +98,8 @@ def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: b
         config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
         failed = failures(manifest)
         config.setdefault("parse", {})["myst_substitutions"] = substitutions(
-            run, failed=failed, wanted=quoted_keys(root / "book"))
+            run, failed=failed, wanted=quoted_keys(root / "book"),
+            whole=set(manifest.get("inputs", {})) >= set(TABLES))
         # The company picks the chapters' worked examples (cpo_kit.site.book_ext); its data
         # folder gives the data contract's example rows.
         data = Path(manifest["data"])
@@ -162,7 +164,7 @@ def quoted_keys(book: Path) -> set[str]:
 
 
 def substitutions(run: Path, *, failed: dict[str, str] | None = None,
-                  wanted: set[str] = frozenset()) -> dict[str, str]:
+                  wanted: set[str] = frozenset(), whole: bool = True) -> dict[str, str]:
     """The run's headline numbers, for the chapters to quote: ``{{ pricing_opp }}``.
 
     A chapter that cites a number of the worked examples writes it as a
@@ -172,6 +174,10 @@ def substitutions(run: Path, *, failed: dict[str, str] | None = None,
 
     A notebook in ``failed`` recorded nothing: each key of ``wanted`` (the keys
     the chapters quote) that belongs to it reads that the number is missing and why.
+    When the run's data is not ``whole`` (it lacks tables of the contract, as an
+    import of one tool's events does), a key a notebook did not record reads that
+    the data lacked what it needs; with every table there, such a key is a mistake
+    of the chapter's and fails the build.
     """
     failed = failed or {}
     values = {"company": markdown_literal(run_company(run))}
@@ -191,6 +197,11 @@ def substitutions(run: Path, *, failed: dict[str, str] | None = None,
             # Literal: a "$" would open a formula, and a theme or a name from the
             # company's data must not become markup.
             values[f"{name}_{key}"] = markdown_literal(shown)
+        if not whole:
+            said = markdown_literal(f"(not known: this run's data lacks the tables the {name} "
+                                    "notebook needs for it)")
+            values.update({key: said for key in wanted
+                           if key.startswith(f"{name}_") and key not in values})
     return values
 
 
