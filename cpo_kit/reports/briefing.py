@@ -80,6 +80,9 @@ def missing(results: RunResults) -> dict[str, str]:
             said[notebook] = f"failed on this run ({results.failed[notebook]})"
         elif not (results.folder / f"{notebook}_results" / "headline.json").is_file():
             said[notebook] = "left no results in this run"
+        elif not results.headlines(notebook) and not any(
+                (results.folder / f"{notebook}_results").glob("*.csv")):
+            said[notebook] = "computed nothing: this run's data lacks the tables it needs"
     return said
 
 

@@ -412,3 +412,10 @@ def test_a_browser_that_cannot_print_leaves_no_pdf_and_says_so(tmp_path, monkeyp
     assert problem == ("no PDF of the stakeholder report: Chromium failed to print it "
                        "(BrowserType.launch: Target page, context or browser has been closed)")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+
+
+def test_a_notebook_whose_tables_the_run_lacked_is_named_with_why(made):
+    # An import of one tool's events: the market notebook ran, and had nothing to compute.
+    _write(made.folder, "market")
+    assert briefing.missing(made)["market"] == ("computed nothing: this run's data lacks the "
+                                                "tables it needs")
