@@ -168,3 +168,16 @@ def test_an_unknown_import_option_is_refused(cli, tmp_path):
     assert code == 2
     assert err == (f"cpo-kit: {params}: imports: unknown option 'time_zone': known are "
                    "timezone\n")
+
+
+def test_a_refused_import_leaves_no_folder_it_made(cli, tmp_path):
+    out_dir = tmp_path / "new" / "acme"
+    code, _, _ = cli("import", "posthog", _csv(tmp_path, "u1,login,{},yesterday,d1,p1"), out_dir)
+    assert code == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.csv"]
+
+
+def test_an_import_makes_the_folders_it_is_given(cli, tmp_path):
+    code, _, err = cli("import", "posthog", EXPORT, tmp_path / "new" / "acme")
+    assert (code, err) == (0, "")
+    assert sorted(p.name for p in (tmp_path / "new" / "acme").iterdir()) == ["events.parquet"]
