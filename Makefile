@@ -12,7 +12,7 @@ INSTALLED := $(VENV)/.installed
 help:
 	@echo "make playbook   set up $(VENV), run the notebooks on the sample company, build the book"
 	@echo "make test       run the whole test suite (pytest and nbval on the notebooks)"
-	@echo "make bench      benchmarks: the sample generator, the metrics at 10M and 100M events, cpo-kit run"
+	@echo "make bench      benchmarks: the sample generator, the metrics at 10M and 100M events, cpo-kit run, cpo-kit import"
 	@echo "make lab        open the notebooks in JupyterLab, to change a parameter and rerun"
 	@echo "make sample     regenerate data/sample (it must not change)"
 	@echo "make clean      remove the built book and executed notebooks"
@@ -46,6 +46,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/sample_scale.py
 	$(BIN)/python bench/kpi.py
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/imports.py
 
 # JupyterLab opens the MyST markdown notebooks as notebooks (jupytext's viewer), not as text.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
