@@ -110,31 +110,38 @@ def postgres():
     binaries = found[-1].parent
     user = _server_user()
     as_user = ["runuser", "-u", user, "--"] if user else []
-    folder = Path(tempfile.mkdtemp(prefix="cpo-kit-pg-"))
-    if user:
-        shutil.chown(folder, user)
-    (folder / "pw").write_text(SUPERUSER_PASSWORD)
-    if user:
-        shutil.chown(folder / "pw", user)
-    port = _free_port()
-    run = {"check": True, "capture_output": True, "cwd": folder}
-    subprocess.run([*as_user, binaries / "initdb", "-D", folder / "data", "-U", SUPERUSER,
-                    f"--pwfile={folder / 'pw'}", "--auth=scram-sha-256", "-E", "UTF8",
-                    "--no-locale", "--no-sync"], **run)
-    # Durability is of no use to a database thrown away at the end.
-    options = (f"-k {folder} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off")
-    subprocess.run([*as_user, binaries / "pg_ctl", "-D", folder / "data", "-l",
-                    folder / "server.log", "-o", options, "-w", "-t", "60", "start"], **run)
+    # /tmp itself: the server's user must be able to reach the folder.
+    folder = Path(tempfile.mkdtemp(prefix="cpo-kit-pg-", dir="/tmp" if user else None))
+
+    def run(program: str, *args) -> None:
+        done = subprocess.run([*as_user, binaries / program, *args], capture_output=True,
+                              text=True, cwd=folder)
+        if done.returncode:
+            log = folder / "server.log"
+            pytest.fail(f"{program} failed: {done.stdout}{done.stderr}"
+                        f"{log.read_text() if log.exists() else ''}")
+
     try:
-        server = Server(port)
-        started = time.perf_counter()
-        _load(server)
-        server.load_seconds = time.perf_counter() - started
-        yield server
+        (folder / "pw").write_text(SUPERUSER_PASSWORD)
+        if user:
+            for path in (folder, folder / "pw"):
+                shutil.chown(path, user)
+        run("initdb", "-D", folder / "data", "-U", SUPERUSER, f"--pwfile={folder / 'pw'}",
+            "--auth=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync")
+        port = _free_port()
+        # Durability is of no use to a database thrown away at the end.
+        run("pg_ctl", "-D", folder / "data", "-l", folder / "server.log", "-w", "-t", "60",
+            "-o", f"-k {folder} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off "
+                  "-c synchronous_commit=off -c full_page_writes=off", "start")
+        try:
+            server = Server(port)
+            started = time.perf_counter()
+            _load(server)
+            server.load_seconds = time.perf_counter() - started
+            yield server
+        finally:
+            run("pg_ctl", "-D", folder / "data", "-m", "fast", "-w", "stop")
     finally:
-        subprocess.run([*as_user, binaries / "pg_ctl", "-D", folder / "data", "-m", "fast",
-                        "-w", "stop"], capture_output=True, cwd=folder)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -257,6 +264,8 @@ def test_the_snapshot_holds_every_event_as_the_sample_has_it(postgres, sample_di
     monkeypatch.setenv(VARIABLE, PASSWORD)
     with connect(postgres.url(), use="data") as connection:
         assert connection.snapshot(tmp_path) == list(TABLES)
+        # A table as ibis reads it, too.
+        assert connection.table("accounts").count().execute() == 463
     # timestamptz comes back as the UTC time the sample has, to the microsecond; a
     # table has no order in PostgreSQL, so both are sorted.
     keys = [(c, "ascending") for c in ("user_id", "timestamp", "event", "session_id",
@@ -371,3 +380,11 @@ def test_without_psycopg_it_says_what_to_install(monkeypatch):
                                 "through psycopg, which is not installed: pip install "
                                 "'psycopg[binary]'")
 
+
+
+def test_a_password_that_libpq_quotes_back_is_not_shown(postgres, cli):
+    # libpq quotes the piece of the URL it cannot decode: here, the password itself.
+    code, out, err = cli("validate", postgres.url(password="s3cret%zz"))
+    assert (code, out) == (2, "")
+    assert err == (f"cpo-kit: {postgres.url(password='***')}: cannot open the database: "
+                   'invalid percent-encoded token: "***"\n')

@@ -280,7 +280,6 @@ def _arrow_type(kind: str):
             "date": pa.date32(), "timestamp": pa.timestamp("us")}.get(kind, pa.string())
 
 
-
 def conninfo(url: SourceURL) -> str:
     """The URL as libpq reads it: ``postgresql://``, cpo-kit's own options left out,
     and each ``${VARIABLE}`` replaced by its value, percent-encoded.
