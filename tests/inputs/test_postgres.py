@@ -22,7 +22,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,8 +65,6 @@ class Server:
     """The tests' PostgreSQL server."""
 
     port: int
-    #: Seconds that loading the sample took.
-    load_seconds: float = 0.0
 
     def connect(self, database: str = "postgres"):
         return psycopg.connect(host="127.0.0.1", port=self.port, user=SUPERUSER,
@@ -135,9 +132,7 @@ def postgres():
                   "-c synchronous_commit=off -c full_page_writes=off", "start")
         try:
             server = Server(port)
-            started = time.perf_counter()
             _load(server)
-            server.load_seconds = time.perf_counter() - started
             yield server
         finally:
             run("pg_ctl", "-D", folder / "data", "-m", "fast", "-w", "stop")
