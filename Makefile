@@ -37,7 +37,8 @@ playbook: $(INSTALLED)
 	$(BIN)/cpo-kit run data/sample --params data/brightlane.yml
 	$(BIN)/cpo-kit publish runs/latest
 
-# The tests need Chromium and Java: without them, make test stops at once and says how.
+# The tests need Chromium, Java and PostgreSQL's server: without them, make test stops at
+# once and says how.
 test: $(INSTALLED)
 	@$(SYSTEM) test
 	$(BIN)/python -m pytest

@@ -1,13 +1,15 @@
 """Set-up by the README's two commands: the system packages they install, or name.
 
-On a machine where Chromium and Java are missing and cannot be installed (no
-root, no sudo), ``make test`` stops at once with the exact command to run, and
+On a machine where Chromium, Java and PostgreSQL's server are missing and cannot
+be installed (no root, no sudo), ``make test`` stops at once with the exact
+command to run, and
 ``make playbook`` goes on without the PDF and says how to have it. The machine is
 made so in a mount namespace of the test's own: the programs are hidden under
 ``/dev/null`` (which is no program), and ``id`` says the user is not root.
 """
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import subprocess
@@ -16,6 +18,8 @@ import pytest
 from conftest import ROOT
 
 SCRIPT = ROOT / "scripts" / "system-packages"
+#: The programs of each system package the tests need; PostgreSQL's are off the PATH.
+TEST_PROGRAMS = ["chromium", "java", *glob.glob("/usr/lib/postgresql/*/bin/initdb")]
 
 
 def _without(programs, tmp_path, *command):
@@ -37,24 +41,26 @@ def _without(programs, tmp_path, *command):
 
 
 def test_the_tests_stop_at_once_and_say_what_to_install(tmp_path):
-    result = _without(["chromium", "java"], tmp_path, "bash", SCRIPT, "test")
+    result = _without(TEST_PROGRAMS, tmp_path, "bash", SCRIPT, "test")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert lines[:2] == [
+    assert lines[:3] == [
         "make test needs Chromium (for the browser tests and the report's PDF), which is not "
         "installed and could not be installed here.",
         "make test needs Java 17 or newer (for the Spark tests), which is not installed and "
-        "could not be installed here."]
+        "could not be installed here.",
+        "make test needs PostgreSQL's server (for the PostgreSQL tests), which is not "
+        "installed and could not be installed here."]
     # Java's package is the first this machine's package lists offer, newest lists first.
-    assert lines[2] in [f"Install them, then run make test again: sudo apt-get install -y "
-                        f"chromium {java}" for java in ("openjdk-17-jre-headless",
-                                                       "openjdk-21-jre-headless",
-                                                       "default-jre-headless")]
-    assert len(lines) == 3
+    assert lines[3] in [f"Install them, then run make test again: sudo apt-get install -y "
+                        f"chromium {java} postgresql" for java in ("openjdk-17-jre-headless",
+                                                                  "openjdk-21-jre-headless",
+                                                                  "default-jre-headless")]
+    assert len(lines) == 4
 
 
 def test_the_playbook_goes_on_without_the_pdf_and_says_how_to_have_it(tmp_path):
-    result = _without(["chromium", "java"], tmp_path, "bash", SCRIPT, "playbook")
+    result = _without(TEST_PROGRAMS, tmp_path, "bash", SCRIPT, "playbook")
     assert result.returncode == 0
     assert result.stderr == (
         "Going on without the PDF of the stakeholder report: Chromium, which prints it, is "

@@ -168,3 +168,22 @@ def test_a_new_kind_of_source_is_one_entry_of_the_registry(monkeypatch):
         assert [p.name for p in source.folder.iterdir()] == ["accounts.parquet"]
         accounts = pd.read_parquet(source.folder / "accounts.parquet")
         assert accounts["name"].tolist() == ["Acme", "Birch"]
+
+
+def test_mysql_without_duckdbs_extension_says_it_must_be_downloaded(tmp_path, monkeypatch):
+    # An empty folder of extensions and a site that does not answer: as on a machine
+    # that cannot reach DuckDB's extension site.
+    real = duckdb.connect
+    monkeypatch.setattr(duckdb, "connect", lambda *args, **kwargs: real(config={
+        "extension_directory": str(tmp_path), "custom_extension_repository":
+        "http://127.0.0.1:9"}))
+    monkeypatch.setenv("CPO_TEST_MYSQL_PASSWORD", SECRET)
+    with pytest.raises(ParamsError) as error:
+        with open_source("mysql://reader:${CPO_TEST_MYSQL_PASSWORD}@db.internal/prod"):
+            pass
+    assert str(error.value) == (
+        "mysql://reader:${CPO_TEST_MYSQL_PASSWORD}@db.internal/prod: DuckDB reads MySQL "
+        "through its mysql extension, which it downloads on first use and could not download "
+        "here (DuckDB's extension site cannot be reached): run python -c \"import duckdb; "
+        "duckdb.install_extension('mysql')\" once on a network that reaches it, or export the "
+        "tables into a folder of files")

@@ -8,8 +8,10 @@ events, always written in one grammar (:mod:`~cpo_kit.inputs.sources.url`):
 of them as a :class:`~cpo_kit.inputs.sources.connection.Connection`, whose
 ``events()`` the notebooks' metrics run on and whose ``snapshot()`` a run reads:
 
-- :mod:`~cpo_kit.inputs.sources.databases`: DuckDB files, PostgreSQL and MySQL,
-  attached by DuckDB and copied once into Parquet as a run's data;
+- :mod:`~cpo_kit.inputs.sources.databases`: DuckDB files and MySQL, attached by
+  DuckDB and copied once into Parquet as a run's data;
+- :mod:`~cpo_kit.inputs.sources.postgres`: PostgreSQL, read through psycopg in one
+  read-only transaction and streamed into Parquet as a run's data;
 - :mod:`~cpo_kit.inputs.sources.engines`: Apache Spark, or any engine ibis
   connects to, as the engine of the events.
 

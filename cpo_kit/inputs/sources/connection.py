@@ -37,6 +37,10 @@ class Connection:
     def __init__(self, url: SourceURL):
         self.url = url
 
+    #: Where the source's tables are looked for, as the end of a message's sentence:
+    #: empty, or " in its schema 'public'" for a database of several schemas.
+    place = ""
+
     def table_names(self) -> list[str]:
         """The names of the source's tables, as the source spells them."""
         raise NotImplementedError
@@ -69,8 +73,8 @@ class Connection:
         present = {normalise(name): name for name in self.table_names()}
         copied = [name for name in TABLES if name in present]
         if not copied:
-            raise ParamsError(self.url.shown, "holds no table of the contract (expected "
-                              "tables such as events, accounts, mrr)")
+            raise ParamsError(self.url.shown, f"holds no table of the contract{self.place} "
+                              "(expected tables such as events, accounts, mrr)")
         for name in copied:
             self.write_parquet(present[name], folder / f"{name}.parquet")
         return copied

@@ -1,12 +1,19 @@
-"""Databases that DuckDB attaches, as a run's data: DuckDB files, PostgreSQL and MySQL.
+"""Databases that DuckDB attaches, as a run's data: DuckDB files, and MySQL.
 
-A database (a DuckDB file, or a URL that DuckDB can attach, such as
-``postgresql://analyst:${PGPASSWORD}@db.internal/product``) is copied once, at the
-start of a run, into a temporary folder of Parquet files: every notebook then
-reads the same consistent snapshot, checked by the same contract as files.
-DuckDB's ``ATTACH`` reaches PostgreSQL and MySQL through its own extensions, so
-no driver has to be installed; the copy is DuckDB's ``COPY``, which keeps every
-column's type as the database has it.
+A database (a DuckDB file, a ``duckdb://`` URL, or a ``mysql://`` one) is copied
+once, at the start of a run, into a temporary folder of Parquet files: every
+notebook then reads the same consistent snapshot, checked by the same contract as
+files. The copy is DuckDB's ``COPY``, which keeps every column's type as the
+database has it. PostgreSQL is read through its own driver instead
+(:mod:`~cpo_kit.inputs.sources.postgres`).
+
+MySQL is reached through DuckDB's ``mysql`` extension, which DuckDB downloads
+from its own extension site the first time it is used: on a machine that cannot
+reach that site (offline, or behind a proxy that blocks it) a MySQL URL is refused
+with a message saying so, and how to install the extension where it can be
+downloaded. It is kept this way, rather than read through a MySQL driver, because
+no MySQL server is part of the tests: a driver that was never run against a server
+would be worse than an extension that DuckDB's own project tests.
 
 Imports only :mod:`cpo_kit.core` and the modules of :mod:`cpo_kit.inputs` before it.
 """
@@ -21,8 +28,9 @@ from cpo_kit.inputs.sources.url import SourceURL, without_secrets
 #: File suffixes read as DuckDB databases.
 DATABASE_SUFFIXES = (".duckdb", ".ddb", ".db")
 #: URL schemes and the DuckDB extension that attaches them (none: DuckDB's own files).
-ATTACHED_TYPES = {"duckdb": None, "postgres": "postgres", "postgresql": "postgres",
-                  "mysql": "mysql"}
+ATTACHED_TYPES = {"duckdb": None, "mysql": "mysql"}
+#: How messages name the databases that an extension attaches.
+_PRODUCTS = {"mysql": "MySQL"}
 
 
 class AttachedDatabase(Connection):
@@ -34,6 +42,9 @@ class AttachedDatabase(Connection):
         super().__init__(url)
         target, options = _attach_clause(url)
         self.con = duckdb.connect()
+        extension = ATTACHED_TYPES.get(url.scheme) if "://" in url.text else None
+        if extension:
+            _install_extension(self.con, extension, url)
         try:
             self.con.execute(f"ATTACH {_literal(target)} AS source ({', '.join(options)})")
         except duckdb.Error as error:
@@ -65,6 +76,26 @@ class AttachedDatabase(Connection):
 
     def close(self) -> None:
         self.con.close()
+
+
+def _install_extension(con, extension: str, url: SourceURL) -> None:
+    """Install DuckDB's ``extension`` unless it is, or refuse the source saying why it cannot be."""
+    import duckdb
+
+    installed = con.execute("SELECT installed FROM duckdb_extensions() WHERE extension_name "
+                            "IN (?, ?)", [extension, f"{extension}_scanner"]).fetchone()
+    if installed and installed[0]:
+        return
+    try:
+        con.execute(f"INSTALL {extension}")
+    except duckdb.Error:
+        con.close()
+        raise ParamsError(url.shown, f"DuckDB reads {_PRODUCTS[url.scheme]} through its "
+                          f"{extension} extension, which it downloads on first use and could "
+                          "not download here (DuckDB's extension site cannot be reached): run "
+                          f"python -c \"import duckdb; duckdb.install_extension('{extension}')\" "
+                          "once on a network that reaches it, or export the tables into a "
+                          "folder of files") from None
 
 
 def is_database(data: str | Path) -> bool:

@@ -24,14 +24,15 @@ from cpo_kit.inputs.sources.connection import USES, Connection, Opener, Scheme
 from cpo_kit.inputs.sources.databases import ATTACHED, is_database
 from cpo_kit.inputs.sources.engines import (SPARK, SPARK_ENGINE, IbisEngine, check_ibis_engine,
                                             check_table_named, ibis_backend, ibis_backends)
+from cpo_kit.inputs.sources.postgres import POSTGRES
 from cpo_kit.inputs.sources.url import SourceURL, masked, parse
 
 #: Every kind of source by its URL scheme; a path (a DuckDB file) has the empty scheme.
 SCHEMES: dict[str, Scheme] = {
     "": Scheme("", data=ATTACHED),
     "duckdb": Scheme("duckdb://", data=ATTACHED),
-    "postgres": Scheme("postgres://", data=ATTACHED),
-    "postgresql": Scheme("postgresql://", data=ATTACHED),
+    "postgres": Scheme("postgres://", data=POSTGRES),
+    "postgresql": Scheme("postgresql://", data=POSTGRES),
     "mysql": Scheme("mysql://", data=ATTACHED),
     SPARK: Scheme(f"{SPARK}:", events=SPARK_ENGINE),
 }

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from cpo_kit.core.errors import ParamsError
 from cpo_kit.inputs.params_file import one_line
@@ -127,8 +128,19 @@ def masked(text: str) -> str:
     return text
 
 
-def expand_variables(text: str, shown: str) -> str:
+def expand_variables(text: str, shown: str, *,
+                     encode: Callable[[str], str] | None = None) -> str:
     """``text`` with each ``${VARIABLE}`` replaced by its value in the environment.
+
+    Parameters
+    ----------
+    text : str
+        A URL or a part of one, as written.
+    shown : str
+        How messages name the source.
+    encode : callable, optional
+        Applied to each value as it is put in: ``urllib.parse.quote`` keeps a
+        password holding ``@`` or ``/`` from being read as a part of the URL.
 
     Raises
     ------
@@ -139,16 +151,20 @@ def expand_variables(text: str, shown: str) -> str:
         name = match.group(1)
         if name not in os.environ:
             raise ParamsError(shown, f"the environment variable {name} is not set")
-        return os.environ[name]
+        return encode(os.environ[name]) if encode else os.environ[name]
 
     return _VARIABLE.sub(value, text)
 
 
 def without_secrets(message: str, url: str) -> str:
-    """``message`` (an engine's, which may quote the URL it was given) with every value
-    that the URL's variables expand to, and every literal secret, replaced by ``***``."""
-    for name in _VARIABLE.findall(url):
-        secret = os.environ.get(name)
-        if secret:
-            message = message.replace(secret, "***")
+    """``message`` (an engine's, which may quote the URL it was given, or a piece of it)
+    with every value that the URL's variables expand to, and every secret the URL
+    writes out, replaced by ``***``, as written and as percent-encoded in a URL."""
+    secrets = [os.environ.get(name) for name in _VARIABLE.findall(url)]
+    secrets += [m.group(2) for pattern in _LITERAL_SECRETS for m in pattern.finditer(url)
+                if not _VARIABLE.fullmatch(m.group(2))]
+    # The longest first: a secret that holds another is replaced whole.
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        for form in (secret, quote(secret, safe="")):
+            message = message.replace(form, "***")
     return masked(message)
