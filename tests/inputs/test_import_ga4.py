@@ -257,11 +257,17 @@ def test_another_tools_export_is_refused_by_its_missing_fields(cli, tmp_path):
                    "event_type, user_id)\n")
 
 
-def test_a_day_with_its_intraday_table_too_is_refused(cli, tmp_path):
-    _jsonl(tmp_path, _row())
-    intraday = _jsonl(tmp_path, _row(), name="events_intraday_20261001.jsonl")
+@pytest.mark.parametrize("daily, intraday", [
+    ("events_20261001.jsonl", "events_intraday_20261001.jsonl"),
+    # An export of a large table is split into numbered files.
+    ("events_20261001-000000000000.json", "events_intraday_20261001-000000000001.json"),
+])
+def test_a_day_with_its_intraday_table_too_is_refused(cli, tmp_path, daily, intraday):
+    _jsonl(tmp_path, _row(), name=daily)
+    _jsonl(tmp_path, _row(), name="events_20261002.jsonl")
+    intraday = _jsonl(tmp_path, _row(), name=intraday)
     code, _, err = cli("import", "ga4", tmp_path, tmp_path / "acme")
     assert code == 2
     assert err == (f"cpo-kit: {intraday}: is the intraday table of a day whose daily table "
-                   "events_20261001.jsonl is there too: the same events would be read twice "
+                   f"{daily} is there too: the same events would be read twice "
                    "(expected the daily table alone: it holds the whole day)\n")

@@ -3,11 +3,11 @@
 GA4 exports one row per event into a BigQuery table a day (``events_YYYYMMDD``),
 which BigQuery exports in turn as Parquet or as JSON lines (writing every INT64 as
 a JSON string and leaving out null fields; numbers written as JSON numbers are
-read as well). The fields read are ``event_name``, ``event_timestamp``, ``event_params`` (a repeated record of
-``{key, value: {string_value, int_value, float_value, double_value}}``),
-``user_id``, ``user_pseudo_id``, ``user_first_touch_timestamp``, ``platform`` and
-``geo.country``; the rest (device, traffic source, items, user properties) is not
-in the contract. The mapping:
+read as well). The fields read are ``event_name``, ``event_timestamp``,
+``event_params`` (a repeated record of ``{key, value: {string_value, int_value,
+float_value, double_value}}``), ``user_id``, ``user_pseudo_id``,
+``user_first_touch_timestamp``, ``platform`` and ``geo.country``; the rest (device,
+traffic source, items, user properties) is not in the contract. The mapping:
 
 - ``user_id``: ``user_id``, else ``user_pseudo_id``. ``user_id`` is the product's own
   id for a signed-in person, set by the product, the same on every device; the
