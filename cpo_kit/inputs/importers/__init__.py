@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cpo_kit.core.errors import ParamsError
 from cpo_kit.core.files import made_folder
+from cpo_kit.inputs.importers.ga4 import import_ga4
 from cpo_kit.inputs.importers.posthog import import_posthog
 from cpo_kit.inputs.importers.staging import Imported, Staging
 
@@ -44,6 +45,8 @@ class Importer:
 IMPORTERS: dict[str, Importer] = {
     "posthog": Importer("PostHog", "an events export: CSV, Parquet or JSON lines, with "
                         "properties as JSON", import_posthog),
+    "ga4": Importer("Google Analytics 4", "BigQuery export rows: Parquet or JSON lines, "
+                    "with nested event_params", import_ga4),
 }
 #: What the params file's ``imports:`` section may hold, and what each option is.
 OPTIONS = {"timezone": "the zone of times written without one, such as UTC"}
