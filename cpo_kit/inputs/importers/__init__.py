@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cpo_kit.core.errors import ParamsError
 from cpo_kit.inputs.importers.posthog import import_posthog
+from cpo_kit.inputs.importers.segment import import_segment
 from cpo_kit.inputs.importers.staging import Imported, Staging
 
 
@@ -43,6 +44,12 @@ class Importer:
 IMPORTERS: dict[str, Importer] = {
     "posthog": Importer("PostHog", "an events export: CSV, Parquet or JSON lines, with "
                         "properties as JSON", import_posthog),
+    "segment": Importer("Segment", "the warehouse tables tracks and identifies (CSV, Parquet "
+                        "or JSON lines) in a folder, or raw messages as JSON lines",
+                        import_segment),
+    "rudderstack": Importer("RudderStack", "the warehouse tables tracks and identifies "
+                            "(CSV, Parquet or JSON lines) in a folder, or raw messages as "
+                            "JSON lines (Segment's schema)", import_segment),
 }
 #: What the params file's ``imports:`` section may hold, and what each option is.
 OPTIONS = {"timezone": "the zone of times written without one, such as UTC"}
