@@ -246,10 +246,31 @@ def test_without_identifies_the_events_are_imported_unstitched_and_the_summary_s
         "user id"]
 
 
+def test_a_table_in_several_files_is_read_whole(cli, tmp_path):
+    folder = tmp_path / "warehouse"
+    folder.mkdir()
+    (folder / "tracks.1.csv").write_text("id,user_id,event,timestamp\n"
+                                         "m1,u1,login,2026-10-01T08:00:00Z\n")
+    (folder / "tracks.2.csv").write_text("id,user_id,event,timestamp\n"
+                                         "m2,u2,login,2026-10-02T08:00:00Z\n")
+    code, _, err = cli("import", "segment", folder, tmp_path / "acme")
+    assert (code, err) == (0, "")
+    assert _table(tmp_path / "acme", "events") == [
+        ("u1", T("2026-10-01 08:00"), "login", None, None, None),
+        ("u2", T("2026-10-02 08:00"), "login", None, None, None)]
+
+
 def test_a_lone_tracks_file_is_the_tracks_table(cli, tmp_path):
     code, out, err = cli("import", "segment", WAREHOUSE / "tracks.csv", tmp_path / "acme")
     assert (code, err) == (0, "")
     assert "  no identifies table: anonymous ids were not stitched to user ids" in out
+
+
+def test_a_lone_identifies_file_is_refused(cli, tmp_path):
+    code, _, err = cli("import", "segment", WAREHOUSE / "identifies.csv", tmp_path / "acme")
+    assert code == 2
+    assert err == (f"cpo-kit: {WAREHOUSE / 'identifies.csv'}: is the identifies table alone, "
+                   "which holds no event (expected the folder holding tracks and identifies)\n")
 
 
 def test_a_warehouse_time_without_a_zone_is_read_in_the_zone_the_params_name(cli, tmp_path):

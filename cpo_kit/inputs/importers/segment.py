@@ -72,8 +72,10 @@ The mapping:
   ``user_id``) with no import at all.
 - Only track calls are events: page and screen calls (their own warehouse tables,
   not read) are dropped from raw messages, with their count, so that both forms of
-  one export give the same events. Rows are not deduplicated by ``id``: Segment's
-  warehouse loads already drop repeated message ids.
+  one export give the same events.
+- Rows are not deduplicated by ``id`` (the message id): Segment drops a repeated
+  message id on arrival and its warehouses drop repeats again when loading, as
+  RudderStack does, so the tables hold none worth the cost of a pass over them.
 
 Part of :mod:`cpo_kit.inputs.importers`.
 """
@@ -153,12 +155,16 @@ def _tables(path: Path, tool: str) -> tuple[Export | None, Export | None]:
             find_export(path, formats=FORMATS, tool=tool, name="tracks")  # refuses
         return None, find_export(path, formats=("jsonl",), tool=tool)
     export = find_export(path, formats=FORMATS, tool=tool)
+    if path.name.split(".")[0] == "identifies":
+        raise DataError([DataProblem(str(path), "is the identifies table alone, which holds "
+                                     "no event", expected="the folder holding tracks and "
+                                     "identifies")])
     if export.format == "jsonl" and path.name.split(".")[0] != "tracks":
         return None, export
     return export, None
 
 
-def column_names(con, export: Export) -> dict[str, str]:
+def column_names(con, export: Export) -> dict[str, tuple[str, str]]:
     """The export's columns by their lower-case name: ``{name: (written name, type)}``."""
     return {name.lower(): (name, kind) for name, kind in columns_of(con, export).items()}
 
