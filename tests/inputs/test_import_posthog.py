@@ -181,3 +181,34 @@ def test_an_import_makes_the_folders_it_is_given(cli, tmp_path):
     code, _, err = cli("import", "posthog", EXPORT, tmp_path / "new" / "acme")
     assert (code, err) == (0, "")
     assert sorted(p.name for p in (tmp_path / "new" / "acme").iterdir()) == ["events.parquet"]
+
+
+def test_a_posthog_export_of_the_sample_runs_and_publishes(tmp_path, sample_dir):
+    # The sample's events written as PostHog exports them, in time order: imported, run
+    # through every notebook (most lack their tables) and published as a book.
+    import duckdb
+
+    from conftest import cpo_kit
+
+    export = tmp_path / "posthog.csv"
+    duckdb.sql(f"""
+        COPY (SELECT md5(user_id || CAST(timestamp AS VARCHAR) || event) AS uuid, event,
+                     to_json({{'$lib': CASE platform WHEN 'web' THEN 'web' WHEN 'ios'
+                              THEN 'posthog-ios' ELSE 'posthog-android' END,
+                              '$session_id': session_id}}) AS properties,
+                     strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%fZ') AS timestamp,
+                     user_id AS distinct_id, user_id AS person_id
+              FROM '{sample_dir / "events.parquet"}' ORDER BY timestamp, user_id, event)
+        TO '{export}' (FORMAT csv, HEADER)""")
+    imported = cpo_kit("import", "posthog", export, tmp_path / "acme")
+    assert imported.returncode == 0, imported.stderr
+    assert "events.parquet         457,315 rows, 2024-11-01 to 2026-10-31" in imported.stdout
+    params = tmp_path / "acme.yml"
+    params.write_text("company_name: Acme Analytics\nperiod_end: 2026-10-31\n")
+    run = cpo_kit("run", tmp_path / "acme", "--params", params, "--out", tmp_path / "runs")
+    assert run.returncode == 0, run.stderr
+    book = cpo_kit("publish", tmp_path / "runs" / "latest", "--out", tmp_path / "site")
+    assert book.returncode == 0, book.stdout[-3000:] + book.stderr[-2000:]
+    page = (tmp_path / "site" / "_build" / "html" / "notebooks" / "pricing.html").read_text()
+    assert "This section needs data that was not provided:" in page
+    assert "Acme" in page

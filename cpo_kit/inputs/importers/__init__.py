@@ -20,6 +20,7 @@ from cpo_kit.core.errors import ParamsError
 from cpo_kit.core.files import made_folder
 from cpo_kit.inputs.importers.ga4 import import_ga4
 from cpo_kit.inputs.importers.posthog import import_posthog
+from cpo_kit.inputs.importers.segment import import_segment
 from cpo_kit.inputs.importers.staging import Imported, Staging
 
 
@@ -47,6 +48,12 @@ IMPORTERS: dict[str, Importer] = {
                         "properties as JSON", import_posthog),
     "ga4": Importer("Google Analytics 4", "BigQuery export rows: Parquet or JSON lines, "
                     "with nested event_params", import_ga4),
+    "segment": Importer("Segment", "the warehouse tables tracks and identifies (CSV, Parquet "
+                        "or JSON lines) in a folder, or raw messages as JSON lines",
+                        import_segment),
+    "rudderstack": Importer("RudderStack", "the warehouse tables tracks and identifies "
+                            "(CSV, Parquet or JSON lines) in a folder, or raw messages as "
+                            "JSON lines (Segment's schema)", import_segment),
 }
 #: What the params file's ``imports:`` section may hold, and what each option is.
 OPTIONS = {"timezone": "the zone of times written without one, such as UTC"}
