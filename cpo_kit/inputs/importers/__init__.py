@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cpo_kit.core.errors import ParamsError
 from cpo_kit.core.files import made_folder
+from cpo_kit.inputs.importers.amplitude import import_amplitude
 from cpo_kit.inputs.importers.ga4 import import_ga4
 from cpo_kit.inputs.importers.posthog import import_posthog
 from cpo_kit.inputs.importers.segment import import_segment
@@ -54,6 +55,8 @@ IMPORTERS: dict[str, Importer] = {
     "rudderstack": Importer("RudderStack", "the warehouse tables tracks and identifies "
                             "(CSV, Parquet or JSON lines) in a folder, or raw messages as "
                             "JSON lines (Segment's schema)", import_segment),
+    "amplitude": Importer("Amplitude", "an Export API archive: a zip of gzipped JSON-lines "
+                          "files", import_amplitude),
 }
 #: What the params file's ``imports:`` section may hold, and what each option is.
 OPTIONS = {"timezone": "the zone of times written without one, such as UTC"}
