@@ -21,6 +21,7 @@ from cpo_kit.core.files import made_folder
 from cpo_kit.inputs.importers.ga4 import import_ga4
 from cpo_kit.inputs.importers.posthog import import_posthog
 from cpo_kit.inputs.importers.staging import Imported, Staging
+from cpo_kit.inputs.importers.stripe import import_stripe
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,13 @@ IMPORTERS: dict[str, Importer] = {
                         "properties as JSON", import_posthog),
     "ga4": Importer("Google Analytics 4", "BigQuery export rows: Parquet or JSON lines, "
                     "with nested event_params", import_ga4),
+    "stripe": Importer("Stripe", "customers, subscriptions and invoices: the Dashboard's CSV "
+                       "exports or the API's JSON", import_stripe),
 }
 #: What the params file's ``imports:`` section may hold, and what each option is.
-OPTIONS = {"timezone": "the zone of times written without one, such as UTC"}
+OPTIONS = {"timezone": "the zone of times written without one, such as UTC",
+           "exchange_rates": "units of the reporting currency per unit of another, such as "
+                             "{USD: 0.92}"}
 
 
 def import_export(tool: str, path: str | Path, out_dir: str | Path, *,
