@@ -77,6 +77,27 @@ MRR (``mrr.mrr``), and how it matches the subscription-analytics field
   rate, the same every month (not the rate of the day, as ChartMogul converts, so an
   import is the same whenever it is run). Each row is rounded to the minor unit.
 
+Fields read
+-----------
+Besides the table above: of a subscription, ``status``, ``currency``, ``start_date``,
+``trial_end``, ``current_period_start`` and ``_end`` (or its items', as newer API
+versions give them), ``ended_at``, ``canceled_at``, ``cancel_at``,
+``cancel_at_period_end``, ``discount`` and ``discounts`` (expanded); of an item,
+``quantity``, ``discounts`` and its ``price`` (``unit_amount_decimal`` or
+``unit_amount``, ``currency``, ``recurring.interval``, ``interval_count`` and
+``usage_type``, ``billing_scheme``; the older ``plan`` alike); a customer's
+``discount``, which applies to their subscriptions without one of their own; of an
+invoice, ``subscription`` (or ``parent.subscription_details.subscription``),
+``status`` and ``created``. The Dashboard's columns: ``Status``, ``Currency``,
+``Start Date (UTC)`` (or ``Start (UTC)``, else ``Created (UTC)``), ``Trial End (UTC)``,
+``Current Period Start (UTC)`` and ``End (UTC)``, ``Ended At (UTC)``, ``Canceled At
+(UTC)``, ``Cancel At Period End``, ``Coupon``; of invoices ``Subscription``, ``Status``
+and ``Date (UTC)``. An invoice of no subscription (a one-off charge) is not read.
+
+Dropped, and counted in the summary: subscriptions never started; metered and tiered
+items; subscription-months in a trial, not paid, or free; customers without a
+subscription, and those whose subscriptions never brought MRR.
+
 Accounts are the customers with MRR in some month: the contract's accounts are
 companies that pay or have paid. Customers without a subscription, or whose
 subscriptions never brought MRR (a trial only, never paid), are counted and left out.
@@ -108,7 +129,7 @@ from cpo_kit.inputs.importers.stripe_mrr import (FREE, NEVER, NEVER_STARTED, TRI
                                                  Revenue, monthly_revenue, rounded)
 from cpo_kit.inputs.importers.stripe_objects import METERED, TIERED, Export, read_export
 
-NO_SUBSCRIPTION = "customers with no subscription (not accounts: they never paid)"
+NO_SUBSCRIPTION = "customers with no subscription (not accounts: no recurring revenue)"
 NEVER_PAID = ("customers whose subscriptions never brought MRR (not accounts: a trial only, "
               "unpaid, free or never started)")
 

@@ -231,13 +231,14 @@ def number(record: Record, field: str, *, default=None, what: str, whole: bool =
     value = record.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
         return default
+    text = value.strip() if isinstance(value, str) else str(value)
+    # A whole number is written with digits only: "49.00" is not 4900 cents, nor 49.
+    written = isinstance(value, int) or (isinstance(value, str) and text.isdigit())
     try:
-        if isinstance(value, bool):
-            raise ValueError
-        exact = Fraction(value.strip() if isinstance(value, str) else str(value))
+        exact = None if isinstance(value, bool) else Fraction(text)
     except (ValueError, ZeroDivisionError):
         exact = None
-    if exact is None or exact < 0 or (whole and exact.denominator != 1):
+    if exact is None or exact < 0 or (whole and not written):
         raise record.refuse(field, value, f"is not {what}", expected=_EXPECTED[what])
     return exact
 

@@ -180,7 +180,7 @@ def monthly_revenue(subscriptions: list[Subscription], invoices: list[Invoice], 
                 continue
             if sub.end is not None and at >= sub.end:
                 break
-            why = _why_not(sub, at, billed.get(sub.id, []))
+            why = _why_not(sub, at, billed.get(sub.id, []), as_of=as_of)
             worth = {} if why else _worth(sub, at)
             if not why and not any(worth.values()):
                 why = FREE
@@ -197,9 +197,12 @@ def monthly_revenue(subscriptions: list[Subscription], invoices: list[Invoice], 
     return revenue
 
 
-def _why_not(sub: Subscription, at: datetime, invoices: list[Invoice]) -> str | None:
+def _why_not(sub: Subscription, at: datetime, invoices: list[Invoice], *, as_of: datetime
+             ) -> str | None:
     """Why ``sub`` brings no MRR at ``at`` (a trial, an unpaid period), or None."""
-    current = sub.period_start is None or at >= sub.period_start
+    # Its status is the export's: it says how the current period stands (the last
+    # month's, when the export does not say when that period started).
+    current = at >= sub.period_start if sub.period_start is not None else at == as_of
     if sub.trial_end is not None and at < sub.trial_end:
         return TRIAL
     if sub.status == "trialing" and sub.trial_end is None and current:
