@@ -304,12 +304,14 @@ PAID_FROM_FEBRUARY = [
     (_sub("s", discounts=[_coupon(amount_off=250, currency="eur",
                                   currency_options={"usd": {"amount_off": 300}})]), None,
      [("prod_a", JAN, 7.0), ("prod_a", FEB, 7.0)]),
-    # Before subscription items, the API gave one plan and a quantity: 25.00 x 2.
+    # Before subscription items, the API gave one plan and a quantity: 25.00 x 2 = 50.00,
+    # less its discount of 10% (taken once): 45.00.
     ({"id": "s", "object": "subscription", "customer": "cus_a", "status": "active",
       "start_date": _at("2026-01-01 00:00"), "quantity": 2,
+      "discount": _coupon(percent_off=10),
       "plan": {"id": "gold", "object": "plan", "amount": 2500, "currency": "usd",
                "interval": "month", "interval_count": 1, "product": "prod_a"}}, None,
-     [("prod_a", JAN, 50.0), ("prod_a", FEB, 50.0)]),
+     [("prod_a", JAN, 45.0), ("prod_a", FEB, 45.0)]),
     # Started at noon on 31 January: live at the month's end, so January counts in full.
     (_sub("s", start="2026-01-31 12:00"), None, [("prod_a", JAN, 10.0), ("prod_a", FEB, 10.0)]),
     # Set to end on 10 March (cancel_at): counted through the export's February.

@@ -37,14 +37,15 @@ MRR (``mrr.mrr``), and how it matches the subscription-analytics field
   / 12, every 3 months / 3, weekly x 52/12, daily x 365/12. ChartMogul divides what a
   period costs by its months, Baremetrics adds a twelfth of a yearly plan to each
   month: the same. Metered (usage) prices are not recurring revenue and are left
-  out, as both tools leave out metered charges; tiered prices are left out (their
+  out, as ChartMogul leaves out metered charges; tiered prices are left out (their
   amounts per tier are not read); both are counted in the summary.
 - **Discounts.** A coupon's ``percent_off`` is taken off; its ``amount_off``, which
   Stripe takes off each invoice, is spread over the billing period like the price
   (120 off a yearly invoice is 10 off a month). Percentages first, then amounts; an
   amount off the whole subscription is shared among its items by their price; never
   below 0. A discount counts from its ``start`` until its ``end``; a ``once`` coupon
-  until the end of the billing period it started in. Both tools deduct discounts.
+  until the end of the billing period it started in. ChartMogul deducts discounts
+  before it computes MRR; Baremetrics takes a coupon's amount off.
 - **A month is measured at its end** (23:59:59 UTC on its last day): a subscription
   counts in a month if it is live then, at what it is worth then. MRR is a balance
   at a moment, not a sum over the month, and the month's end is the moment from
@@ -52,13 +53,15 @@ MRR (``mrr.mrr``), and how it matches the subscription-analytics field
   starting on the 20th counts in full in its first month, one ending on the 20th
   does not count in its last. The export's last month, which it does not cover to
   the end, is measured at the export's latest time (its latest past date).
-- **Trials bring nothing**: a month measured before ``trial_end`` has no row, as both
-  tools count no MRR for a free trial.
+- **Trials bring nothing**: a month measured before ``trial_end`` has no row (nor one
+  of a subscription ``trialing`` with no ``trial_end``): a free trial is not revenue,
+  and ChartMogul, which computes MRR from invoices, has none for it.
 - **Unpaid months bring nothing.** A month's invoice is the subscription's latest
   invoice made at or before the month's end (Stripe invoices a period at its start);
   if it is ``open``, ``uncollectible`` or ``void`` in the export, the month has no
   row, and neither has the current period of a subscription ``past_due``, ``unpaid``
-  or ``paused``. An invoice paid late counts: the export says how it stands now. A
+  or ``paused`` (the export's last month, when it does not say when that period
+  began). An invoice paid late counts: the export says how it stands now. A
   subscription that never started (``incomplete``, ``incomplete_expired``) brings
   nothing. This is stricter than the field: ChartMogul keeps failed invoices in MRR,
   Baremetrics drops a customer after 30 days delinquent; here MRR is revenue being
@@ -80,8 +83,8 @@ MRR (``mrr.mrr``), and how it matches the subscription-analytics field
 Fields read
 -----------
 Besides the table above: of a subscription, ``status``, ``currency``, ``start_date``,
-``trial_end``, ``current_period_start`` and ``_end`` (or its items', as newer API
-versions give them), ``ended_at``, ``canceled_at``, ``cancel_at``,
+``trial_end``, ``current_period_start`` and ``current_period_end`` (or its items', as
+newer API versions give them), ``ended_at``, ``canceled_at``, ``cancel_at``,
 ``cancel_at_period_end``, ``discount`` and ``discounts`` (expanded); of an item,
 ``quantity``, ``discounts`` and its ``price`` (``unit_amount_decimal`` or
 ``unit_amount``, ``currency``, ``recurring.interval``, ``interval_count`` and
@@ -90,9 +93,10 @@ versions give them), ``ended_at``, ``canceled_at``, ``cancel_at``,
 invoice, ``subscription`` (or ``parent.subscription_details.subscription``),
 ``status`` and ``created``. The Dashboard's columns: ``Status``, ``Currency``,
 ``Start Date (UTC)`` (or ``Start (UTC)``, else ``Created (UTC)``), ``Trial End (UTC)``,
-``Current Period Start (UTC)`` and ``End (UTC)``, ``Ended At (UTC)``, ``Canceled At
-(UTC)``, ``Cancel At Period End``, ``Coupon``; of invoices ``Subscription``, ``Status``
-and ``Date (UTC)``. An invoice of no subscription (a one-off charge) is not read.
+``Current Period Start (UTC)``, ``Current Period End (UTC)``, ``Ended At (UTC)``,
+``Canceled At (UTC)``, ``Cancel At Period End``, ``Interval Count`` (if there),
+``Coupon``; of invoices ``Subscription``, ``Status`` and ``Date (UTC)``. An invoice of
+no subscription (a one-off charge) is not read.
 
 Dropped, and counted in the summary: subscriptions never started; metered and tiered
 items; subscription-months in a trial, not paid, or free; customers without a

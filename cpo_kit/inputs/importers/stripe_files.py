@@ -66,6 +66,7 @@ def _shown(field: str) -> str:
 class Table:
     """The records of one file, and its columns when it is a CSV (None for JSON)."""
 
+    file: Path
     records: list[Record]
     columns: list[str] | None = None
 
@@ -80,7 +81,7 @@ def read_table(file: Path, fmt: str) -> Table:
                                      expected="the file as Stripe wrote it")]) from None
     except (OSError, EOFError) as error:  # a truncated gzip
         raise DataError([DataProblem(str(file), "cannot be read", found=str(error))]) from None
-    return _csv(file, text) if fmt == "csv" else Table(_json(file, text))
+    return _csv(file, text) if fmt == "csv" else Table(file, _json(file, text))
 
 
 def _open(file: Path):
@@ -102,7 +103,7 @@ def _csv(file: Path, text: str) -> Table:
                                          row=reader.line_num, found=f"{len(row)} fields",
                                          expected=f"{len(header)} fields, as in the header")])
         out.append(Record(file, reader.line_num, dict(zip(header, row))))
-    return Table(out, header)
+    return Table(file, out, header)
 
 
 _DECODER = json.JSONDecoder()

@@ -63,6 +63,7 @@ class Discount:
     end: datetime | None = None
 
     def applies(self, at: datetime) -> bool:
+        """Whether the discount is running at ``at``."""
         return (self.start is None or self.start <= at) and (self.end is None or at < self.end)
 
 

@@ -140,7 +140,7 @@ def _records(table: tuple[str, list[Table]], name: str) -> list[Record]:
             if missing:
                 what = NEEDED_CSV[name].get(missing[0], "when it started")
                 raise DataError([DataProblem(
-                    str(part.records[0].file) if part.records else name,
+                    str(part.file),
                     f"has no column {missing[0]!r} ({what}), which Stripe's Dashboard "
                     f"export of {name} has: is it another tool's export?",
                     found=", ".join(part.columns[:12]))])
@@ -200,24 +200,24 @@ def _api_subscription(record: Record, export: Export) -> tuple[Subscription, lis
     status = _status(record, "status", STATUSES)
     customer = _customer(record, "customer", export)
     listed = record.get("items.data")
-    if listed is None:  # an API version before subscription items: one plan
-        items_at = [("", {"plan": record.get("plan"), "quantity": record.get("quantity")})]
+    if listed is None:  # an API version before subscription items: one plan, at the top
+        items_at = [""]
     elif not isinstance(listed, list):
         raise record.refuse("items.data", listed, "is not a list of subscription items")
     else:
-        items_at = [(f"items.data.{i}.", item) for i, item in enumerate(listed)]
+        items_at = [f"items.data.{i}." for i in range(len(listed))]
     currency = _currency(record, "currency", record.get("currency") or next(
         (record.get(f"{at}price.currency") or record.get(f"{at}plan.currency")
-         for at, _ in items_at), None))
+         for at in items_at), None))
     items = []
-    for at, _ in items_at:
+    for at in items_at:
         item = _api_item(record, at, currency, export.dropped)
         if item is not None:
             items.append(item)
-    periods = [epoch(record, f"{at}current_period_start") for at, _ in items_at]
+    periods = [epoch(record, f"{at}current_period_start") for at in items_at]
     period_start = epoch(record, "current_period_start") or max(
         (p for p in periods if p), default=None)
-    ends = [epoch(record, f"{at}current_period_end") for at, _ in items_at]
+    ends = [epoch(record, f"{at}current_period_end") for at in items_at]
     period_end = epoch(record, "current_period_end") or max((p for p in ends if p),
                                                             default=None)
     start = epoch(record, "start_date") or epoch(record, "created")
@@ -282,8 +282,9 @@ def _api_item(record: Record, at: str, currency: str, dropped: Counter) -> Item 
     quantity = number(record, f"{at}quantity", default=Fraction(1), what="a quantity",
                       whole=True)
     item = Item(product, plan, amount, quantity, interval, int(count))
+    # The older single plan sits at the top: its discounts are the subscription's.
     return Item(product, plan, amount, quantity, interval, int(count),
-                _api_discounts(record, at, currency, [item]))
+                _api_discounts(record, at, currency, [item]) if at else ())
 
 
 def _api_discounts(record: Record, at: str, currency: str, items: list[Item]
@@ -375,8 +376,7 @@ def _csv_subscription(record: Record, export: Export) -> tuple[Subscription, lis
         ("ended_at", "Ended At"), ("canceled_at", "Canceled At"), ("cancel_at", "Cancel At"),
         ("trial_start", "Trial Start"), ("trial_end", "Trial End"), ("created", "Created"),
         ("period_start", "Current Period Start"), ("period_end", "Current Period End"))}
-    start = next((written_time(record, c) for c in CSV_STARTS
-                  if written_time(record, c) is not None), None)
+    start = next((t for t in (written_time(record, c) for c in CSV_STARTS) if t), None)
     if start is None:
         raise record.refuse(CSV_STARTS[0], "", "a subscription has no start",
                             expected="a date and time such as 2026-01-31 14:05")
