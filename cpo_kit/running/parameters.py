@@ -29,7 +29,7 @@ from cpo_kit.metrics.kpis import check_targets
 from cpo_kit.running.notebooks import NOTEBOOK_DIR, NOTEBOOKS
 
 #: Keys of a params file that are not notebook parameters.
-RESERVED = ("columns", "notebooks", "categories")
+RESERVED = ("columns", "notebooks", "categories", "imports")
 #: Parameters that only the top of a params file gives, read there by validate and run.
 FILE_ONLY = ("columns",)
 #: Parameters the runner sets itself; a user who sets them is told so.

@@ -167,7 +167,7 @@ def test_an_unknown_import_option_is_refused(cli, tmp_path):
     code, _, err = cli("import", "posthog", EXPORT, tmp_path / "acme", "--params", params)
     assert code == 2
     assert err == (f"cpo-kit: {params}: imports: unknown option 'time_zone': known are "
-                   "timezone\n")
+                   "timezone, exchange_rates\n")
 
 
 def test_a_refused_import_leaves_no_folder_it_made(cli, tmp_path):

@@ -23,6 +23,7 @@ from cpo_kit.inputs.importers.ga4 import import_ga4
 from cpo_kit.inputs.importers.posthog import import_posthog
 from cpo_kit.inputs.importers.segment import import_segment
 from cpo_kit.inputs.importers.staging import Imported, Staging
+from cpo_kit.inputs.importers.stripe import import_stripe
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,13 @@ IMPORTERS: dict[str, Importer] = {
                             "JSON lines (Segment's schema)", import_segment),
     "amplitude": Importer("Amplitude", "an Export API archive: a zip of gzipped JSON-lines "
                           "files", import_amplitude),
+    "stripe": Importer("Stripe", "customers, subscriptions and invoices: the Dashboard's CSV "
+                       "exports or the API's JSON", import_stripe),
 }
 #: What the params file's ``imports:`` section may hold, and what each option is.
-OPTIONS = {"timezone": "the zone of times written without one, such as UTC"}
+OPTIONS = {"timezone": "the zone of times written without one, such as UTC",
+           "exchange_rates": "units of the reporting currency per unit of another, such as "
+                             "{USD: 0.92}"}
 
 
 def import_export(tool: str, path: str | Path, out_dir: str | Path, *,
@@ -110,6 +115,6 @@ def import_export(tool: str, path: str | Path, out_dir: str | Path, *,
     # removed again if the import fails.
     with made_folder(out_dir.resolve().parent), \
             Staging(importer.title, out_dir, progress=progress) as staging:
-        importer.run(Path(path), staging, options={**options,
+        importer.run(Path(path), staging, options={**options, "params_file": str(source),
                                                     "currency": params.get("currency")})
         return staging.keep()
