@@ -29,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cpo-kit: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of the output went away (cpo-kit ... | head): the work is done, and
+        # Python must not complain again when it flushes standard output at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as error:  # a bug of ours: say so in one line, keep the details opt-in
         if os.environ.get("CPO_KIT_DEBUG"):
             raise

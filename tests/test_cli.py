@@ -1,6 +1,7 @@
 """The ``cpo-kit`` command line: help, exit statuses and one-line errors."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -64,3 +65,19 @@ def test_an_internal_error_is_one_line_not_a_traceback(company_dir, cli, monkeyp
     assert code == 1
     assert err == ("cpo-kit: internal error: RuntimeError: something we did not foresee (set "
                    "CPO_KIT_DEBUG=1 to see where, and please report it)\n")
+
+
+def test_a_reader_that_stops_reading_gets_no_complaint(tmp_path):
+    # cpo-kit import ... | head: the pipe closes before the summary is printed whole.
+    import subprocess
+
+    from conftest import CPO_KIT, ROOT
+
+    export = ROOT / "tests" / "inputs" / "exports" / "posthog" / "events.csv"
+    reader, writer = os.pipe()
+    os.close(reader)
+    done = subprocess.run([*CPO_KIT, "import", "posthog", str(export), str(tmp_path / "acme")],
+                          stdout=writer, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    os.close(writer)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert (tmp_path / "acme" / "events.parquet").is_file()
