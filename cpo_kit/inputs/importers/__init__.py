@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cpo_kit.core.errors import ParamsError
+from cpo_kit.inputs.importers.mixpanel import import_mixpanel
 from cpo_kit.inputs.importers.posthog import import_posthog
 from cpo_kit.inputs.importers.staging import Imported, Staging
 
@@ -43,6 +44,8 @@ class Importer:
 IMPORTERS: dict[str, Importer] = {
     "posthog": Importer("PostHog", "an events export: CSV, Parquet or JSON lines, with "
                         "properties as JSON", import_posthog),
+    "mixpanel": Importer("Mixpanel", "a raw event export: JSON lines, properties.time in "
+                         "seconds", import_mixpanel),
 }
 #: What the params file's ``imports:`` section may hold, and what each option is.
 OPTIONS = {"timezone": "the zone of times written without one, such as UTC"}
