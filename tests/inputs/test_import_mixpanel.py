@@ -268,3 +268,13 @@ def test_a_line_not_an_object_past_what_duckdb_samples_is_found(cli, tmp_path):
     assert code == 2
     assert err == (f"cpo-kit: {export}:25001: is not a JSON object (expected one event per "
                    "line, as {\"event\": ..., \"properties\": {...}})\n")
+
+
+def test_an_export_without_a_line_is_refused(cli, tmp_path):
+    # The export API answers a range without events with nothing at all.
+    export = _export(tmp_path, "")
+    code, _, err = cli("import", "mixpanel", export, tmp_path / "acme")
+    assert code == 2
+    assert err == (f"cpo-kit: {export}: holds no events (expected one event per line, as "
+                   "{\"event\": ..., \"properties\": {...}})\n")
+    assert not (tmp_path / "acme").exists()

@@ -52,9 +52,10 @@ partial export's first event may come after the real sign-up) and from the count
 (``mp_country_code``) of the first of their events that has one.
 
 Refused, with file and line: a line that is not JSON or not an object, an event
-without a name, properties that are not an object, a missing ``time``, a ``time``
-that is not a number or not a time, and an export without ``event`` and
-``properties`` (another tool's) or with no ``time`` on any event.
+without a name, properties missing or not an object, a missing ``time``, a ``time``
+that is not a number or not a time (negative, or past 10^14); and, with the file, an
+export without a line, or without ``event`` and ``properties`` or a ``time`` on any
+event (another tool's export).
 
 Part of :mod:`cpo_kit.inputs.importers`.
 """
@@ -79,13 +80,14 @@ BOOKKEEPING = ("$identify", "$create_alias", "$merge", "$opt_in", "$mp_session_r
                "$campaign_bounced", "$campaign_marked_spam", "$message_suppressed",
                "$unsubscribe", "$journey_entered")
 NEEDED = {"event": "the event's name", "properties": "its time, distinct_id and the rest"}
-#: The properties read, in the order of the list one JSON parse returns.
+#: The properties read from each event; DuckDB skips the rest.
 KEYS = ("time", "distinct_id", "$user_id", "$device_id", "$insert_id", "mp_lib", "$os",
         "mp_country_code", "mp_processing_time_ms")
 #: A time at or above this is in milliseconds; at or above LATEST it is no time at all.
 MILLISECONDS, LATEST = 1e11, 1e14
 NUMBER = ("UBIGINT", "BIGINT", "HUGEINT", "UHUGEINT", "DOUBLE")
 ONE_EVENT = 'one event per line, as {"event": ..., "properties": {...}}'
+PROPERTIES = 'the event\'s properties, such as {"time": 1602611311, "distinct_id": "u1"}'
 SECONDS = "seconds since 1970 (UTC), such as 1602611311, as Mixpanel exports it"
 
 
@@ -113,7 +115,7 @@ def import_mixpanel(path: Path, staging: Staging, *, options: dict) -> None:
     con = staging.con
     columns = columns_of(con, export)
     if "json" in columns and "event" not in columns:
-        # DuckDB reads lines that are not all objects as one column named json.
+        # DuckDB reads lines that are not all objects, or none, as one column named json.
         _refuse_not_objects(export)
     require(columns, NEEDED, export, TOOL)
     timezone = options.get("timezone")
@@ -165,35 +167,39 @@ def import_mixpanel(path: Path, staging: Staging, *, options: dict) -> None:
 
 
 def _staging_query(export: Export, timezone: str | None) -> str:
-    """Each event with the properties the mapping reads, its time read, its platform."""
-    paths = ", ".join("'$.\"" + k + "\"'" for k in KEYS)
-    value = {k: f"json_extract_string(v[{i}], '$')" for i, k in enumerate(KEYS, start=1)}
-    time = (f"CASE WHEN json_type(v[1]) IN ({', '.join(repr(t) for t in NUMBER)}) "
+    """Each event with the properties the mapping reads, its time read, its platform.
+
+    DuckDB reads only the properties of :data:`KEYS`, typed as it goes (text, and the
+    time as JSON so that a time written as text can be refused rather than cast), and
+    skips the rest: parsing every property into one JSON value to pick from it again
+    would take twice as long.
+    """
+    fields = ", ".join(f'"{k}" ' + ("JSON" if k == "time" else "VARCHAR") for k in KEYS)
+    relation = export.relation({"event": "VARCHAR", "properties": f"STRUCT({fields})"})
+    value = {k: f"properties[{_literal(k)}]" for k in KEYS}
+    time = (f"CASE WHEN json_type({value['time']}) IN ({', '.join(repr(t) for t in NUMBER)}) "
             f"THEN CAST({value['time']} AS DOUBLE) END")
     local = (f"CASE WHEN time < {MILLISECONDS} THEN {from_epoch('time', 'seconds')} "
              f"ELSE {from_epoch('time', 'ms')} END")
     if timezone:  # a wall-clock time in the project's zone, as projects before 2023 kept it
         local = f"timezone('UTC', timezone({_literal(timezone)}, {local}))"
-    lib, os = value["mp_lib"], value["$os"]
-    relation = export.relation({"event": "VARCHAR", "properties": "JSON"})
     return f"""
-        WITH lines AS (
-          SELECT filename, event, json_type(properties) AS kind,
-                 json_extract(properties, [{paths}]) AS v
-          FROM {relation}
-        ), typed AS (
-          SELECT filename, event, kind, json_type(v[1]) AS time_kind, {time} AS time,
+        WITH typed AS (
+          SELECT filename, event, properties IS NOT NULL AS has_properties,
+                 json_type({value['time']}) AS time_kind, {time} AS time,
                  {value['distinct_id']} AS distinct_id, {value['$user_id']} AS user_prop,
                  {value['$device_id']} AS device_id, {value['$insert_id']} AS insert_id,
-                 {lib} AS lib, {os} AS os, {value['mp_country_code']} AS country,
+                 {value['mp_lib']} AS lib, {value['$os']} AS os,
+                 {value['mp_country_code']} AS country,
                  try_cast({value['mp_processing_time_ms']} AS DOUBLE) AS processed
-          FROM lines
+          FROM {relation}
         )
-        SELECT filename, event, kind, time_kind, time,
+        SELECT filename, event, has_properties, time_kind, time,
                CASE WHEN time >= 0 AND time < {LATEST} THEN {local} END AS timestamp,
                distinct_id, coalesce(distinct_id, nullif(user_prop, ''),
                                      '$device:' || nullif(device_id, '')) AS user_id,
-               insert_id, processed, nullif(country, '') AS country,
+               insert_id, hash(event, distinct_id, time, insert_id) AS dedup_key,
+               processed, nullif(country, '') AS country,
                CASE WHEN lib = 'web' THEN 'web'
                     WHEN os IN ('iOS', 'iPadOS') THEN 'ios'
                     WHEN os = 'Android' THEN 'android'
@@ -206,20 +212,29 @@ def _staging_query(export: Export, timezone: str | None) -> str:
 def _dedup_query(staged: Path) -> str:
     """One copy of each event Mixpanel counts once: the one it processed last.
 
-    The copy kept is the last processed; ties (the same processing time, or none) go to
-    the last file, then by platform and country, so the outcome never depends on the
-    order DuckDB happened to read the lines in.
+    Only events whose key's hash (``dedup_key``) comes more than once are grouped by their
+    key: nearly every event is alone, and grouping all of them (with the columns kept)
+    would take gigabytes for ten million events. Two keys of one hash are still told
+    apart, as the grouping is by the key itself. Of the copies, the one processed last
+    is kept; ties (the same processing time, or none) go by file, platform, country and
+    user, so the outcome never depends on the order DuckDB happened to read the lines in.
     """
     keep = "{'user_id': user_id, 'timestamp': timestamp, 'platform': platform, 'country': country}"
     order = ("(coalesce(processed, -1), filename, coalesce(platform, ''), "
              "coalesce(country, ''), coalesce(user_id, ''))")
+    columns = "event, distinct_id, user_id, timestamp, platform, country"
     return f"""
-        SELECT event, distinct_id, user_id, timestamp, platform, country
-        FROM '{staged}' WHERE insert_id IS NULL
+        WITH repeated AS (
+          SELECT dedup_key FROM '{staged}' WHERE insert_id IS NOT NULL
+          GROUP BY dedup_key HAVING count(*) > 1
+        )
+        SELECT {columns} FROM '{staged}'
+        WHERE insert_id IS NULL OR dedup_key NOT IN (SELECT dedup_key FROM repeated)
         UNION ALL
         SELECT event, distinct_id, k.user_id, k.timestamp, k.platform, k.country
         FROM (SELECT event, distinct_id, arg_max({keep}, {order}) AS k
-              FROM '{staged}' WHERE insert_id IS NOT NULL
+              FROM '{staged}'
+              WHERE insert_id IS NOT NULL AND dedup_key IN (SELECT dedup_key FROM repeated)
               GROUP BY event, distinct_id, time, insert_id)"""
 
 
@@ -228,13 +243,9 @@ def _refuse_unread(con, staged: Path, export: Export) -> None:
     checks = [  # (rows refused, field, message, the test of a line, expected, show found)
         ("coalesce(event, '') = ''", ("event",), "has no name",
          lambda r: r.get("event") in (None, ""), "the event's name", False),
-        ("kind IS NULL OR kind = 'NULL'", ("properties",), "has no properties",
+        ("NOT has_properties", ("properties",), "has no properties",
          lambda r: r.get("properties") is None, "the event's properties, with its time",
          False),
-        ("kind <> 'OBJECT'", ("properties",), "is not a JSON object",
-         lambda r: not isinstance(r.get("properties"), dict),
-         "the event's properties, such as {\"time\": 1602611311, \"distinct_id\": \"u1\"}",
-         True),
         ("time_kind IS NULL OR time_kind = 'NULL'", ("properties", "time"), "has no time",
          lambda r: _time(r) is None, SECONDS, False),
         ("time IS NULL", ("properties", "time"), "is not a number",
@@ -294,32 +305,44 @@ def _first(file: Path, wrong) -> tuple[int | None, dict | None]:
 
 
 def _read_problem(error: Exception, export: Export) -> DataProblem:
-    """The framework's reading of DuckDB's fault, and a line that is not an object."""
+    """The framework's reading of DuckDB's fault, or a line or properties not an object."""
     text = str(error)
     if m := re.search(r'JSON transform error in file "(.*?)", in line (\d+): Expected OBJECT',
                       text):
-        file = Path(m.group(1))
-        return DataProblem(str(file), "is not a JSON object", row=_not_object(file)
-                           or int(m.group(2)), expected=ONE_EVENT)
+        return _not_object(Path(m.group(1))) or DataProblem(
+            m.group(1), "is not a JSON object", row=int(m.group(2)), expected=ONE_EVENT)
     return read_problem(error, export)
 
 
 def _refuse_not_objects(export: Export) -> None:
-    """Refuse the first line of the export that is JSON but not an object."""
+    """Refuse the first line of the export that is JSON but not an object, or an export
+    without a line."""
+    blank = True
     for file in export.files:
-        if line := _not_object(file):
-            raise DataError([DataProblem(str(file), "is not a JSON object", row=line,
-                                         expected=ONE_EVENT)])
+        if problem := _not_object(file):
+            raise DataError([problem])
+        with _text(file) as lines:
+            blank = blank and not any(line.strip() for line in lines)
+    if blank:
+        raise DataError([DataProblem(export.shown, "holds no events", expected=ONE_EVENT)])
 
 
-def _not_object(file: Path) -> int | None:
+def _not_object(file: Path) -> DataProblem | None:
+    """The first line of ``file`` that, or whose properties, is not a JSON object."""
     with _text(file) as lines:
         for number, line in enumerate(lines, start=1):
             try:
-                if line.strip() and not isinstance(json.loads(line), dict):
-                    return number
+                record = json.loads(line) if line.strip() else {}
             except ValueError:
                 continue
+            if not isinstance(record, dict):
+                return DataProblem(str(file), "is not a JSON object", row=number,
+                                   expected=ONE_EVENT)
+            if record.get("properties") is not None and not isinstance(record["properties"],
+                                                                       dict):
+                return DataProblem(str(file), "is not a JSON object", row=number,
+                                   column="properties", found=repr(record["properties"])[:120],
+                                   expected=PROPERTIES)
     return None
 
 
