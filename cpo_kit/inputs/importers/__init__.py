@@ -20,6 +20,7 @@ from cpo_kit.core.errors import ParamsError
 from cpo_kit.core.files import made_folder
 from cpo_kit.inputs.importers.amplitude import import_amplitude
 from cpo_kit.inputs.importers.ga4 import import_ga4
+from cpo_kit.inputs.importers.mixpanel import import_mixpanel
 from cpo_kit.inputs.importers.posthog import import_posthog
 from cpo_kit.inputs.importers.segment import import_segment
 from cpo_kit.inputs.importers.staging import Imported, Staging
@@ -60,6 +61,8 @@ IMPORTERS: dict[str, Importer] = {
                           "files", import_amplitude),
     "stripe": Importer("Stripe", "customers, subscriptions and invoices: the Dashboard's CSV "
                        "exports or the API's JSON", import_stripe),
+    "mixpanel": Importer("Mixpanel", "a raw event export: JSON lines, properties.time in "
+                         "seconds", import_mixpanel),
 }
 #: What the params file's ``imports:`` section may hold, and what each option is.
 OPTIONS = {"timezone": "the zone of times written without one, such as UTC",
