@@ -212,3 +212,11 @@ def test_a_posthog_export_of_the_sample_runs_and_publishes(tmp_path, sample_dir)
     page = (tmp_path / "site" / "_build" / "html" / "notebooks" / "pricing.html").read_text()
     assert "This section needs data that was not provided:" in page
     assert "Acme" in page
+
+
+def test_an_output_folder_with_a_quote_in_its_name(cli, tmp_path):
+    # The staging folder is named after OUT_DIR; its path goes into DuckDB's SQL as a string.
+    out_dir = tmp_path / "o'brien analytics"
+    code, _, err = cli("import", "posthog", EXPORT, out_dir)
+    assert (code, err) == (0, "")
+    assert len(_table(out_dir, "events")) == 4

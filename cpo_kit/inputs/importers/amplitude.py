@@ -62,7 +62,7 @@ from pathlib import Path
 from cpo_kit.core import formats
 from cpo_kit.core.errors import DataError, DataProblem
 from cpo_kit.inputs.importers.exports import Export, read_problem, refuse, require
-from cpo_kit.inputs.importers.staging import Staging
+from cpo_kit.inputs.importers.staging import Staging, literal
 from cpo_kit.inputs.importers.times import utc
 
 TOOL = "Amplitude"
@@ -189,7 +189,7 @@ def _import(export: Export, staging: Staging, work: Path) -> None:
         raise DataError([DataProblem(export.shown, "holds no events",
                                      expected="one JSON object per line, for each event")])
     # The staged rows, as DuckDB reads them back: a quoted path.
-    staged = _literal(str(work / "staged.parquet"))
+    staged = literal(str(work / "staged.parquet"))
     fields = {f: f"nullif(trim({_name(f)}), '')" for f in FIELDS}
     platform, os_name = (f"lower({fields[f]})" for f in ("platform", "os_name"))
     users = ", ".join(fields[f] for f in USER_FIELDS)
@@ -225,7 +225,7 @@ def _import(export: Export, staging: Staging, work: Path) -> None:
         raise DataError([_read_problem(error, export)]) from None
     _refuse_unread(con, staged, export)
     source = _unique(staging, staged, work)
-    bookkeeping = ", ".join(_literal(e) for e in BOOKKEEPING)
+    bookkeeping = ", ".join(literal(e) for e in BOOKKEEPING)
     no_user = con.execute(f"SELECT count(*) FROM {source} WHERE user_id IS NULL").fetchone()[0]
     staging.drop("events with no user_id, device_id or amplitude_id", no_user)
     for event, count in con.execute(
@@ -317,7 +317,7 @@ def _unique(staging: Staging, staged: str, work: Path) -> str:
     twice = con.execute(f"SELECT count(key) - count(DISTINCT key) FROM {staged}").fetchone()[0]
     if not twice:
         return staged
-    unique = _literal(str(work / "unique.parquet"))
+    unique = literal(str(work / "unique.parquet"))
     # The copy kept is the first file's: the same event, whichever is kept.
     con.execute(f"""COPY (SELECT * FROM {staged} QUALIFY key IS NULL OR row_number() OVER
                           (PARTITION BY key ORDER BY filename, timestamp, user_id, event) = 1)
@@ -362,6 +362,3 @@ def _lines(file: Path):
 def _name(field: str) -> str:
     return '"' + field.replace('"', '""') + '"'
 
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

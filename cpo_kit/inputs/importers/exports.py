@@ -23,6 +23,7 @@ from pathlib import Path
 
 from cpo_kit.core.errors import DataError, DataProblem
 from cpo_kit.inputs.csv_text import header_names
+from cpo_kit.inputs.importers.staging import literal
 
 #: Suffixes read, by format.
 SUFFIXES = {"csv": (".csv", ".csv.gz"), "parquet": (".parquet",),
@@ -40,7 +41,7 @@ class Export:
 
     def relation(self, columns: dict[str, str] | None = None) -> str:
         """The DuckDB table function reading every file, with a ``filename`` column."""
-        files = "[" + ", ".join(_literal(str(f)) for f in self.files) + "]"
+        files = "[" + ", ".join(literal(str(f)) for f in self.files) + "]"
         if self.format == "parquet":
             return f"read_parquet({files}, union_by_name = true, filename = true)"
         if self.format == "jsonl":
@@ -221,8 +222,5 @@ def _open_text(file: Path):
 
 
 def _struct(columns: dict[str, str]) -> str:
-    return "{" + ", ".join(f"{_literal(n)}: {_literal(t)}" for n, t in columns.items()) + "}"
+    return "{" + ", ".join(f"{literal(n)}: {literal(t)}" for n, t in columns.items()) + "}"
 
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -69,7 +69,7 @@ from pathlib import Path
 
 from cpo_kit.core.errors import DataError, DataProblem, ParamsError
 from cpo_kit.inputs.importers.exports import Export, columns_of, find_export, read_problem, require
-from cpo_kit.inputs.importers.staging import Staging
+from cpo_kit.inputs.importers.staging import Staging, literal
 from cpo_kit.inputs.importers.times import from_epoch
 
 TOOL = "Mixpanel"
@@ -123,7 +123,7 @@ def import_mixpanel(path: Path, staging: Staging, *, options: dict) -> None:
         _check_zone(con, timezone)
     staged = staging.folder / "staged.parquet"
     try:
-        con.execute(f"COPY ({_staging_query(export, timezone)}) TO '{staged}' (FORMAT parquet)")
+        con.execute(f"COPY ({_staging_query(export, timezone)}) TO {literal(str(staged))} (FORMAT parquet)")
     except DataError:
         raise
     except Exception as error:  # duckdb.Error: the export's fault, said in one line
@@ -176,13 +176,13 @@ def _staging_query(export: Export, timezone: str | None) -> str:
     """
     fields = ", ".join(f'"{k}" ' + ("JSON" if k == "time" else "VARCHAR") for k in KEYS)
     relation = export.relation({"event": "VARCHAR", "properties": f"STRUCT({fields})"})
-    value = {k: f"properties[{_literal(k)}]" for k in KEYS}
+    value = {k: f"properties[{literal(k)}]" for k in KEYS}
     time = (f"CASE WHEN json_type({value['time']}) IN ({', '.join(repr(t) for t in NUMBER)}) "
             f"THEN CAST({value['time']} AS DOUBLE) END")
     local = (f"CASE WHEN time < {MILLISECONDS} THEN {from_epoch('time', 'seconds')} "
              f"ELSE {from_epoch('time', 'ms')} END")
     if timezone:  # a wall-clock time in the project's zone, as projects before 2023 kept it
-        local = f"timezone('UTC', timezone({_literal(timezone)}, {local}))"
+        local = f"timezone('UTC', timezone({literal(timezone)}, {local}))"
     return f"""
         WITH typed AS (
           SELECT filename, event, properties IS NOT NULL AS has_properties,
@@ -225,15 +225,15 @@ def _dedup_query(staged: Path) -> str:
     columns = "event, distinct_id, user_id, timestamp, platform, country"
     return f"""
         WITH repeated AS (
-          SELECT dedup_key FROM '{staged}' WHERE insert_id IS NOT NULL
+          SELECT dedup_key FROM {literal(str(staged))} WHERE insert_id IS NOT NULL
           GROUP BY dedup_key HAVING count(*) > 1
         )
-        SELECT {columns} FROM '{staged}'
+        SELECT {columns} FROM {literal(str(staged))}
         WHERE insert_id IS NULL OR dedup_key NOT IN (SELECT dedup_key FROM repeated)
         UNION ALL
         SELECT event, distinct_id, k.user_id, k.timestamp, k.platform, k.country
         FROM (SELECT event, distinct_id, arg_max({keep}, {order}) AS k
-              FROM '{staged}'
+              FROM {literal(str(staged))}
               WHERE insert_id IS NOT NULL AND dedup_key IN (SELECT dedup_key FROM repeated)
               GROUP BY event, distinct_id, time, insert_id)"""
 
@@ -254,15 +254,15 @@ def _refuse_unread(con, staged: Path, export: Export) -> None:
          lambda r: not 0 <= _time(r) < LATEST, SECONDS, True),
     ]
     if not con.execute(f"SELECT count(*) FILTER (WHERE time_kind <> 'NULL') "
-                       f"FROM '{staged}'").fetchone()[0]:
-        first = con.execute(f"SELECT filename FROM '{staged}' ORDER BY filename LIMIT 1"
+                       f"FROM {literal(str(staged))}").fetchone()[0]:
+        first = con.execute(f"SELECT filename FROM {literal(str(staged))} ORDER BY filename LIMIT 1"
                             ).fetchone()
         if first:  # not one event with a time: not a Mixpanel export at all
             raise DataError([DataProblem(
                 first[0], "has no field 'properties.time' (when it happened), which every "
                 f"{TOOL} export has: is it another tool's export?")])
     for where, field, message, wrong, expected, show in checks:
-        row = con.execute(f"SELECT filename FROM '{staged}' WHERE {where} "
+        row = con.execute(f"SELECT filename FROM {literal(str(staged))} WHERE {where} "
                           "ORDER BY filename LIMIT 1").fetchone()
         if row:
             line, record = _first(Path(row[0]), wrong)
@@ -359,6 +359,3 @@ def _text(file: Path):
     raw = gzip.open(file, "rb") if file.name.endswith(".gz") else open(file, "rb")
     return io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
 
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -95,16 +95,16 @@ class Staging:
         # and spills what it must hold beyond this to the staging folder.
         self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         # Spilled intermediate results go with the staging folder, not into the system's /tmp.
-        self.con.execute(f"SET temp_directory = {_literal(str(self.folder / '.spill'))}")
+        self.con.execute(f"SET temp_directory = {literal(str(self.folder / '.spill'))}")
 
     def write(self, table: str, query: str) -> Written:
         """Write the rows of ``query`` as the contract table ``table`` (Parquet)."""
         path = self.folder / f"{table}.parquet"
-        self.con.execute(f"COPY ({query}) TO {_literal(str(path))} "
+        self.con.execute(f"COPY ({query}) TO {literal(str(path))} "
                          "(FORMAT parquet, COMPRESSION zstd)")
         rows, first, last = self.con.execute(
             f"SELECT count(*), min({DATED[table]}), max({DATED[table]}) "
-            f"FROM read_parquet({_literal(str(path))})").fetchone()
+            f"FROM read_parquet({literal(str(path))})").fetchone()
         written = Written(rows, first, last)
         self.imported.tables[table] = written
         return written
@@ -146,5 +146,6 @@ class Staging:
             self.close()
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
+    """``text`` as a DuckDB string literal (a path with a quote in it stays one string)."""
     return "'" + text.replace("'", "''") + "'"
