@@ -31,91 +31,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from kpi import OUT, dataset  # noqa: E402
+from tool_exports import NAMES, write_export  # noqa: E402
 
 EXPORTS = OUT / "exports"
 TARGETS = {"peak_gb": 2.0, "multiple": 3.0}
-#: How each sample platform is written by each tool.
-_LIB = "CASE platform WHEN 'web' THEN 'web' WHEN 'ios' THEN 'posthog-ios' ELSE 'posthog-android' END"
-
-
-def _exports(events: Path, users: Path) -> dict[str, tuple[Path, str]]:
-    """Each tool's export path and the SQL COPY that writes it (``{out}`` is its path)."""
-    ordered = f"(SELECT * FROM read_parquet('{events}') ORDER BY timestamp, user_id, event)"
-    key = "md5(user_id || CAST(timestamp AS VARCHAR) || event || row_number() OVER ())"
-    return {
-        "posthog": (EXPORTS / "posthog.csv", f"""
-            COPY (SELECT {key} AS uuid, event,
-                         to_json({{'$lib': {_LIB}, '$session_id': session_id}}) AS properties,
-                         strftime(timestamp, '%Y-%m-%dT%H:%M:%S.%fZ') AS timestamp,
-                         user_id AS distinct_id, user_id AS person_id
-                  FROM {ordered}) TO '{{out}}' (FORMAT csv, HEADER)"""),
-        "mixpanel": (EXPORTS / "mixpanel.jsonl", f"""
-            COPY (SELECT event, {{'time': epoch(timestamp)::BIGINT, 'distinct_id': user_id,
-                                  '$insert_id': {key}, 'mp_lib': CASE platform WHEN 'web'
-                                  THEN 'web' WHEN 'ios' THEN 'iphone' ELSE 'android' END}}
-                         AS properties
-                  FROM {ordered}) TO '{{out}}' (FORMAT json)"""),
-        "amplitude": (EXPORTS / "amplitude", f"""
-            COPY (SELECT event AS event_type,
-                         strftime(timestamp, '%Y-%m-%d %H:%M:%S.%f') AS event_time,
-                         user_id, 'device-' || user_id AS device_id,
-                         hash(user_id) % 1000000000 AS amplitude_id,
-                         epoch_ms(min(timestamp) OVER (PARTITION BY session_id)) AS session_id,
-                         CASE platform WHEN 'web' THEN 'Web' WHEN 'ios' THEN 'iOS'
-                              ELSE 'Android' END AS platform,
-                         {key} AS insert_id, strftime(timestamp, '%Y-%m-%d') AS day
-                  FROM {ordered}) TO '{{out}}'
-            (FORMAT json, COMPRESSION gzip, PARTITION_BY (day))"""),
-        "segment": (EXPORTS / "segment", f"""
-            COPY (SELECT {key} AS id, 'anon-' || user_id AS anonymous_id, user_id, event,
-                         event AS event_text, timestamp,
-                         CASE platform WHEN 'web' THEN 'analytics.js'
-                              WHEN 'ios' THEN 'analytics-ios' ELSE 'analytics-android' END
-                         AS context_library_name
-                  FROM {ordered}) TO '{{out}}/tracks.parquet' (FORMAT parquet);
-            COPY (SELECT 'i-' || user_id AS id, 'anon-' || user_id AS anonymous_id, user_id,
-                         signup_at AS timestamp
-                  FROM read_parquet('{users}')) TO '{{out}}/identifies.parquet' (FORMAT parquet)
-            """),
-        "ga4": (EXPORTS / "ga4.jsonl", f"""
-            COPY (SELECT strftime(timestamp, '%Y%m%d') AS event_date,
-                         epoch_us(timestamp) AS event_timestamp, event AS event_name,
-                         [{{'key': 'ga_session_id',
-                            'value': {{'int_value': hash(session_id) % 1000000000}}}}]
-                         AS event_params,
-                         user_id, 'p.' || user_id AS user_pseudo_id, upper(platform) AS platform
-                  FROM {ordered}) TO '{{out}}' (FORMAT json)"""),
-    }
-
-
 def write_exports(data: Path, tools: list[str]) -> dict[str, Path]:
     """Write each tool's export once (reused by later runs); the paths to import."""
-    import duckdb
-
     EXPORTS.mkdir(parents=True, exist_ok=True)
     out = {}
-    for tool, (path, sql) in _exports(data / "events.parquet", data / "users.parquet").items():
-        if tool not in tools:
-            continue
-        final = path.with_suffix(".zip") if tool == "amplitude" else path
-        if not final.exists():
+    for tool in tools:
+        out[tool] = EXPORTS / NAMES[tool]
+        if not out[tool].exists():
             print(f"writing the {tool} export ...", flush=True)
-            if path.is_dir():
-                shutil.rmtree(path)
-            if tool == "segment":
-                path.mkdir()
-            con = duckdb.connect()
-            con.execute("SET preserve_insertion_order = true")
-            con.execute(sql.replace("{out}", str(path)))
-            con.close()
-            if tool == "amplitude":
-                # Amplitude's archive: one gzipped JSON-lines file an hour (here a day).
-                with zipfile.ZipFile(final, "w", zipfile.ZIP_STORED) as archive:
-                    for member in sorted(path.rglob("*.json.gz")):
-                        day = member.parent.name.split("=")[1]
-                        archive.write(member, f"100000/100000_{day}_0#0.json.gz")
-                shutil.rmtree(path)
-        out[tool] = final
+            write_export(tool, data, out[tool])
     return out
 
 
@@ -186,7 +114,7 @@ def measure(what: str, tool: str, path: Path) -> dict:
 
 
 def main() -> int:
-    tools = list(_exports(Path("e"), Path("u")))
+    tools = list(NAMES)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tools", nargs="+", default=tools, choices=tools)
     parser.add_argument("--repeat", type=int, default=2, help="runs of each (default: 2)")

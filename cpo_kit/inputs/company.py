@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cpo_kit.core import sql
 from cpo_kit.core.errors import DataError, MissingTables
 from cpo_kit.inputs import csv_text
 from cpo_kit.inputs.contract import TABLES
@@ -198,7 +199,7 @@ def _register_large(con, name: str, path: Path, mapping: dict[str, str],
                                   timezone))
         return
     if kind == "parquet":
-        source = f"read_parquet('{_quote(path)}')"
+        source = f"read_parquet({sql.string(path.resolve())})"
         original = con.sql(f"SELECT * FROM {source} LIMIT 0").columns
         by_name = {renames.get(normalise(c), normalise(c)): c for c in original}
     else:
@@ -242,7 +243,7 @@ def _csv_source(path: Path, compression: str | None, renames: dict[str, str]
     struct = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for c in columns)
     # null_padding: a short row's missing values are empty, as pandas reads them; with
     # line breaks in quotes, DuckDB can pad only when it reads in one thread.
-    return (f"read_csv('{_quote(path)}', header=true, auto_detect=false, delim=',', "
+    return (f"read_csv({sql.string(path.resolve())}, header=true, auto_detect=false, delim=',', "
             f"quote='\"', escape='\"', comment='', null_padding=true, "
             f"compression='{compression or 'none'}', columns={{{struct}}}"
             + (", parallel=false)" if lines.quoted_newlines else ")"), columns)
@@ -260,8 +261,3 @@ def _load_through_pandas(con, name: str, path: Path, mapping: dict[str, str],
         con.execute(f"{verb} SELECT {select} FROM _cpo_kit_chunk")
         con.unregister("_cpo_kit_chunk")
         verb = f"INSERT INTO {name}"
-
-
-def _quote(path: Path) -> str:
-    return str(path.resolve()).replace("'", "''")
-

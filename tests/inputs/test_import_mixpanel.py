@@ -251,16 +251,6 @@ def test_another_tools_export_is_refused(cli, tmp_path, line, message):
     assert not (tmp_path / "acme").exists()
 
 
-def test_a_time_zone_the_params_misspell_is_refused(cli, tmp_path):
-    params = tmp_path / "acme.yml"
-    params.write_text("imports:\n  timezone: America/Nowhere\n")
-    code, _, err = cli("import", "mixpanel", EXPORT, tmp_path / "acme", "--params", params)
-    assert code == 2
-    assert err == ("cpo-kit: params file: imports: timezone: 'America/Nowhere' is not a "
-                   "time zone: give one such as America/New_York or UTC\n")
-    assert not (tmp_path / "acme").exists()
-
-
 def test_a_line_not_an_object_past_what_duckdb_samples_is_found(cli, tmp_path):
     # DuckDB guesses the columns from the first lines only: this fault is met later.
     export = _export(tmp_path, *[GOOD] * 25_000, "[1790841600]", GOOD)

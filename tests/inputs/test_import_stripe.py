@@ -574,8 +574,8 @@ def test_a_bad_row_of_the_dashboard_export_is_refused(cli, tmp_path, old, new, m
      "a mapping of currencies to rates, such as {USD: 0.92}"),
 ])
 def test_a_currency_or_rate_that_is_not_one_is_refused(cli, tmp_path, params, message):
-    assert _refused(cli, tmp_path, API, "--params", _params(tmp_path, params)) == \
-        f"cpo-kit: params file: {message}\n"
+    path = _params(tmp_path, params)
+    assert _refused(cli, tmp_path, API, "--params", path) == f"cpo-kit: {path}: {message}\n"
 
 
 def test_a_status_behind_without_its_period_loses_only_the_last_month(cli, tmp_path):

@@ -25,6 +25,7 @@ from cpo_kit.inputs.importers.posthog import import_posthog
 from cpo_kit.inputs.importers.segment import import_segment
 from cpo_kit.inputs.importers.staging import Imported, Staging
 from cpo_kit.inputs.importers.stripe import import_stripe
+from cpo_kit.inputs.importers.times import check_zone
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ def import_export(tool: str, path: str | Path, out_dir: str | Path, *,
     # removed again if the import fails.
     with made_folder(out_dir.resolve().parent), \
             Staging(importer.title, out_dir, progress=progress) as staging:
+        if options.get("timezone") is not None:
+            check_zone(staging.con, options["timezone"], str(source))
         importer.run(Path(path), staging, options={**options, "params_file": str(source),
                                                     "currency": params.get("currency")})
         return staging.keep()

@@ -59,10 +59,10 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from cpo_kit.core import formats
+from cpo_kit.core import formats, sql
 from cpo_kit.core.errors import DataError, DataProblem
-from cpo_kit.inputs.importers.exports import Export, read_problem, refuse, require
-from cpo_kit.inputs.importers.staging import Staging, literal
+from cpo_kit.inputs.importers.exports import Export, open_text, read_problem, refuse, require
+from cpo_kit.inputs.importers.staging import Staging
 from cpo_kit.inputs.importers.times import utc
 
 TOOL = "Amplitude"
@@ -189,8 +189,8 @@ def _import(export: Export, staging: Staging, work: Path) -> None:
         raise DataError([DataProblem(export.shown, "holds no events",
                                      expected="one JSON object per line, for each event")])
     # The staged rows, as DuckDB reads them back: a quoted path.
-    staged = literal(str(work / "staged.parquet"))
-    fields = {f: f"nullif(trim({_name(f)}), '')" for f in FIELDS}
+    staged = sql.string(work / "staged.parquet")
+    fields = {f: f"nullif(trim({sql.identifier(f)}), '')" for f in FIELDS}
     platform, os_name = (f"lower({fields[f]})" for f in ("platform", "os_name"))
     users = ", ".join(fields[f] for f in USER_FIELDS)
     user_from = " ".join(f"WHEN {fields[f]} IS NOT NULL THEN '{f}'" for f in USER_FIELDS)
@@ -225,7 +225,7 @@ def _import(export: Export, staging: Staging, work: Path) -> None:
         raise DataError([_read_problem(error, export)]) from None
     _refuse_unread(con, staged, export)
     source = _unique(staging, staged, work)
-    bookkeeping = ", ".join(literal(e) for e in BOOKKEEPING)
+    bookkeeping = ", ".join(sql.string(e) for e in BOOKKEEPING)
     no_user = con.execute(f"SELECT count(*) FROM {source} WHERE user_id IS NULL").fetchone()[0]
     staging.drop("events with no user_id, device_id or amplitude_id", no_user)
     for event, count in con.execute(
@@ -250,7 +250,7 @@ def _check_fields(export: Export) -> bool:
     any_event = False
     for file in export.files:
         try:
-            with _lines(file) as lines:
+            with open_text(file) as lines:
                 first = next((line for line in lines if line.strip()), None)
         except (OSError, EOFError, zlib.error):
             raise DataError([_not_gzip(file)]) from None
@@ -317,7 +317,7 @@ def _unique(staging: Staging, staged: str, work: Path) -> str:
     twice = con.execute(f"SELECT count(key) - count(DISTINCT key) FROM {staged}").fetchone()[0]
     if not twice:
         return staged
-    unique = literal(str(work / "unique.parquet"))
+    unique = sql.string(work / "unique.parquet")
     # The copy kept is the first file's: the same event, whichever is kept.
     con.execute(f"""COPY (SELECT * FROM {staged} QUALIFY key IS NULL OR row_number() OVER
                           (PARTITION BY key ORDER BY filename, timestamp, user_id, event) = 1)
@@ -340,7 +340,7 @@ def _whose(found: dict) -> str:
 
 def _line_without(file: Path, field: str) -> int | None:
     """The first line of ``file`` whose event has no ``field``, or an empty one."""
-    with _lines(file) as lines:
+    with open_text(file) as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -351,14 +351,3 @@ def _line_without(file: Path, field: str) -> int | None:
             if value is None or not str(value).strip():
                 return number
     return None
-
-
-def _lines(file: Path):
-    if file.name.endswith(".gz"):
-        return gzip.open(file, "rt", encoding="utf-8", errors="replace", newline="")
-    return open(file, encoding="utf-8", errors="replace", newline="")
-
-
-def _name(field: str) -> str:
-    return '"' + field.replace('"', '""') + '"'
-

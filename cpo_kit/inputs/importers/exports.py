@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from cpo_kit.core import sql
 from cpo_kit.core.errors import DataError, DataProblem
 from cpo_kit.inputs.csv_text import header_names
-from cpo_kit.inputs.importers.staging import literal
 
 #: Suffixes read, by format.
 SUFFIXES = {"csv": (".csv", ".csv.gz"), "parquet": (".parquet",),
@@ -41,7 +41,7 @@ class Export:
 
     def relation(self, columns: dict[str, str] | None = None) -> str:
         """The DuckDB table function reading every file, with a ``filename`` column."""
-        files = "[" + ", ".join(literal(str(f)) for f in self.files) + "]"
+        files = "[" + ", ".join(sql.string(f) for f in self.files) + "]"
         if self.format == "parquet":
             return f"read_parquet({files}, union_by_name = true, filename = true)"
         if self.format == "jsonl":
@@ -151,7 +151,7 @@ def read_problem(error: Exception, export: Export) -> DataProblem:
 
 def _bad_json_line(file: Path) -> int | None:
     """The first line of a JSON-lines file that does not parse (None if all do)."""
-    with _open_text(file) as lines:
+    with open_text(file) as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -176,7 +176,7 @@ def line_where(file: Path, fmt: str, field: tuple[str, ...], value) -> int | Non
                     return seen + i + 1
             seen += batch.num_rows
         return None
-    with _open_text(file) as lines:
+    with open_text(file) as lines:
         if fmt == "jsonl":
             for number, line in enumerate(lines, start=1):
                 try:
@@ -216,11 +216,12 @@ def refuse(export: Export, file: str, field: tuple[str, ...], value, message: st
                                   expected=expected)])
 
 
-def _open_text(file: Path):
+def open_text(file: Path):
+    """A file of the export as lines of text (gunzipped if it ends ``.gz``); bytes that
+    are not UTF-8 read as U+FFFD, for finding a line rather than refusing one."""
     raw = gzip.open(file, "rb") if file.name.endswith(".gz") else open(file, "rb")
     return io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
 
 
 def _struct(columns: dict[str, str]) -> str:
-    return "{" + ", ".join(f"{literal(n)}: {literal(t)}" for n, t in columns.items()) + "}"
-
+    return "{" + ", ".join(f"{sql.string(n)}: {sql.string(t)}" for n, t in columns.items()) + "}"

@@ -62,15 +62,15 @@ Part of :mod:`cpo_kit.inputs.importers`.
 """
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from pathlib import Path
 
+from cpo_kit.core import sql
 from cpo_kit.core.errors import DataError, DataProblem
 from cpo_kit.inputs.importers.exports import (Export, columns_of, find_export, line_where,
-                                              read_problem, refuse, require)
-from cpo_kit.inputs.importers.staging import Staging, literal
+                                              open_text, read_problem, refuse, require)
+from cpo_kit.inputs.importers.staging import Staging
 from cpo_kit.inputs.importers.times import from_epoch
 
 TOOL = "GA4"
@@ -139,14 +139,15 @@ def import_ga4(path: Path, staging: Staging, *, options: dict) -> None:
         relation = export.relation()
     staged = staging.folder / "staged.parquet"
     try:
-        con.execute(f"COPY ({_staging_query(columns, relation)}) TO {literal(str(staged))} (FORMAT parquet)")
+        con.execute(f"COPY ({_staging_query(columns, relation)}) "
+                    f"TO {sql.string(staged)} (FORMAT parquet)")
     except Exception as error:  # duckdb.Error: the export's fault, said in one line
         raise DataError([_read_problem(error, export)]) from None
     _refuse_unread(con, staged, export)
     automatic = ", ".join(f"'{e}'" for e in AUTOMATIC)
     no_user, with_user = con.execute(
         f"SELECT count(*) FILTER (WHERE user_id IS NULL), "
-        f"count(*) FILTER (WHERE user_id IS NOT NULL) FROM {literal(str(staged))}").fetchone()
+        f"count(*) FILTER (WHERE user_id IS NOT NULL) FROM {sql.string(staged)}").fetchone()
     if no_user and not with_user:
         raise DataError([DataProblem(
             export.shown, "no event has a user_id or a user_pseudo_id, so there is nobody "
@@ -155,17 +156,17 @@ def import_ga4(path: Path, staging: Staging, *, options: dict) -> None:
     staging.drop("events with neither user_id nor user_pseudo_id (a visitor who refused "
                  "analytics cookies)", no_user)
     for event, count in con.execute(
-            f"SELECT event, count(*) FROM {literal(str(staged))} WHERE user_id IS NOT NULL "
+            f"SELECT event, count(*) FROM {sql.string(staged)} WHERE user_id IS NOT NULL "
             f"AND event IN ({automatic}) GROUP BY event ORDER BY event").fetchall():
         staging.drop(f"{event} events ({AUTOMATIC[event]}, not a user's action)", count)
     staging.write("events", f"""
         SELECT user_id, timestamp, event, CAST(NULL AS VARCHAR) AS feature, platform,
                session_id
-        FROM {literal(str(staged))} WHERE user_id IS NOT NULL AND event NOT IN ({automatic})""")
+        FROM {sql.string(staged)} WHERE user_id IS NOT NULL AND event NOT IN ({automatic})""")
     staging.write("users", f"""
         SELECT user_id, coalesce(min(first_touch), min(timestamp)) AS signup_at,
                arg_min(country, timestamp) FILTER (WHERE country IS NOT NULL) AS country
-        FROM {literal(str(staged))} WHERE user_id IS NOT NULL GROUP BY user_id ORDER BY user_id""")
+        FROM {sql.string(staged)} WHERE user_id IS NOT NULL GROUP BY user_id ORDER BY user_id""")
     staged.unlink()
 
 
@@ -253,8 +254,7 @@ def _read_problem(error: Exception, export: Export) -> DataProblem:
 
 def _misshapen(file: Path, line: int) -> tuple[str | None, str | None]:
     """The first nested field of ``line`` of ``file`` that is not of GA4's shape."""
-    opener = gzip.open if file.name.endswith(".gz") else open
-    with opener(file, "rt", encoding="utf-8", errors="replace") as lines:
+    with open_text(file) as lines:
         text = next((t for n, t in enumerate(lines, start=1) if n == line), "")
     try:
         record = json.loads(text)
@@ -273,7 +273,8 @@ def _misshapen(file: Path, line: int) -> tuple[str | None, str | None]:
 
 def _refuse_unread(con, staged: Path, export: Export) -> None:
     """Refuse the first event without a name, or with a time that is not GA4's."""
-    row = con.execute(f"SELECT filename FROM {literal(str(staged))} WHERE event IS NULL LIMIT 1").fetchone()
+    row = con.execute(f"SELECT filename FROM {sql.string(staged)} "
+                      "WHERE event IS NULL LIMIT 1").fetchone()
     if row:
         raise DataError([DataProblem(row[0], "an event has no name", column="event_name",
                                      row=line_where(Path(row[0]), export.format,
@@ -281,11 +282,11 @@ def _refuse_unread(con, staged: Path, export: Export) -> None:
     for field, written, value in (("event_timestamp", "written_time", "timestamp"),
                                   ("user_first_touch_timestamp", "written_first_touch",
                                    "first_touch")):
-        row = con.execute(f"SELECT filename, {written} FROM {literal(str(staged))} WHERE {value} IS NULL "
-                          f"AND {written} IS NOT NULL LIMIT 1").fetchone()
+        row = con.execute(f"SELECT filename, {written} FROM {sql.string(staged)} "
+                          f"WHERE {value} IS NULL AND {written} IS NOT NULL LIMIT 1").fetchone()
         if row:
             raise _refuse_time(export, row[0], field, row[1])
-    row = con.execute(f"SELECT filename FROM {literal(str(staged))} WHERE written_time IS NULL "
+    row = con.execute(f"SELECT filename FROM {sql.string(staged)} WHERE written_time IS NULL "
                       "LIMIT 1").fetchone()
     if row:
         raise DataError([DataProblem(row[0], "an event has no time", column="event_timestamp",

@@ -61,15 +61,15 @@ Part of :mod:`cpo_kit.inputs.importers`.
 """
 from __future__ import annotations
 
-import gzip
-import io
 import json
 import re
 from pathlib import Path
 
-from cpo_kit.core.errors import DataError, DataProblem, ParamsError
-from cpo_kit.inputs.importers.exports import Export, columns_of, find_export, read_problem, require
-from cpo_kit.inputs.importers.staging import Staging, literal
+from cpo_kit.core import sql
+from cpo_kit.core.errors import DataError, DataProblem
+from cpo_kit.inputs.importers.exports import (Export, columns_of, find_export, open_text,
+                                              read_problem, require)
+from cpo_kit.inputs.importers.staging import Staging
 from cpo_kit.inputs.importers.times import from_epoch
 
 TOOL = "Mixpanel"
@@ -119,30 +119,29 @@ def import_mixpanel(path: Path, staging: Staging, *, options: dict) -> None:
         _refuse_not_objects(export)
     require(columns, NEEDED, export, TOOL)
     timezone = options.get("timezone")
-    if timezone:
-        _check_zone(con, timezone)
     staged = staging.folder / "staged.parquet"
     try:
-        con.execute(f"COPY ({_staging_query(export, timezone)}) TO {literal(str(staged))} (FORMAT parquet)")
+        con.execute(f"COPY ({_staging_query(export, timezone)}) "
+                    f"TO {sql.string(staged)} (FORMAT parquet)")
     except DataError:
         raise
     except Exception as error:  # duckdb.Error: the export's fault, said in one line
         raise DataError([_read_problem(error, export)]) from None
     _refuse_unread(con, staged, export)
     deduped = staging.folder / "deduped.parquet"
-    con.execute(f"COPY ({_dedup_query(staged)}) TO '{deduped}' (FORMAT parquet)")
-    read, kept_rows = (con.execute(f"SELECT count(*) FROM '{p}'").fetchone()[0]
+    con.execute(f"COPY ({_dedup_query(staged)}) TO {sql.string(deduped)} (FORMAT parquet)")
+    read, kept_rows = (con.execute(f"SELECT count(*) FROM {sql.string(p)}").fetchone()[0]
                        for p in (staged, deduped))
     staging.drop("duplicate events (same event, distinct_id, time and $insert_id)",
                  read - kept_rows)
     bookkeeping = ", ".join(f"'{e}'" for e in BOOKKEEPING)
     for event, count in con.execute(
-            f"SELECT event, count(*) FROM '{deduped}' WHERE event IN ({bookkeeping}) "
+            f"SELECT event, count(*) FROM {sql.string(deduped)} WHERE event IN ({bookkeeping}) "
             "GROUP BY event ORDER BY event").fetchall():
         staging.drop(f"{event} events (Mixpanel's own, not a user's action)", count)
     no_user = f"event NOT IN ({bookkeeping}) AND coalesce(user_id, '') = ''"
     for empty, count in con.execute(
-            f"SELECT distinct_id IS NOT NULL, count(*) FROM '{deduped}' WHERE {no_user} "
+            f"SELECT distinct_id IS NOT NULL, count(*) FROM {sql.string(deduped)} WHERE {no_user} "
             "GROUP BY ALL ORDER BY ALL").fetchall():
         staging.drop("events with an empty distinct_id (no user's; Mixpanel leaves them out "
                      "of per-user analysis)" if empty else
@@ -151,12 +150,12 @@ def import_mixpanel(path: Path, staging: Staging, *, options: dict) -> None:
     staging.write("events", f"""
         SELECT user_id, timestamp, event, CAST(NULL AS VARCHAR) AS feature, platform,
                CAST(NULL AS VARCHAR) AS session_id
-        FROM '{deduped}' WHERE {kept} ORDER BY timestamp, user_id, event, platform""")
+        FROM {sql.string(deduped)} WHERE {kept} ORDER BY timestamp, user_id, event, platform""")
     staging.write("users", f"""
         SELECT user_id, min(timestamp) AS signup_at,
                arg_min(country, (timestamp, country)) FILTER (WHERE country IS NOT NULL)
                  AS country
-        FROM '{deduped}' WHERE {kept} GROUP BY user_id ORDER BY user_id""")
+        FROM {sql.string(deduped)} WHERE {kept} GROUP BY user_id ORDER BY user_id""")
     if not timezone:
         staging.imported.notes.append(
             "Times were read as UTC, as Mixpanel stores them for projects created since "
@@ -176,13 +175,13 @@ def _staging_query(export: Export, timezone: str | None) -> str:
     """
     fields = ", ".join(f'"{k}" ' + ("JSON" if k == "time" else "VARCHAR") for k in KEYS)
     relation = export.relation({"event": "VARCHAR", "properties": f"STRUCT({fields})"})
-    value = {k: f"properties[{literal(k)}]" for k in KEYS}
+    value = {k: f"properties[{sql.string(k)}]" for k in KEYS}
     time = (f"CASE WHEN json_type({value['time']}) IN ({', '.join(repr(t) for t in NUMBER)}) "
             f"THEN CAST({value['time']} AS DOUBLE) END")
     local = (f"CASE WHEN time < {MILLISECONDS} THEN {from_epoch('time', 'seconds')} "
              f"ELSE {from_epoch('time', 'ms')} END")
     if timezone:  # a wall-clock time in the project's zone, as projects before 2023 kept it
-        local = f"timezone('UTC', timezone({literal(timezone)}, {local}))"
+        local = f"timezone('UTC', timezone({sql.string(timezone)}, {local}))"
     return f"""
         WITH typed AS (
           SELECT filename, event, properties IS NOT NULL AS has_properties,
@@ -225,15 +224,15 @@ def _dedup_query(staged: Path) -> str:
     columns = "event, distinct_id, user_id, timestamp, platform, country"
     return f"""
         WITH repeated AS (
-          SELECT dedup_key FROM {literal(str(staged))} WHERE insert_id IS NOT NULL
+          SELECT dedup_key FROM {sql.string(staged)} WHERE insert_id IS NOT NULL
           GROUP BY dedup_key HAVING count(*) > 1
         )
-        SELECT {columns} FROM {literal(str(staged))}
+        SELECT {columns} FROM {sql.string(staged)}
         WHERE insert_id IS NULL OR dedup_key NOT IN (SELECT dedup_key FROM repeated)
         UNION ALL
         SELECT event, distinct_id, k.user_id, k.timestamp, k.platform, k.country
         FROM (SELECT event, distinct_id, arg_max({keep}, {order}) AS k
-              FROM {literal(str(staged))}
+              FROM {sql.string(staged)}
               WHERE insert_id IS NOT NULL AND dedup_key IN (SELECT dedup_key FROM repeated)
               GROUP BY event, distinct_id, time, insert_id)"""
 
@@ -254,15 +253,15 @@ def _refuse_unread(con, staged: Path, export: Export) -> None:
          lambda r: not 0 <= _time(r) < LATEST, SECONDS, True),
     ]
     if not con.execute(f"SELECT count(*) FILTER (WHERE time_kind <> 'NULL') "
-                       f"FROM {literal(str(staged))}").fetchone()[0]:
-        first = con.execute(f"SELECT filename FROM {literal(str(staged))} ORDER BY filename LIMIT 1"
+                       f"FROM {sql.string(staged)}").fetchone()[0]:
+        first = con.execute(f"SELECT filename FROM {sql.string(staged)} ORDER BY filename LIMIT 1"
                             ).fetchone()
         if first:  # not one event with a time: not a Mixpanel export at all
             raise DataError([DataProblem(
                 first[0], "has no field 'properties.time' (when it happened), which every "
                 f"{TOOL} export has: is it another tool's export?")])
     for where, field, message, wrong, expected, show in checks:
-        row = con.execute(f"SELECT filename FROM {literal(str(staged))} WHERE {where} "
+        row = con.execute(f"SELECT filename FROM {sql.string(staged)} WHERE {where} "
                           "ORDER BY filename LIMIT 1").fetchone()
         if row:
             line, record = _first(Path(row[0]), wrong)
@@ -293,7 +292,7 @@ def _first(file: Path, wrong) -> tuple[int | None, dict | None]:
     Read again only to name the line of a refusal: DuckDB does not say the line of a
     row it read.
     """
-    with _text(file) as lines:
+    with open_text(file) as lines:
         for number, line in enumerate(lines, start=1):
             try:
                 record = json.loads(line) if line.strip() else None
@@ -321,7 +320,7 @@ def _refuse_not_objects(export: Export) -> None:
     for file in export.files:
         if problem := _not_object(file):
             raise DataError([problem])
-        with _text(file) as lines:
+        with open_text(file) as lines:
             blank = blank and not any(line.strip() for line in lines)
     if blank:
         raise DataError([DataProblem(export.shown, "holds no events", expected=ONE_EVENT)])
@@ -329,7 +328,7 @@ def _refuse_not_objects(export: Export) -> None:
 
 def _not_object(file: Path) -> DataProblem | None:
     """The first line of ``file`` that, or whose properties, is not a JSON object."""
-    with _text(file) as lines:
+    with open_text(file) as lines:
         for number, line in enumerate(lines, start=1):
             try:
                 record = json.loads(line) if line.strip() else {}
@@ -344,18 +343,3 @@ def _not_object(file: Path) -> DataProblem | None:
                                    column="properties", found=repr(record["properties"])[:120],
                                    expected=PROPERTIES)
     return None
-
-
-def _check_zone(con, timezone: str) -> None:
-    """Refuse a time zone DuckDB does not know before reading a line with it."""
-    known = con.execute("SELECT count(*) FROM pg_timezone_names() WHERE name = ?",
-                        [timezone]).fetchone()[0]
-    if not known:
-        raise ParamsError("params file", f"imports: timezone: {timezone!r} is not a time "
-                          "zone: give one such as America/New_York or UTC")
-
-
-def _text(file: Path):
-    raw = gzip.open(file, "rb") if file.name.endswith(".gz") else open(file, "rb")
-    return io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
-

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cpo_kit.core import sql
 from cpo_kit.core.errors import DataError, DataProblem
 from cpo_kit.inputs.importers.exports import columns_of, find_export, read_problem, refuse, require
-from cpo_kit.inputs.importers.staging import Staging, literal
+from cpo_kit.inputs.importers.staging import Staging
 from cpo_kit.inputs.importers.times import utc, why_unread
 
 TOOL = "PostHog"
@@ -44,7 +45,8 @@ def import_posthog(path: Path, staging: Staging, *, options: dict) -> None:
     timezone = options.get("timezone")
     props = _json(columns.get("properties"), "properties")
     person = "nullif(trim(CAST(person_id AS VARCHAR)), '')" if "person_id" in columns else "NULL"
-    session = (f"coalesce(nullif(trim(CAST(session_id AS VARCHAR)), ''), {_key(props, '$session_id')})"
+    session = (f"coalesce(nullif(trim(CAST(session_id AS VARCHAR)), ''), "
+               f"{_key(props, '$session_id')})"
                if "session_id" in columns else f"{_key(props, '$session_id')}")
     has_people = "person_properties" in columns or "person_created_at" in columns
     created = (utc("person_created_at", columns["person_created_at"], timezone=timezone)
@@ -73,26 +75,27 @@ def import_posthog(path: Path, staging: Staging, *, options: dict) -> None:
                      CAST(properties AS VARCHAR) AS written_properties,
                      {created} AS person_created_at, {country} AS country
               FROM {export.relation()}
-            ) TO {literal(str(staged))} (FORMAT parquet)""")
+            ) TO {sql.string(staged)} (FORMAT parquet)""")
     except DataError:
         raise
     except Exception as error:  # duckdb.Error: the export's fault, said in one line
         raise DataError([read_problem(error, export)]) from None
     _refuse_unread(con, staged, export, timezone)
     kept = "user_id IS NOT NULL AND event NOT IN (" + bookkeeping + ")"
-    no_user = con.execute(f"SELECT count(*) FROM {literal(str(staged))} WHERE user_id IS NULL").fetchone()[0]
+    no_user = con.execute(f"SELECT count(*) FROM {sql.string(staged)} "
+                          "WHERE user_id IS NULL").fetchone()[0]
     staging.drop("events with neither person_id nor distinct_id", no_user)
     for event, count in con.execute(
-            f"SELECT event, count(*) FROM {literal(str(staged))} WHERE user_id IS NOT NULL "
+            f"SELECT event, count(*) FROM {sql.string(staged)} WHERE user_id IS NOT NULL "
             f"AND event IN ({bookkeeping}) GROUP BY event ORDER BY event").fetchall():
         staging.drop(f"{event} events (PostHog's bookkeeping, not a user's action)", count)
     staging.write("events", f"SELECT user_id, timestamp, event, CAST(NULL AS VARCHAR) AS "
-                  f"feature, platform, session_id FROM {literal(str(staged))} WHERE {kept}")
+                  f"feature, platform, session_id FROM {sql.string(staged)} WHERE {kept}")
     if has_people:
         staging.write("users", f"""
             SELECT user_id, coalesce(min(person_created_at), min(timestamp)) AS signup_at,
                    max(country) AS country
-            FROM {literal(str(staged))} WHERE {kept} GROUP BY user_id ORDER BY user_id""")
+            FROM {sql.string(staged)} WHERE {kept} GROUP BY user_id ORDER BY user_id""")
     (staging.folder / "staged.parquet").unlink()
 
 
@@ -120,14 +123,14 @@ def _valid(column: str, columns: dict[str, str]) -> str:
 
 def _refuse_unread(con, staged: Path, export, timezone: str | None) -> None:
     """Refuse the first time that cannot be read, or properties that are not JSON."""
-    row = con.execute(f"SELECT filename, written_time FROM {literal(str(staged))} "
+    row = con.execute(f"SELECT filename, written_time FROM {sql.string(staged)} "
                       "WHERE timestamp IS NULL LIMIT 1").fetchone()
     if row:
         if row[1] is None or not row[1].strip():
             raise DataError([DataProblem(row[0], "an event has no time", column="timestamp")])
         raise refuse(export, row[0], ("timestamp",), row[1], "cannot be read as a time",
                      expected=why_unread(timezone))
-    row = con.execute(f"SELECT filename, written_properties FROM {literal(str(staged))} "
+    row = con.execute(f"SELECT filename, written_properties FROM {sql.string(staged)} "
                       "WHERE NOT properties_valid LIMIT 1").fetchone()
     if row:
         raise refuse(export, row[0], ("properties",), row[1], "is not valid JSON",

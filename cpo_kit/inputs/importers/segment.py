@@ -84,7 +84,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from cpo_kit.core import formats
+from cpo_kit.core import formats, sql
 from cpo_kit.core.errors import DataError, DataProblem
 from cpo_kit.inputs.importers.exports import (SUFFIXES, Export, columns_of, find_export,
                                               line_where, read_problem, refuse, require)
@@ -184,7 +184,7 @@ def _text(columns: dict, name: str) -> str:
     """SQL giving the column ``name`` as trimmed text, NULL where empty or absent."""
     if name not in columns:
         return "CAST(NULL AS VARCHAR)"
-    return f"nullif(trim(CAST({_quoted(columns[name][0])} AS VARCHAR)), '')"
+    return f"nullif(trim(CAST({sql.identifier(columns[name][0])} AS VARCHAR)), '')"
 
 
 def warehouse_time(expression: str, kind: str, timezone: str | None) -> str:
@@ -215,42 +215,42 @@ def platform(library: str, os: str, device: str) -> str:
 
 def _stage_tracks(export: Export, staging: Staging, *, tool: str,
                   timezone: str | None) -> None:
-    columns = column_names(staging.con, export)
-    _require(columns, TRACKS, export, tool, "tracks")
-    time_name, time_kind = columns["timestamp"]
-    text = partial(_text, columns)
-    copy(staging, export, "tracks", f"""
-        SELECT filename, {text('user_id')} AS user_id, {text('anonymous_id')} AS anonymous_id,
-               {warehouse_time(_quoted(time_name), time_kind, timezone)} AS timestamp,
-               CAST({_quoted(time_name)} AS VARCHAR) AS written_time,
+    _stage(export, staging, "tracks", TRACKS, tool=tool, timezone=timezone,
+           fields=lambda text: f"""
                {text('event')} AS event,
                {platform(text('context_library_name'), text('context_os_name'),
                          text('context_device_type'))} AS platform,
-               {text('context_session_id')} AS session_id
-        FROM {export.relation()}""")
-    refuse_unread(staging, export, "tracks", (time_name,), why_unread(timezone or "UTC"))
+               {text('context_session_id')} AS session_id""")
 
 
 def _stage_identifies(export: Export, staging: Staging, *, tool: str,
                       timezone: str | None) -> None:
+    _stage(export, staging, "identifies", IDENTIFIES, tool=tool, timezone=timezone,
+           fields=lambda text: f"""
+               coalesce({text('context_location_country')}, {text('address_country')},
+                        {text('country')}) AS country""")
+
+
+def _stage(export: Export, staging: Staging, table: str, needed: dict[str, str], *,
+           tool: str, timezone: str | None, fields) -> None:
+    """Stage a warehouse table: who, when (in UTC) and the ``fields`` of its own, which
+    ``fields(text)`` writes as SQL (``text(column)`` is a column as trimmed text)."""
     columns = column_names(staging.con, export)
-    _require(columns, IDENTIFIES, export, tool, "identifies")
+    _require(columns, needed, export, tool, table)
     time_name, time_kind = columns["timestamp"]
     text = partial(_text, columns)
-    copy(staging, export, "identifies", f"""
+    copy(staging, export, table, f"""
         SELECT filename, {text('user_id')} AS user_id, {text('anonymous_id')} AS anonymous_id,
-               {warehouse_time(_quoted(time_name), time_kind, timezone)} AS timestamp,
-               CAST({_quoted(time_name)} AS VARCHAR) AS written_time,
-               coalesce({text('context_location_country')}, {text('address_country')},
-                        {text('country')}) AS country
+               {warehouse_time(sql.identifier(time_name), time_kind, timezone)} AS timestamp,
+               CAST({sql.identifier(time_name)} AS VARCHAR) AS written_time,{fields(text)}
         FROM {export.relation()}""")
-    refuse_unread(staging, export, "identifies", (time_name,), why_unread(timezone or "UTC"))
+    refuse_unread(staging, export, table, (time_name,), why_unread(timezone or "UTC"))
 
 
 def copy(staging: Staging, export: Export, name: str, query: str) -> None:
     """Stage the rows of ``query`` as ``<name>.staged.parquet``; a read fault is refused."""
     try:
-        staging.con.execute(f"COPY ({query}) TO '{_staged(staging, name)}' (FORMAT parquet)")
+        staging.con.execute(f"COPY ({query}) TO {staged_sql(staging, name)} (FORMAT parquet)")
     except DataError:
         raise
     except Exception as error:  # duckdb.Error: the export's fault, said in one line
@@ -261,7 +261,7 @@ def refuse_unread(staging: Staging, export: Export, name: str, field: tuple[str,
                   expected: str) -> None:
     """Refuse the first staged row of ``name`` whose time could not be read."""
     row = staging.con.execute(
-        f"SELECT filename, written_time FROM '{_staged(staging, name)}' "
+        f"SELECT filename, written_time FROM {staged_sql(staging, name)} "
         "WHERE timestamp IS NULL LIMIT 1").fetchone()
     if row is None:
         return
@@ -282,26 +282,25 @@ def write_tables(staging: Staging, *, has_identifies: bool) -> None:
     platform, session_id``, and ``filename, user_id, anonymous_id, timestamp, country``.
     """
     con = staging.con
-    tracks = _staged(staging, "tracks")
-    identifies = _staged(staging, "identifies")
+    tracks, identifies, stitch = (staged_sql(staging, name)
+                                  for name in ("tracks", "identifies", "stitch"))
     if not has_identifies:
         con.execute(f"COPY (SELECT CAST(NULL AS VARCHAR) AS user_id, CAST(NULL AS VARCHAR) "
                     "AS anonymous_id, CAST(NULL AS TIMESTAMP) AS timestamp, CAST(NULL AS "
-                    f"VARCHAR) AS country LIMIT 0) TO '{identifies}' (FORMAT parquet)")
+                    f"VARCHAR) AS country LIMIT 0) TO {identifies} (FORMAT parquet)")
     # One row per anonymous id: the user of its latest identify, and how many it had.
-    stitch = staging.folder / "stitch.staged.parquet"
     con.execute(f"""
         COPY (SELECT anonymous_id,
                      first(user_id ORDER BY timestamp DESC, user_id DESC) AS stitched,
                      count(DISTINCT user_id) AS users
-              FROM '{identifies}' WHERE anonymous_id IS NOT NULL AND user_id IS NOT NULL
-              GROUP BY anonymous_id) TO '{stitch}' (FORMAT parquet)""")
+              FROM {identifies} WHERE anonymous_id IS NOT NULL AND user_id IS NOT NULL
+              GROUP BY anonymous_id) TO {stitch} (FORMAT parquet)""")
     who = "(user_id IS NOT NULL OR anonymous_id IS NOT NULL)"
     staging.drop("track calls with neither user_id nor anonymous_id", con.execute(
-        f"SELECT count(*) FROM '{tracks}' WHERE NOT {who}").fetchone()[0])
+        f"SELECT count(*) FROM {tracks} WHERE NOT {who}").fetchone()[0])
     staging.drop("track calls with no event name", con.execute(
-        f"SELECT count(*) FROM '{tracks}' WHERE {who} AND event IS NULL").fetchone()[0])
-    joined = (f"FROM '{tracks}' t LEFT JOIN '{stitch}' s ON t.user_id IS NULL "
+        f"SELECT count(*) FROM {tracks} WHERE {who} AND event IS NULL").fetchone()[0])
+    joined = (f"FROM {tracks} t LEFT JOIN {stitch} s ON t.user_id IS NULL "
               "AND s.anonymous_id = t.anonymous_id "
               "WHERE (t.user_id IS NOT NULL OR t.anonymous_id IS NOT NULL) "
               "AND t.event IS NOT NULL")
@@ -315,15 +314,15 @@ def write_tables(staging: Staging, *, has_identifies: bool) -> None:
                count(*) FILTER (s.stitched IS NULL),
                count(DISTINCT t.anonymous_id) FILTER (s.stitched IS NULL)
         {joined} AND t.user_id IS NULL""").fetchone()
-    shared = con.execute(f"SELECT count(*) FROM '{stitch}' WHERE users > 1").fetchone()[0]
-    events = staging.folder / "events.parquet"
+    shared = con.execute(f"SELECT count(*) FROM {stitch} WHERE users > 1").fetchone()[0]
+    events = sql.string(staging.folder / "events.parquet")
     staging.write("users", f"""
-        WITH seen AS (SELECT user_id, min(timestamp) AS first FROM '{events}' GROUP BY user_id),
+        WITH seen AS (SELECT user_id, min(timestamp) AS first FROM {events} GROUP BY user_id),
              identified AS (
                SELECT user_id, min(timestamp) AS first,
                       first(country ORDER BY timestamp DESC) FILTER (country IS NOT NULL)
                         AS country
-               FROM '{identifies}' WHERE user_id IS NOT NULL GROUP BY user_id)
+               FROM {identifies} WHERE user_id IS NOT NULL GROUP BY user_id)
         SELECT seen.user_id, least(seen.first, identified.first) AS signup_at,
                identified.country
         FROM seen LEFT JOIN identified USING (user_id) ORDER BY seen.user_id""")
@@ -367,5 +366,6 @@ def _staged(staging: Staging, name: str) -> Path:
     return staging.folder / f"{name}.staged.parquet"
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+def staged_sql(staging: Staging, name: str) -> str:
+    """The staged table ``name`` as DuckDB reads it: its path, quoted."""
+    return sql.string(_staged(staging, name))

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from cpo_kit.core.errors import DataError, DataProblem
 from cpo_kit.inputs.importers.exports import Export, columns_of, require
-from cpo_kit.inputs.importers.segment import copy, platform, refuse_unread, slug, utc_suffix
+from cpo_kit.inputs.importers.segment import (copy, platform, refuse_unread, slug, staged_sql,
+                                              utc_suffix)
 from cpo_kit.inputs.importers.staging import Staging
 from cpo_kit.inputs.importers.times import utc, why_unread
 
@@ -76,7 +77,7 @@ def stage(export: Export, staging: Staging, *, tool: str, timezone: str | None) 
     def trait(path):
         return f"nullif(trim(json_extract_string(traits, '$.{path}')), '')"
 
-    calls = staging.folder / "calls.staged.parquet"
+    calls = staged_sql(staging, "calls")
     copy(staging, export, "calls", f"""
         SELECT filename, lower(trim(type)) AS type,
                nullif(trim(userId), '') AS user_id,
@@ -92,15 +93,15 @@ def stage(export: Export, staging: Staging, *, tool: str, timezone: str | None) 
         FROM {export.relation(columns=COLUMNS)}""")
     refuse_unread(staging, export, "calls", ("timestamp",), why_unread(timezone))
     for kind, count in con.execute(
-            f"SELECT type, count(*) FROM '{calls}' WHERE type IS DISTINCT FROM 'track' "
+            f"SELECT type, count(*) FROM {calls} WHERE type IS DISTINCT FROM 'track' "
             "AND type IS DISTINCT FROM 'identify' GROUP BY type ORDER BY type").fetchall():
         staging.drop(f"{kind} calls (only track calls are events)" if kind
                      else "calls without a type", count)
     con.execute(f"""COPY (SELECT filename, user_id, anonymous_id, timestamp, event, platform,
-                                 session_id FROM '{calls}' WHERE type = 'track')
-                    TO '{staging.folder / 'tracks.staged.parquet'}' (FORMAT parquet)""")
+                                 session_id FROM {calls} WHERE type = 'track')
+                    TO {staged_sql(staging, 'tracks')} (FORMAT parquet)""")
     con.execute(f"""COPY (SELECT filename, user_id, anonymous_id, timestamp, country
-                          FROM '{calls}' WHERE type = 'identify')
-                    TO '{staging.folder / 'identifies.staged.parquet'}' (FORMAT parquet)""")
-    calls.unlink()
+                          FROM {calls} WHERE type = 'identify')
+                    TO {staged_sql(staging, 'identifies')} (FORMAT parquet)""")
+    (staging.folder / "calls.staged.parquet").unlink()
     return True

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cpo_kit.core import formats
+from cpo_kit.core import formats, sql
 from cpo_kit.core.errors import DataError, DataProblem
 from cpo_kit.inputs.table_files import file_format, normalise
 
@@ -95,16 +95,16 @@ class Staging:
         # and spills what it must hold beyond this to the staging folder.
         self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         # Spilled intermediate results go with the staging folder, not into the system's /tmp.
-        self.con.execute(f"SET temp_directory = {literal(str(self.folder / '.spill'))}")
+        self.con.execute(f"SET temp_directory = {sql.string(self.folder / '.spill')}")
 
     def write(self, table: str, query: str) -> Written:
         """Write the rows of ``query`` as the contract table ``table`` (Parquet)."""
         path = self.folder / f"{table}.parquet"
-        self.con.execute(f"COPY ({query}) TO {literal(str(path))} "
+        self.con.execute(f"COPY ({query}) TO {sql.string(path)} "
                          "(FORMAT parquet, COMPRESSION zstd)")
         rows, first, last = self.con.execute(
             f"SELECT count(*), min({DATED[table]}), max({DATED[table]}) "
-            f"FROM read_parquet({literal(str(path))})").fetchone()
+            f"FROM read_parquet({sql.string(path)})").fetchone()
         written = Written(rows, first, last)
         self.imported.tables[table] = written
         return written
@@ -144,8 +144,3 @@ class Staging:
     def __exit__(self, *exc) -> None:
         with contextlib.suppress(Exception):
             self.close()
-
-
-def literal(text: str) -> str:
-    """``text`` as a DuckDB string literal (a path with a quote in it stays one string)."""
-    return "'" + text.replace("'", "''") + "'"

@@ -192,23 +192,24 @@ def import_stripe(path: Path, staging: Staging, *, options: dict) -> None:
 
 def _reporting(options: dict) -> tuple[str | None, dict[str, Fraction]]:
     """The params file's reporting currency (None if it names none) and its rates."""
+    source = options.get("params_file") or "params file"
     currency = options.get("currency")
     if currency is not None:
         try:
             check_currency(currency)
         except ValueError as error:
-            raise ParamsError("params file", f"currency: {error}") from None
+            raise ParamsError(source, f"currency: {error}") from None
     given = options.get("exchange_rates") or {}
     if not isinstance(given, dict):
-        raise ParamsError("params file", "imports: exchange_rates: expected a mapping of "
+        raise ParamsError(source, "imports: exchange_rates: expected a mapping of "
                           "currencies to rates, such as {USD: 0.92}")
     rates = {}
     for code, rate in given.items():
         if not is_currency(str(code).upper()):
-            raise ParamsError("params file", f"imports: exchange_rates: {code!r} is not a "
+            raise ParamsError(source, f"imports: exchange_rates: {code!r} is not a "
                               "currency code: expected an ISO 4217 code such as USD")
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not rate > 0:
-            raise ParamsError("params file", f"imports: exchange_rates: {code}: expected a "
+            raise ParamsError(source, f"imports: exchange_rates: {code}: expected a "
                               f"rate above 0 (units of the reporting currency per {code}), "
                               f"found {rate!r}")
         rates[str(code).upper()] = Fraction(str(rate))

@@ -7,9 +7,12 @@ zone is converted; one without a zone (a Parquet column) is taken as UTC, as the
 tools that write them do. Epoch numbers (seconds, milliseconds, microseconds) are
 read as what their tool documents.
 
-Part of :mod:`cpo_kit.inputs`: imports nothing of cpo_kit.
+Part of :mod:`cpo_kit.inputs`: imports :mod:`cpo_kit.core`.
 """
 from __future__ import annotations
+
+from cpo_kit.core import sql
+from cpo_kit.core.errors import ParamsError
 
 #: A zone at the end of a written time: Z, or an offset such as +02:00 or -0500.
 ZONED = r"([Zz]|[+-][0-9][0-9](:?[0-9][0-9])?)$"
@@ -27,7 +30,7 @@ def utc(column: str, kind: str, *, timezone: str | None = None) -> str:
     zoned = f"timezone('UTC', try_cast({text} AS TIMESTAMPTZ))"
     if timezone is None:
         return f"CASE WHEN regexp_matches({text}, '{ZONED}') THEN {zoned} END"
-    local = f"timezone('UTC', timezone({_literal(timezone)}, try_cast({text} AS TIMESTAMP)))"
+    local = f"timezone('UTC', timezone({sql.string(timezone)}, try_cast({text} AS TIMESTAMP)))"
     return f"CASE WHEN regexp_matches({text}, '{ZONED}') THEN {zoned} ELSE {local} END"
 
 
@@ -37,6 +40,21 @@ def from_epoch(column: str, unit: str) -> str:
     return f"make_timestamp(CAST(round(try_cast({column} AS DOUBLE) * {scale}) AS BIGINT))"
 
 
+def check_zone(con, timezone, source: str) -> None:
+    """Refuse a time zone DuckDB does not know (``con``'s), before any time is read in it.
+
+    Raises
+    ------
+    ParamsError
+        ``timezone`` names no zone; ``source`` is the params file that gave it.
+    """
+    known = con.execute("SELECT count(*) FROM pg_timezone_names() WHERE name = ?",
+                        [str(timezone)]).fetchone()[0]
+    if not known:
+        raise ParamsError(source, f"imports: timezone: {timezone!r} is not a time zone: "
+                          "give one such as America/New_York or UTC")
+
+
 def why_unread(timezone: str | None) -> str:
     """What a refused time should have been, for the message."""
     if timezone:
@@ -44,7 +62,3 @@ def why_unread(timezone: str | None) -> str:
     return ("a date and time with its zone, such as 2026-10-01T09:30:00Z (a time without a "
             "zone is refused unless the params file says the tool's zone, as "
             "imports: {timezone: UTC})")
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

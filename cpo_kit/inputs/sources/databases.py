@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cpo_kit.core import sql
 from cpo_kit.core.errors import ParamsError
 from cpo_kit.inputs.sources.connection import Connection, Opener
 from cpo_kit.inputs.sources.url import SourceURL, without_secrets
@@ -46,7 +47,7 @@ class AttachedDatabase(Connection):
         if extension:
             _install_extension(self.con, extension, url)
         try:
-            self.con.execute(f"ATTACH {_literal(target)} AS source ({', '.join(options)})")
+            self.con.execute(f"ATTACH {sql.string(target)} AS source ({', '.join(options)})")
         except duckdb.Error as error:
             self.con.close()
             # The message of a failed ATTACH may quote the URL, secret included: keep
@@ -66,13 +67,13 @@ class AttachedDatabase(Connection):
 
         # Through a view of the in-memory database: ibis 12 reads the schema of a table
         # of another catalog (.table(name, database="source")) by a call DuckDB 2 lacks.
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {_identifier(name)} AS "
-                         f"SELECT * FROM source.{_identifier(name)}")
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {sql.identifier(name)} AS "
+                         f"SELECT * FROM source.{sql.identifier(name)}")
         return ibis.duckdb.from_connection(self.con).table(name)
 
     def write_parquet(self, name: str, path: Path) -> None:
-        self.con.execute(f"COPY (SELECT * FROM source.{_identifier(name)}) "
-                         f"TO {_literal(str(path))} (FORMAT parquet)")
+        self.con.execute(f"COPY (SELECT * FROM source.{sql.identifier(name)}) "
+                         f"TO {sql.string(path)} (FORMAT parquet)")
 
     def close(self) -> None:
         self.con.close()
@@ -124,18 +125,10 @@ def _attach_clause(url: SourceURL) -> tuple[str, list[str]]:
         for key, value in url.options.items():
             if key.lower() != "encryption_key":
                 raise ParamsError(url.shown, f"unknown option {key!r} of a duckdb:// URL")
-            options.append(f"ENCRYPTION_KEY {_literal(url.expanded(value))}")
+            options.append(f"ENCRYPTION_KEY {sql.string(url.expanded(value))}")
         return url.where, options
     options.append(f"TYPE {ATTACHED_TYPES[url.scheme]}")
     return url.expanded(), options
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 #: The registry's way to open an attached database as a run's data.
