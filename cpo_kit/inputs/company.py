@@ -240,7 +240,7 @@ def _csv_source(path: Path, compression: str | None, renames: dict[str, str]
         return None
     columns = [renames.get(normalise(n), normalise(n)) or f"unnamed_{i}"
                for i, n in enumerate(names, start=1)]
-    struct = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for c in columns)
+    struct = ", ".join(f"{sql.string(c)}: 'VARCHAR'" for c in columns)
     # null_padding: a short row's missing values are empty, as pandas reads them; with
     # line breaks in quotes, DuckDB can pad only when it reads in one thread.
     return (f"read_csv({sql.string(path.resolve())}, header=true, auto_detect=false, delim=',', "
