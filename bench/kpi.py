@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import pickle
-import resource
 import subprocess
 import sys
 import time
@@ -96,10 +95,12 @@ CONTENDERS = {"cpo_kit": suite_cpo_kit, "pandas": suite_reference, "floor": floo
 
 
 def child(name: str, data: Path, result: Path) -> None:
+    from peak import peak_gb  # bench/, the script's own folder
+
     started = time.perf_counter()
     tables = CONTENDERS[name](data)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    peak = peak_gb()
     result.write_bytes(pickle.dumps(tables))
     print(json.dumps({"seconds": seconds, "peak_gb": peak}))
 

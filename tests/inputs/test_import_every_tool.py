@@ -14,6 +14,7 @@ params file whose time zone is misspelt.
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import duckdb
@@ -130,3 +131,38 @@ def test_a_time_zone_the_params_misspell_is_refused(cli, tmp_path, tool, export)
     assert err == (f"cpo-kit: {params}: imports: timezone: 'America/Nowhere' is not a "
                    "time zone: give one such as America/New_York or UTC\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["acme.yml"]
+
+
+@pytest.mark.parametrize("tool", list(tool_exports.NAMES))
+def test_each_events_tool_and_stripe_in_one_folder_run_and_publish(tmp_path, tool):
+    # A company's two exports, as the book's page shows: the sample's events through
+    # the tool and the Stripe Dashboard fixture's revenue, imported into one folder, run
+    # through every notebook and published as a book.
+    from conftest import cpo_kit
+
+    export = tmp_path / tool_exports.NAMES[tool]
+    tool_exports.write_export(tool, SAMPLE, export)
+    params = tmp_path / "acme.yml"
+    params.write_text("company_name: Acme Analytics\nperiod_end: 2026-06-30\ncurrency: USD\n"
+                      "imports:\n  exchange_rates: {EUR: 1.1}\n")
+    for name, source in ((tool, export), ("stripe", EXPORTS / "stripe" / "dashboard")):
+        imported = cpo_kit("import", name, source, tmp_path / "acme", "--params", params)
+        assert imported.returncode == 0, imported.stderr
+    run = cpo_kit("run", tmp_path / "acme", "--params", params, "--out", tmp_path / "runs")
+    assert run.returncode == 0, run.stderr
+    results = tmp_path / "runs" / "latest"
+    headline = json.loads((results / "kpi_overview_results" / "headline.json").read_text())
+    # 1,667 of the sample's users did something in June 2026. Its MRR: Acme 147 + Birch
+    # 100 + Fig 30 + Jade 110 (100 EUR at 1.1) = 387 USD from four paying accounts
+    # (Grove's June invoice is open); ARR 387 x 12 = 4,644.
+    assert {key: h["value"] for key, h in headline["headlines"].items()} == {
+        "mau": 1667, "mrr": 387, "arr": 4644, "paying_accounts": 4}
+    book = cpo_kit("publish", results, "--out", tmp_path / "site")
+    assert book.returncode == 0, book.stdout[-3000:] + book.stderr[-2000:]
+    html = tmp_path / "site" / "_build" / "html" / "notebooks"
+    assert "This section needs data that was not provided:" in (html / "pricing.html"
+                                                                ).read_text()
+    overview = (html / "kpi_overview.html").read_text()
+    assert "Acme Analytics" in overview
+    for shown in ("1,667", "$387", "$4,644"):
+        assert shown in overview
