@@ -20,6 +20,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cpo_kit.core import sql
+
 ROOT = Path(__file__).resolve().parents[2]
 EXPORTS = Path(__file__).parent / "exports"
 # bench/ is scripts, not a package: load the export writer from its file.
@@ -42,14 +44,11 @@ def _same(first: str, second: str) -> None:
         assert _rows(f"SELECT count(*) FROM ({one} EXCEPT ALL {other})") == [(0,)]
 
 
-def _sql(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def _sample_events(seconds: bool) -> str:
     time = "date_trunc('second', timestamp)" if seconds else "timestamp"
     return (f"SELECT user_id, {time} AS timestamp, event, CASE platform WHEN 'desktop' "
-            f"THEN 'web' ELSE platform END AS platform FROM {_sql(SAMPLE / 'events.parquet')}")
+            "THEN 'web' ELSE platform END AS platform "
+            f"FROM {sql.string(SAMPLE / 'events.parquet')}")
 
 
 @pytest.mark.parametrize("tool, sessions", [
@@ -65,7 +64,7 @@ def test_the_sample_exported_by_each_tool_comes_back_whole(cli, tmp_path, tool, 
     assert (code, err) == (0, "")
     assert "events.parquet         457,315 rows, 2024-11-01 to 2026-10-31" in out
     assert "Nothing was dropped." in out
-    events = _sql(tmp_path / "acme" / "events.parquet")
+    events = sql.string(tmp_path / "acme" / "events.parquet")
     # Mixpanel's time is whole seconds since 1970: the sample's fractions are lost.
     sample = _sample_events(seconds=tool == "mixpanel")
     imported = f"SELECT user_id, timestamp, event, platform FROM {events}"
@@ -80,11 +79,11 @@ def test_the_sample_exported_by_each_tool_comes_back_whole(cli, tmp_path, tool, 
         # No person properties in this export: PostHog's import writes no users table.
         assert not (tmp_path / "acme" / "users.parquet").exists()
         return
-    users = _sql(tmp_path / "acme" / "users.parquet")
+    users = sql.string(tmp_path / "acme" / "users.parquet")
     if tool == "segment":
         # identifies at each user's signup, with the country: the sample's users, as they
         # are, for the 3,643 who did something.
-        expected = (f"SELECT user_id, signup_at, country FROM {_sql(SAMPLE / 'users.csv')} "
+        expected = (f"SELECT user_id, signup_at, country FROM {sql.string(SAMPLE / 'users.csv')} "
                     f"WHERE user_id IN (SELECT user_id FROM {events})")
     else:
         # Nothing says when they signed up: their first event does.
