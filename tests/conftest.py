@@ -49,6 +49,10 @@ def sample_dir() -> Path:
     return SAMPLE
 
 
+#: The last line of ``cpo-kit import``'s summary when it wrote events.
+FUNNEL_HINT = ("Before the first run, name the activation funnel's steps among your events in "
+               "the params file: notebooks: {product_kpis: {funnel_steps: [...]}}.")
+
 #: The sample company's targets, as its params file sets them.
 SAMPLE_TARGETS = yaml.safe_load((ROOT / "data" / "brightlane.yml").read_text())["targets"]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import FUNNEL_HINT
 
 EXPORTS = Path(__file__).parent / "exports" / "amplitude"
 HOURS = ("123456_2026-10-01_8#0.json", "123456_2026-10-01_9#0.json")
@@ -95,7 +96,10 @@ def _summary(out_dir: Path, tool="Amplitude") -> list[str]:
             "             1 [Amplitude] Start Session events (Amplitude's bookkeeping, not a "
             "user's action)",
             "User ids: 4 events by user_id, 2 by device_id (no user_id), 1 by amplitude_id "
-            "(no user_id or device_id)."]
+            "(no user_id or device_id).",
+            "The commonest events: report_created (2), report_viewed (2), [Amplitude] Page "
+            "Viewed (1), invoice_paid (1), report_shared (1).",
+            FUNNEL_HINT]
 
 
 def test_the_archive_becomes_events_and_users(cli, tmp_path):
@@ -182,7 +186,9 @@ def test_other_bookkeeping_events_without_ids_and_copies_by_uuid_are_dropped(cli
         "             1 session_start events (Amplitude's bookkeeping, not a user's action)",
         "User ids: 2 events by user_id.",
         "The params file's imports: timezone (Europe/Berlin) is not used: Amplitude writes "
-        "its times in UTC."]
+        "its times in UTC.",
+        "The commonest events: login (1), logout (1).",
+        FUNNEL_HINT]
 
 
 def test_events_with_one_insert_id_on_two_devices_are_two_events(cli, tmp_path):

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import FUNNEL_HINT
 
 EXPORT = Path(__file__).parent / "exports" / "ga4"
 ANA_DEVICE = "1803964123.1790841598"
@@ -71,7 +72,10 @@ def test_the_daily_tables_become_events_and_users(cli, tmp_path):
         "action)",
         "             3 session_start events (GA4's marker of a session's start, not a user's "
         "action)",
-        "             2 user_engagement events (GA4's engagement timer, not a user's action)"]
+        "             2 user_engagement events (GA4's engagement timer, not a user's action)",
+        "The commonest events: screen_view (3), report_created (2), login (1), "
+        "notification_open (1), page_view (1), report_shared (1).",
+        FUNNEL_HINT]
 
 
 def test_the_imported_export_passes_the_contract(cli, tmp_path):
@@ -176,8 +180,11 @@ def test_a_parquet_export_with_nested_params(cli, tmp_path):
     assert _table(tmp_path / "acme", "users") == [
         ("77.1790985590", T("2026-10-03 00:00:00.000001"), "Japan"),
         ("dan", T("2026-10-03 00:01:00"), "Japan")]
-    assert out.splitlines()[-1] == ("             1 session_start events (GA4's marker of a "
-                                    "session's start, not a user's action)")
+    assert out.splitlines()[-3:] == [
+        "             1 session_start events (GA4's marker of a session's start, not a user's "
+        "action)",
+        "The commonest events: file_download (1), purchase (1).",
+        FUNNEL_HINT]
 
 
 def test_a_parquet_row_without_a_name_is_refused_with_its_record(cli, tmp_path):

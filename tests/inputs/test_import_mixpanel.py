@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import FUNNEL_HINT
 
 EXPORT = Path(__file__).parent / "exports" / "mixpanel" / "export.jsonl"
 UTC_NOTE = ("Times were read as UTC, as Mixpanel stores them for projects created since "
@@ -80,7 +81,10 @@ def test_the_raw_export_becomes_events_and_users(cli, tmp_path):
         "             1 $identify events (Mixpanel's own, not a user's action)",
         "             1 events with an empty distinct_id (no user's; Mixpanel leaves them "
         "out of per-user analysis)",
-        UTC_NOTE]
+        UTC_NOTE,
+        "The commonest events: Report Viewed (4), Report Created (2), $mp_web_page_view (1), "
+        "App Open (1), Invoice Paid (1), Sign Up (1).",
+        FUNNEL_HINT]
     assert sorted(p.name for p in (tmp_path / "acme").iterdir()) == ["events.parquet",
                                                                      "users.parquet"]
 

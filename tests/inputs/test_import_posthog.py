@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import FUNNEL_HINT
 
 EXPORT = Path(__file__).parent / "exports" / "posthog" / "events.csv"
 ANA = "5f1c0000-0000-4000-8000-000000000001"
@@ -42,7 +43,10 @@ def test_the_events_export_becomes_the_events_table(cli, tmp_path):
         "Dropped:",
         "             1 events with neither person_id nor distinct_id",
         "             1 $feature_flag_called events (PostHog's bookkeeping, not a user's action)",
-        "             1 $identify events (PostHog's bookkeeping, not a user's action)"]
+        "             1 $identify events (PostHog's bookkeeping, not a user's action)",
+        "The commonest events: $pageview (1), $screen (1), report_created (1), "
+        "report_shared (1).",
+        FUNNEL_HINT]
     # No person data in this export: no users table.
     assert sorted(p.name for p in (tmp_path / "acme").iterdir()) == ["events.parquet"]
 

@@ -17,9 +17,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import FUNNEL_HINT
 
 EXPORTS = Path(__file__).parent / "exports" / "segment"
 WAREHOUSE = EXPORTS / "warehouse"
+#: The warehouse fixture's events, commonest first: anon-x9 twice, anon-y7 and Ana viewed
+#: pricing; Ben and Cem viewed a report; Ana signed up, created and shared one.
+WAREHOUSE_EVENTS = ("The commonest events: viewed_pricing (4), report_viewed (2), "
+                    "report_created (1), report_shared (1), signed_up (1).")
 MESSAGES = EXPORTS / "messages.jsonl"
 BEN_DEVICE = "0A2B7C1E-4D11-4E55-9F00-1B2C3D4E5F60"
 T = pd.Timestamp
@@ -72,7 +77,9 @@ def test_the_warehouse_tables_become_events_stitched_to_their_users(cli, tmp_pat
         "  3 events of 2 anonymous visitors never identified: their anonymous id is their "
         "user id",
         "  1 anonymous id identified as more than one user: stitched to the user of the "
-        "latest identify"]
+        "latest identify",
+        WAREHOUSE_EVENTS,
+        FUNNEL_HINT]
 
 
 def test_the_users_sign_up_at_their_first_identify_or_event_with_their_latest_country(
@@ -133,7 +140,10 @@ def test_raw_messages_give_the_same_tables_as_the_warehouse_would(cli, tmp_path)
         "Identities:",
         "  1 event of 1 anonymous visitor stitched to the user they were identified as",
         "  1 event of 1 anonymous visitor never identified: their anonymous id is their "
-        "user id"]
+        "user id",
+        "The commonest events: viewed_pricing (2), report_created (1), report_shared (1), "
+        "signed_up (1).",
+        FUNNEL_HINT]
 
 
 def test_a_folder_of_raw_messages_is_read_and_passes_the_contract(cli, tmp_path):
@@ -239,11 +249,13 @@ def test_without_identifies_the_events_are_imported_unstitched_and_the_summary_s
     assert sorted({e[0] for e in events}) == ["anon-a1", "anon-s1", "anon-x9", "anon-y7",
                                               "u-ana", "u-ben"]
     assert _table(tmp_path / "acme", "users")[0] == ("anon-a1", T("2026-10-01 08:00"), None)
-    assert out.splitlines()[-3:] == [
+    assert out.splitlines()[-5:] == [
         "Identities:",
         "  no identifies table: anonymous ids were not stitched to user ids",
         "  5 events of 4 anonymous visitors never identified: their anonymous id is their "
-        "user id"]
+        "user id",
+        WAREHOUSE_EVENTS,
+        FUNNEL_HINT]
 
 
 def test_a_table_in_several_files_is_read_whole(cli, tmp_path):

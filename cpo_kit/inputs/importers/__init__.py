@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cpo_kit.core import formats, sql
 from cpo_kit.core.errors import ParamsError
 from cpo_kit.core.files import made_folder
 from cpo_kit.inputs.importers.amplitude import import_amplitude
@@ -123,4 +124,22 @@ def import_export(tool: str, path: str | Path, out_dir: str | Path, *,
             check_zone(staging.con, options["timezone"], str(source))
         importer.run(Path(path), staging, options={**options, "params_file": str(source),
                                                     "currency": params.get("currency")})
+        if "events" in staging.imported.tables:
+            staging.imported.notes += _commonest_events(staging)
         return staging.keep()
+
+
+#: How many of the commonest event names the summary shows.
+COMMONEST = 8
+
+
+def _commonest_events(staging: Staging) -> list[str]:
+    """The summary's lines naming the commonest events: a run's funnel steps are named
+    among them, and the default steps are the sample company's, not the user's."""
+    events = sql.string(staging.folder / "events.parquet")
+    rows = staging.con.execute(f"SELECT event, count(*) AS n FROM read_parquet({events}) "
+                               f"GROUP BY event ORDER BY n DESC, event LIMIT {COMMONEST}"
+                               ).fetchall()
+    return [f"The commonest events: {', '.join(f'{e} ({formats.count(n)})' for e, n in rows)}.",
+            "Before the first run, name the activation funnel's steps among your events in "
+            "the params file: notebooks: {product_kpis: {funnel_steps: [...]}}."]
