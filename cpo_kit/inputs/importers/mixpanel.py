@@ -128,12 +128,7 @@ def import_mixpanel(path: Path, staging: Staging, *, options: dict) -> None:
     except Exception as error:  # duckdb.Error: the export's fault, said in one line
         raise DataError([_read_problem(error, export)]) from None
     _refuse_unread(con, staged, export)
-    deduped = staging.folder / "deduped.parquet"
-    con.execute(f"COPY ({_dedup_query(staged)}) TO {sql.string(deduped)} (FORMAT parquet)")
-    read, kept_rows = (con.execute(f"SELECT count(*) FROM {sql.string(p)}").fetchone()[0]
-                       for p in (staged, deduped))
-    staging.drop("duplicate events (same event, distinct_id, time and $insert_id)",
-                 read - kept_rows)
+    deduped = _unique(staging, staged)
     bookkeeping = ", ".join(f"'{e}'" for e in BOOKKEEPING)
     for event, count in con.execute(
             f"SELECT event, count(*) FROM {sql.string(deduped)} WHERE event IN ({bookkeeping}) "
@@ -161,8 +156,8 @@ def import_mixpanel(path: Path, staging: Staging, *, options: dict) -> None:
             "Times were read as UTC, as Mixpanel stores them for projects created since "
             "2023; for an older project give its time zone in the params file (imports: "
             "{timezone: America/New_York}).")
-    staged.unlink()
-    deduped.unlink()
+    for path in {staged, deduped}:
+        path.unlink()
 
 
 def _staging_query(export: Export, timezone: str | None) -> str:
@@ -206,6 +201,22 @@ def _staging_query(export: Export, timezone: str | None) -> str:
                     WHEN os IS NULL AND lib = 'android' THEN 'android'
                END AS platform
         FROM typed"""
+
+
+def _unique(staging: Staging, staged: Path) -> Path:
+    """The staged events without the copies Mixpanel counts once, which are counted as
+    dropped; ``staged`` itself when no event's key repeats (an export without copies)."""
+    con = staging.con
+    repeats = con.execute(f"SELECT count(*) FROM {sql.string(staged)} WHERE insert_id IS "
+                          "NOT NULL GROUP BY dedup_key HAVING count(*) > 1 LIMIT 1").fetchall()
+    if not repeats:
+        return staged
+    deduped = staging.folder / "deduped.parquet"
+    con.execute(f"COPY ({_dedup_query(staged)}) TO {sql.string(deduped)} (FORMAT parquet)")
+    read, kept = (con.execute(f"SELECT count(*) FROM {sql.string(p)}").fetchone()[0]
+                  for p in (staged, deduped))
+    staging.drop("duplicate events (same event, distinct_id, time and $insert_id)", read - kept)
+    return deduped
 
 
 def _dedup_query(staged: Path) -> str:
