@@ -129,14 +129,15 @@ def import_mixpanel(path: Path, staging: Staging, *, options: dict) -> None:
         raise DataError([_read_problem(error, export)]) from None
     _refuse_unread(con, staged, export)
     deduped = _unique(staging, staged)
+    source = sql.string(deduped)
     bookkeeping = ", ".join(f"'{e}'" for e in BOOKKEEPING)
     for event, count in con.execute(
-            f"SELECT event, count(*) FROM {sql.string(deduped)} WHERE event IN ({bookkeeping}) "
+            f"SELECT event, count(*) FROM {source} WHERE event IN ({bookkeeping}) "
             "GROUP BY event ORDER BY event").fetchall():
         staging.drop(f"{event} events (Mixpanel's own, not a user's action)", count)
     no_user = f"event NOT IN ({bookkeeping}) AND coalesce(user_id, '') = ''"
     for empty, count in con.execute(
-            f"SELECT distinct_id IS NOT NULL, count(*) FROM {sql.string(deduped)} WHERE {no_user} "
+            f"SELECT distinct_id IS NOT NULL, count(*) FROM {source} WHERE {no_user} "
             "GROUP BY ALL ORDER BY ALL").fetchall():
         staging.drop("events with an empty distinct_id (no user's; Mixpanel leaves them out "
                      "of per-user analysis)" if empty else
@@ -145,12 +146,12 @@ def import_mixpanel(path: Path, staging: Staging, *, options: dict) -> None:
     staging.write("events", f"""
         SELECT user_id, timestamp, event, CAST(NULL AS VARCHAR) AS feature, platform,
                CAST(NULL AS VARCHAR) AS session_id
-        FROM {sql.string(deduped)} WHERE {kept} ORDER BY timestamp, user_id, event, platform""")
+        FROM {source} WHERE {kept} ORDER BY timestamp, user_id, event, platform""")
     staging.write("users", f"""
         SELECT user_id, min(timestamp) AS signup_at,
                arg_min(country, (timestamp, country)) FILTER (WHERE country IS NOT NULL)
                  AS country
-        FROM {sql.string(deduped)} WHERE {kept} GROUP BY user_id ORDER BY user_id""")
+        FROM {source} WHERE {kept} GROUP BY user_id ORDER BY user_id""")
     if not timezone:
         staging.imported.notes.append(
             "Times were read as UTC, as Mixpanel stores them for projects created since "
