@@ -19,7 +19,7 @@ from conftest import ROOT
 
 SCRIPT = ROOT / "scripts" / "system-packages"
 #: The programs of each system package the tests need; PostgreSQL's are off the PATH.
-TEST_PROGRAMS = ["chromium", "java", *glob.glob("/usr/lib/postgresql/*/bin/initdb")]
+TEST_PROGRAMS = ["chromium", "java", *glob.glob("/usr/lib/postgresql/*/bin/initdb"), "soffice"]
 
 
 def _without(programs, tmp_path, *command):
@@ -50,13 +50,15 @@ def test_the_tests_stop_at_once_and_say_what_to_install(tmp_path):
         "make test needs Java 17 or newer (for the Spark tests), which is not installed and "
         "could not be installed here.",
         "make test needs PostgreSQL's server (for the PostgreSQL tests), which is not "
-        "installed and could not be installed here."]
+        "installed and could not be installed here.",
+        "make test needs LibreOffice Impress (opens the report's slides in the tests), which is "
+        "not installed and could not be installed here."]
     # Java's package is the first this machine's package lists offer, newest lists first.
-    assert lines[3] in [f"Install them, then run make test again: sudo apt-get install -y "
-                        f"chromium {java} postgresql" for java in ("openjdk-17-jre-headless",
-                                                                  "openjdk-21-jre-headless",
-                                                                  "default-jre-headless")]
-    assert len(lines) == 4
+    assert lines[4] in [f"Install them, then run make test again: sudo apt-get install -y "
+                        f"chromium {java} postgresql libreoffice-impress"
+                        for java in ("openjdk-17-jre-headless", "openjdk-21-jre-headless",
+                                     "default-jre-headless")]
+    assert len(lines) == 5
 
 
 def test_the_playbook_goes_on_without_the_pdf_and_says_how_to_have_it(tmp_path):

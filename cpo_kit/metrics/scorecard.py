@@ -77,6 +77,37 @@ def _last_two(values: pd.Series) -> tuple[float | None, float | None]:
     return (values[-1] if values else None), (values[-2] if len(values) > 1 else None)
 
 
+def pooled_history(part: pd.Series, whole: pd.Series, pooled: int = POOLED) -> pd.Series:
+    """The pooled ratio of :func:`product_scorecard`, moved one period at a time.
+
+    Each value is the sum of ``part`` over the ``pooled`` rows ending at its row,
+    over the sum of ``whole`` over the same rows: the last is the scorecard's
+    value, and the line of them is that KPI's trend.
+
+    Parameters
+    ----------
+    part, whole : Series
+        The retained users and cohort sizes by cohort, or the users finishing and
+        entering the funnel by week, oldest first, on the same index.
+    pooled : int
+        How many rows each value pools.
+
+    Returns
+    -------
+    Series
+        The ratios on ``part``'s index, from the first row that closes a whole pool;
+        a pool of no ``whole`` has none.
+
+    Examples
+    --------
+    >>> pooled_history(pd.Series([1, 2, 3]), pd.Series([2, 4, 4]), pooled=2).tolist()
+    [0.5, 0.625]
+    """
+    parts = part.rolling(pooled).sum()
+    wholes = whole.rolling(pooled).sum()
+    return (parts / wholes.where(wholes > 0)).iloc[pooled - 1:].dropna()
+
+
 def _pooled_ratio(part, whole, pooled: int) -> tuple[float | None, float | None]:
     """The ratio of sums over the last ``pooled`` rows, and over the ``pooled`` before."""
     part, whole = list(part), list(whole)

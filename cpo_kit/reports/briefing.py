@@ -16,6 +16,7 @@ import pandas as pd
 
 from cpo_kit.core import formats
 from cpo_kit.metrics.kpis import score
+from cpo_kit.metrics.scorecard import pooled_history
 from cpo_kit.readings.narrative import change_sentence, movement
 
 #: KPIs of the headline overview that the report scores against the company's targets.
@@ -29,6 +30,16 @@ TRENDS = {
     "nrr_t12m": ("revenue_health", "revenue_retention_t12m", "month", "nrr"),
     "grr_t12m": ("revenue_health", "revenue_retention_t12m", "month", "grr"),
     "nps": ("customer_voice", "nps_by_month", "period", "nps"),
+    "logo_churn": ("revenue_health", "churn_pooled", "month", "logo_churn_rate"),
+    "ltv_to_cac": ("revenue_health", "unit_economics", "month", "ltv_to_cac"),
+    "cac_payback": ("revenue_health", "unit_economics", "month", "payback_months"),
+    "mrr_quick_ratio": ("revenue_health", "mrr_quick_ratio", "month", "quick_ratio"),
+}
+#: The product scorecard's pooled KPIs (cpo_kit.metrics.scorecard): the table, the
+#: column that orders its rows, and how to pick each pool's part and whole from it.
+POOLED_TRENDS = {
+    "week_4_retention": ("retention", "cohort"),
+    "activation": ("weekly_funnel", "period"),
 }
 #: The notebooks whose results the report reads, in the order it names them when missing.
 READS = ("kpi_overview", "product_kpis", "revenue_health", "customer_voice", "roadmap",
@@ -138,18 +149,42 @@ def scorecard(results: RunResults, targets: dict) -> pd.DataFrame:
 def trend(results: RunResults, key: str) -> pd.Series | None:
     """The last :data:`TREND_POINTS` complete periods of the KPI ``key``, oldest first.
 
-    None for a KPI without a known history, or with fewer than two periods.
+    None for a KPI without a known history, or with fewer than two periods. A
+    pooled KPI of the product scorecard (week-4 retention, activation) has the
+    pool of its scorecard moved back one cohort or week at a time, so its line ends
+    at the scorecard's value.
     """
-    if key not in TRENDS:
+    if key in POOLED_TRENDS:
+        series = _pooled_trend(results, key)
+    elif key in TRENDS:
+        notebook, name, period, column = TRENDS[key]
+        table = results.table(notebook, name)
+        if table is None or column not in table:
+            return None
+        if "complete" in table:
+            table = table[table["complete"].astype(str) == "True"]
+        series = table.set_index(period)[column].dropna()
+    else:
         return None
-    notebook, name, period, column = TRENDS[key]
-    table = results.table(notebook, name)
-    if table is None or column not in table:
+    return series.tail(TREND_POINTS) if series is not None and len(series) >= 2 else None
+
+
+def _pooled_trend(results: RunResults, key: str) -> pd.Series | None:
+    """The history of a pooled product KPI, read as :func:`product_scorecard` reads it."""
+    name, order = POOLED_TRENDS[key]
+    table = results.table("product_kpis", name)
+    if table is None:
         return None
-    if "complete" in table:
+    if key == "activation":
         table = table[table["complete"].astype(str) == "True"]
-    series = table.set_index(period)[column].dropna()
-    return series.tail(TREND_POINTS) if len(series) >= 2 else None
+        steps = table.pivot_table(index=order, columns="step", values="users", aggfunc="sum")
+        if steps.shape[1] < 2:
+            return None
+        part, whole = steps[steps.columns.max()], steps[steps.columns.min()]
+    else:
+        table = table[table["period_number"] == 4].set_index(order).sort_index()
+        part, whole = table["users"], table["cohort_size"]
+    return pooled_history(part, whole)
 
 
 def drivers(results: RunResults) -> dict[str, str]:

@@ -113,6 +113,46 @@ def test_a_trend_is_found_by_the_kpis_key(tmp_path):
     assert briefing.trend(run, "MRR") is None
 
 
+def test_the_pooled_kpis_trend_ends_at_their_scorecard_value(tmp_path):
+    _write(tmp_path, "product_kpis", {
+        # Five weekly cohorts at week 4 (and one row of week 3, which is not read).
+        "retention": {"cohort": ["2026-08-03", "2026-08-10", "2026-08-17", "2026-08-24",
+                                 "2026-08-31", "2026-08-31"],
+                      "cohort_size": [10, 20, 10, 20, 40, 40], "period_number": [4] * 5 + [3],
+                      "users": [5, 10, 6, 12, 16, 30], "retention": [0.5] * 6},
+        # Five weeks of a two-step funnel; the last week is not complete and is not read.
+        "weekly_funnel": {"period": [w for w in ["2026-09-07", "2026-09-14", "2026-09-21",
+                                                 "2026-09-28", "2026-10-05"] for _ in (1, 2)],
+                          "step": [1, 2] * 5,
+                          "users": [100, 20, 100, 10, 200, 30, 100, 40, 50, 1],
+                          "complete": [True] * 8 + [False] * 2}})
+    run = briefing.RunResults(tmp_path)
+    # Pools of four cohorts: (5+10+6+12)/(10+20+10+20) = 33/60, then (10+6+12+16)/90 = 44/90.
+    assert briefing.trend(run, "week_4_retention").round(4).to_dict() == {
+        "2026-08-24": 0.55, "2026-08-31": 0.4889}
+    # One pool of four complete weeks: (20+10+30+40)/(100+100+200+100) = 100/500.
+    assert briefing.trend(run, "activation") is None  # a single pool is no line
+    _write(tmp_path, "product_kpis", {"weekly_funnel": {
+        "period": ["w1", "w1", "w2", "w2", "w3", "w3", "w4", "w4", "w5", "w5"],
+        "step": [1, 2] * 5, "users": [100, 20, 100, 10, 200, 30, 100, 40, 100, 50],
+        "complete": [True] * 10}})
+    # Then (10+30+40+50)/(100+200+100+100) = 130/500.
+    assert briefing.trend(run, "activation").tolist() == [0.2, 0.26]
+
+
+def test_every_kpi_of_the_revenue_scorecard_has_its_history(tmp_path):
+    _write(tmp_path, "revenue_health", {
+        "churn_pooled": {"month": ["2026-09-01", "2026-10-01"], "logo_churn_rate": [0.03, 0.02]},
+        "unit_economics": {"month": ["2026-09-01", "2026-10-01"], "ltv_to_cac": [2.5, 3.1],
+                           "payback_months": [14.0, 12.5]},
+        "mrr_quick_ratio": {"month": ["2026-09-01", "2026-10-01"], "quick_ratio": [4.0, 2.0]}})
+    run = briefing.RunResults(tmp_path)
+    assert {key: briefing.trend(run, key).tolist() for key in
+            ("logo_churn", "ltv_to_cac", "cac_payback", "mrr_quick_ratio")} == {
+        "logo_churn": [0.03, 0.02], "ltv_to_cac": [2.5, 3.1], "cac_payback": [14.0, 12.5],
+        "mrr_quick_ratio": [4.0, 2.0]}
+
+
 def test_drivers_name_what_the_data_shows(made):
     assert briefing.drivers(made) == {
         # MRR fell by 4: the largest fall among the movements is contraction (-6).
