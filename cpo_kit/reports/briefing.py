@@ -35,8 +35,11 @@ TRENDS = {
     "cac_payback": ("revenue_health", "unit_economics", "month", "payback_months"),
     "mrr_quick_ratio": ("revenue_health", "mrr_quick_ratio", "month", "quick_ratio"),
 }
-#: The product scorecard's pooled KPIs (cpo_kit.metrics.scorecard): the table, the
-#: column that orders its rows, and how to pick each pool's part and whole from it.
+#: The trend lines that are not the KPI's own measure, by what they are: the NPS of
+#: the last 90 days moves with each month's NPS, which has fewer answers.
+TREND_NAMES = {"nps": "NPS of each month's answers"}
+#: The product scorecard's pooled KPIs (cpo_kit.metrics.scorecard): their table of the
+#: product KPI notebook's results, and the column that orders its rows.
 POOLED_TRENDS = {
     "week_4_retention": ("retention", "cohort"),
     "activation": ("weekly_funnel", "period"),

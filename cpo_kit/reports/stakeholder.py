@@ -77,8 +77,8 @@ def report_html(report: Report, *, link: Callable[[str], str]) -> str:
     appendix and the scorecard's sources.
     """
     return _templates().get_template("stakeholder_report.html").render(
-        report=report, link=link, rows=_scorecard_rows(report),
-        delivery=_delivery(report.roadmap), compared=_compared(report))
+        report=report, link=link, rows=scorecard_rows(report),
+        delivery=delivery_summary(report.roadmap), compared=_compared(report))
 
 
 def standalone_html(report: Report, *, link: Callable[[str], str]) -> str:
@@ -175,7 +175,7 @@ def sparkline(series: pd.Series | None, *, width: int = 90, height: int = 22) ->
                   'fill="#0969da"/></svg>')
 
 
-def _scorecard_rows(report: Report) -> list[dict]:
+def scorecard_rows(report: Report) -> list[dict]:
     """The scorecard's rows as the report shows them: values written, status named."""
     rows = []
     for row in report.scorecard.itertuples():
@@ -191,7 +191,7 @@ def _scorecard_rows(report: Report) -> list[dict]:
     return rows
 
 
-def _delivery(roadmap: pd.DataFrame | None) -> dict | None:
+def delivery_summary(roadmap: pd.DataFrame | None) -> dict | None:
     """The committed initiatives counted by state, and those late or at risk."""
     if roadmap is None:
         return None
