@@ -44,7 +44,7 @@ def test_the_tests_stop_at_once_and_say_what_to_install(tmp_path):
     result = _without(TEST_PROGRAMS, tmp_path, "bash", SCRIPT, "test")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert lines[:3] == [
+    assert lines[:4] == [
         "make test needs Chromium (for the browser tests and the report's PDF), which is not "
         "installed and could not be installed here.",
         "make test needs Java 17 or newer (for the Spark tests), which is not installed and "

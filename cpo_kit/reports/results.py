@@ -77,6 +77,13 @@ class Results:
             self._write_summary()
         return frame
 
+    def text(self, name: str, text: str) -> str:
+        """Record a document the notebook wrote, such as ``qbr.md``; returns the text."""
+        if self.path is not None:
+            self.path.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.path / name, text)
+        return text
+
     def headline(self, key: str, value, *, label: str | None = None, unit: str | None = None,
                  basis: str | None = None) -> None:
         """Record one headline number.

@@ -18,8 +18,7 @@ import pandas as pd
 
 from cpo_kit.core.formats import is_missing
 from cpo_kit.reports.briefing import TREND_NAMES
-from cpo_kit.reports.stakeholder import (STATUS_COLOURS, Report, delivery_summary,
-                                         scorecard_rows)
+from cpo_kit.reports.stakeholder import Report, delivery_summary, scorecard_rows
 
 #: Slide size: 16:9, in inches.
 WIDTH, HEIGHT = 13.333, 7.5

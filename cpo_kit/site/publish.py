@@ -35,8 +35,10 @@ from cpo_kit.core.formats import format_value
 from cpo_kit.core.text import markdown_literal
 from cpo_kit.inputs.contract import TABLES
 from cpo_kit.running.notebooks import NOTEBOOKS, ROOT
-from cpo_kit.site.book_ext import SAMPLE_COMPANY
+from cpo_kit.site.book_ext import EXAMPLES, SAMPLE_COMPANY, company_slug
 
+#: The worked examples a run drafts for its company: name, and the draft in the run.
+RUN_DRAFTS = {"qbr": Path("stakeholder_report_results") / "qbr.md"}
 #: The runner's own parameters: paths on the machine that ran, not choices worth showing.
 NOT_SHOWN = ("data_dir", "results_dir", "data_checked")
 
@@ -109,6 +111,7 @@ def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: b
         (staging / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False),
                                              encoding="utf-8")
         shutil.copytree(root / "book", staging / "book")
+        _use_run_drafts(run, staging, failed)
         (staging / "notebooks").mkdir()
         for name in NOTEBOOKS:
             notebook = nbformat.read(run / f"{name}.ipynb", as_version=4)
@@ -118,6 +121,26 @@ def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: b
         _build(staging, progress=progress)
         _replace(staging / "_build" / "html", target)
     return target / "index.html"
+
+
+def _use_run_drafts(run: Path, staging: Path, failed: dict[str, str]) -> None:
+    """Make the run's drafts (:data:`RUN_DRAFTS`) the company's worked examples.
+
+    The stakeholder report's notebook drafts the quarter's review in the QBR
+    template's sections (:mod:`cpo_kit.reports.qbr`); it becomes the company's
+    ``qbr`` example (:mod:`cpo_kit.site.book_ext`), in place of any written by
+    hand, so the template asks for the decisions the report asks for. Without a
+    draft (its notebook failed) the template keeps the text true of any company.
+    """
+    slug = company_slug(run_company(run))
+    for name, draft in RUN_DRAFTS.items():
+        drafted = run / draft
+        if not slug or draft.parts[0].removesuffix("_results") in failed or (
+                not drafted.is_file()):
+            continue
+        examples = staging / EXAMPLES / slug
+        examples.mkdir(parents=True, exist_ok=True)
+        shutil.copy(drafted, examples / f"{name}.md")
 
 
 def read_manifest(run: Path) -> dict:

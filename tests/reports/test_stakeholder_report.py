@@ -407,9 +407,13 @@ def test_a_run_says_in_its_log_and_summary_that_it_has_no_pdf(failed_run):
     notebook = nbformat.read(run / "stakeholder_report.ipynb", as_version=4)
     said = "".join(o.get("data", {}).get("text/markdown", "") for c in notebook.cells
                    for o in c.get("outputs", []))
-    assert ("The report is also in the run folder, to send by e-mail: "
-            "`stakeholder_report.html`.") in said
+    assert ("The report is also in the run folder: `stakeholder_report.html` to send by "
+            "e-mail, `stakeholder_report.pptx` to present, and a draft of the quarterly "
+            "business review in the template's sections, "
+            "`stakeholder_report_results/qbr.md`.") in said
     assert "PDF" not in said and "Chromium" not in said
+    # The slides are written without a browser.
+    assert (run / "stakeholder_report.pptx").is_file()
 
 
 def test_the_report_of_a_run_names_the_notebook_that_failed(failed_run):

@@ -9,6 +9,7 @@ another company's name, and from a copy of it whose notebooks named Brightlane.
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -24,7 +25,7 @@ from cpo_kit.running.notebooks import NOTEBOOKS
 from cpo_kit.site import publish
 from cpo_kit.site.book_ext import (company_slug, company_tag, example_names,
                                    resolve_company_blocks, resolve_company_examples)
-from cpo_kit.site.publish import run_company, substitutions
+from cpo_kit.site.publish import RUN_DRAFTS, run_company, substitutions
 from cpo_kit.site.reference import EXAMPLE_ROWS, contract_page, write_examples
 
 #: Chapters whose worked examples name the sample company in its own book.
@@ -210,7 +211,9 @@ def test_the_sample_company_tells_every_example_the_chapters_name():
     # and a file no chapter names would be a story no book shows.
     named = [name for path in _chapters() for name in example_names(path.read_text(encoding="utf-8"))]
     assert len(named) == len(set(named)), "an example named by two blocks"
-    assert sorted(named) == sorted(p.stem for p in BRIGHTLANE_EXAMPLES.glob("*.md"))
+    # Every company's run drafts its QBR, which the book shows as that example.
+    assert sorted(set(named) - set(RUN_DRAFTS)) == sorted(
+        p.stem for p in BRIGHTLANE_EXAMPLES.glob("*.md"))
     assert len(named) == 42
 
 
@@ -330,6 +333,27 @@ def test_a_company_tells_its_own_example_in_its_book(books):
     assert "often has a 95% interval 20 or 30 points wide" not in said
     # Every other example keeps the text for any company.
     assert "Three worked examples do this for Acme" in books["other"]["book/playbook/kpis.html"]
+
+
+def test_the_qbr_example_is_the_runs_own_draft(books):
+    said = " ".join(re.sub(r"<[^>]+>", " ", books["other"]["book/templates/qbr.html"]).split())
+    said = html.unescape(said)
+    # The company the run named, and the decisions its params file asks of the report.
+    # As text (Sphinx curls its quotes), with the heading's link mark after it.
+    assert ("Example: Acme <script>alert(‘pwned’)</script> & `Co` | *Analytics*, quarter "
+            "ending 31 October 2026 # Drafted by cpo-kit run from the same run as the "
+            "stakeholder report") in said
+    assert ("Move two engineers from new features to the overdue roadmap items until they "
+            "ship (recommended), or accept a quarter of slipped commitments.") in said
+    # The report's KPIs and statuses (the sample's targets), and the run's quarter.
+    assert "NPS (last 90 days) 30.0 21.6 R +1.2 since the previous period" in said
+    assert "Activation (whole funnel) 20.0% 15.1% R −2.8 pts since the previous period" in said
+    assert ("starting MRR $96,432 + new $13,247 + expansion $6,722 + reactivated $111 − "
+            "contraction $373 − churned $1,338 = ending MRR $114,801") in said
+    assert ("Shipped: SOC 2 evidence automation (37 days late); Support macros for top "
+            "issues (35 days late).") in said
+    # The template's text for a run without a draft is not shown.
+    assert "This run has none" not in said
 
 
 def test_the_sample_companys_book_keeps_its_worked_examples(books):

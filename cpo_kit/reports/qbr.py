@@ -1,0 +1,169 @@
+"""The quarterly business review, drafted from a run: ``stakeholder_report_results/qbr.md``.
+
+The draft fills the eight sections of the book's QBR template (``book/templates/qbr.md``)
+from the same :class:`~cpo_kit.reports.stakeholder.Report` as the stakeholder report and
+its slides, so the decisions, the KPIs and their statuses are the report's; the quarter's
+MRR movements, what shipped and the next quarter's plan are read from the revenue health
+and roadmap notebooks' results of the same run. ``cpo-kit publish`` shows it as the
+template's worked example, so every company's book has its own.
+
+Every string that comes from a company's data or parameters is written as literal
+markdown (:func:`cpo_kit.core.text.markdown_literal`): an initiative called
+``*Beta* {{ x }}`` shows as written and cannot inject markup or a substitution.
+
+Part of :mod:`cpo_kit.reports`: imports :mod:`cpo_kit.core`.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from cpo_kit.core import formats
+from cpo_kit.core.text import markdown_literal as literal
+from cpo_kit.reports.briefing import MOVEMENT_COLUMNS, RunResults
+from cpo_kit.reports.stakeholder import Report, scorecard_rows
+
+#: The template's status letters.
+LETTERS = {"green": "G", "amber": "A", "red": "R"}
+#: Months in a quarter: the review covers the last three months of the run.
+QUARTER = 3
+
+
+def qbr_markdown(report: Report, run: RunResults, *, drivers: dict[str, str]) -> str:
+    """The QBR of the quarter that ends with the report's period, as markdown.
+
+    Parameters
+    ----------
+    report : Report
+        The run's stakeholder report (its decisions, scorecard, highlights,
+        lowlights and risks are the QBR's).
+    run : RunResults
+        The run's results, for the quarter's MRR movements, the work that shipped
+        and the next quarter's plan.
+    drivers : dict of str
+        What the data shows behind some KPIs, by key (:func:`briefing.drivers`): the
+        scorecard's comments.
+
+    Returns
+    -------
+    str
+        Markdown with a heading of its own (``##``) and the template's eight
+        numbered sections.
+    """
+    end = pd.Timestamp(report.period_end)
+    start = (end - pd.DateOffset(months=QUARTER)).normalize() + pd.Timedelta(days=1)
+    sections = [
+        f"## Example: {literal(report.company)}, quarter ending {_day(end)}",
+        "Drafted by `cpo-kit run` from the same run as the {ref}`stakeholder report "
+        "<nb-stakeholder-report>`: the decisions, KPIs and statuses are the report's.",
+        "**1. Decisions we ask for**\n\n" + _numbered(report.decisions, (
+            "None asked for in this run: list them under `decisions:` for the stakeholder "
+            "report in the params file.")),
+        "**2. The quarter:** " + _quarter(report),
+        "**3. KPIs against targets** (G: on target; A: short by at most 5% of it; R: "
+        "further off)\n\n" + _kpi_table(report, drivers),
+        f"**4. MRR movements, {_month(start)} to {_month(end)}:** " + _movements(run, start,
+                                                                               end),
+        "**5. Shipped:** " + _shipped(report.roadmap, start, end),
+        "**6. Learned:** " + _learned(run, drivers),
+        "**7. Risks**\n\n" + _numbered(report.risks, "No risk was given or found."),
+        "**8. Next quarter:** " + _next(run),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _day(day: pd.Timestamp) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def _month(day: pd.Timestamp) -> str:
+    return day.strftime("%B %Y")
+
+
+def _numbered(texts: list[str], empty: str) -> str:
+    if not texts:
+        return empty
+    return "\n".join(f"{number}. {literal(text)}" for number, text in enumerate(texts, 1))
+
+
+def _quarter(report: Report) -> str:
+    """What went well and what did not: the report's first highlight and lowlight."""
+    good = literal(report.highlights[0]) if report.highlights else "Nothing moved the good way."
+    bad = literal(report.lowlights[0]) if report.lowlights else "nothing moved the bad way."
+    return (f"What went well: {good} What did not: {bad[:1].lower() + bad[1:]} What we "
+            "change is in the decisions above.")
+
+
+def _kpi_table(report: Report, drivers: dict[str, str]) -> str:
+    rows = scorecard_rows(report)
+    if not rows:
+        return "No notebook of this run left a KPI with a target."
+    lines = ["| KPI | Target | Actual | Status | Comment |", "|---|---:|---:|---|---|"]
+    for row, key in zip(rows, report.scorecard["key"]):
+        status = next((letter for name, letter in LETTERS.items() if row["status"] == name),
+                      row["status"])
+        comment = [f"{row['change']} since the previous period" if row["change"] else "",
+                   drivers.get(key, "")]
+        lines.append(f"| {literal(row['kpi'])} | {literal(row['target'])} | "
+                     f"{literal(row['value'])} | {status} | "
+                     f"{literal('; '.join(c for c in comment if c))} |")
+    return "\n".join(lines)
+
+
+def _movements(run: RunResults, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """The quarter's MRR bridge: starting MRR, each movement, ending MRR."""
+    table = run.table("revenue_health", "mrr_movements")
+    if table is None:
+        return "the revenue health notebook left no MRR movements in this run."
+    months = pd.to_datetime(table["month"])
+    quarter = table[(months >= start.replace(day=1)) & (months <= end)]
+    if len(quarter) < QUARTER:
+        return "the run's MRR movements do not cover the whole quarter."
+    def money(value) -> str:
+        return literal(formats.money(value))  # a bare $ might open MyST's inline maths
+
+    parts = quarter[list(MOVEMENT_COLUMNS)].sum()
+    # The table's contraction and churn are negative amounts; the bridge subtracts their size.
+    gains = " ".join(f"+ {name} {money(parts[name])}" for name in MOVEMENT_COLUMNS[:3])
+    losses = " ".join(f"− {name} {money(-parts[name])}" for name in MOVEMENT_COLUMNS[3:])
+    return (f"starting MRR {money(quarter['starting_mrr'].iloc[0])} {gains} {losses} = "
+            f"ending MRR {money(quarter['ending_mrr'].iloc[-1])} (the revenue health "
+            "notebook's MRR movements of the quarter's three months, added up).")
+
+
+def _shipped(roadmap: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    if roadmap is None:
+        return "the roadmap notebook left no delivery table in this run."
+    done = roadmap[roadmap["done_date"].notna()]
+    days = pd.to_datetime(done["done_date"])
+    done = done[(days >= start) & (days <= end)]
+    if done.empty:
+        return "nothing committed was finished this quarter."
+    said = []
+    for row in done.itertuples():
+        late = 0 if formats.is_missing(row.slippage_days) else round(row.slippage_days)
+        said.append(f"{literal(row.title)} ({'on time' if late <= 0 else f'{late} days late'})")
+    return "; ".join(said) + "."
+
+
+def _learned(run: RunResults, drivers: dict[str, str]) -> str:
+    """What the run's data shows behind the KPIs, and the theme that moves with detractors."""
+    said = [f"{literal(drivers['activation'])[:1].upper()}{literal(drivers['activation'])[1:]}"
+            " in the activation funnel."] if "activation" in drivers else []
+    theme = run.headlines("customer_voice").get("top_detractor_theme", {}).get("value")
+    if isinstance(theme, str) and theme:
+        said.append(f"{literal(theme)[:1].upper()}{literal(theme)[1:]} is the feedback theme "
+                    "that moves most with detractors (customer voice notebook).")
+    return " ".join(said) or "this run's notebooks named no driver."
+
+
+def _next(run: RunResults) -> str:
+    """The roadmap notebook's best plan within capacity, by title."""
+    plan = run.table("roadmap", "plan")
+    if plan is None or "exact" not in plan:
+        return "the roadmap notebook left no plan in this run."
+    chosen = plan[plan["exact"].astype(str) == "True"]
+    if chosen.empty:
+        return "no candidate fits the roadmap's capacity."
+    titles = ", ".join(literal(title) for title in chosen["title"])
+    return (f"the roadmap notebook's best plan within capacity, "
+            f"{formats.number(chosen['effort'].sum())} person-months: {titles}.")
