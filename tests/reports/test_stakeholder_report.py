@@ -260,6 +260,28 @@ def test_a_run_writes_the_report_as_html_and_as_a_two_page_pdf(sample_run):
     assert pdf.pages[1].extract_text().startswith("Roadmap")
 
 
+def test_a_run_writes_the_report_as_slides_with_a_chart_of_every_kpi(sample_run):
+    from pptx import Presentation
+
+    runs, _ = sample_run
+    deck = Presentation(runs / "latest" / "stakeholder_report.pptx")
+    titles = [slide.shapes[0].text_frame.text for slide in deck.slides]
+    # The sample's scorecard has 13 KPIs, each with a history of twelve periods.
+    assert titles == [
+        "Acme <script>alert('pwned')</script> & `Co` | *Analytics*: product report",
+        "Scorecard", "Highlights and lowlights", "Roadmap", "Top risks", "Decisions asked for",
+        "Monthly active users", "MRR", "NPS (last 90 days)", "Weekly active users",
+        "Stickiness (DAU / MAU)", "Week-4 retention", "Activation (whole funnel)",
+        "NRR (trailing 12 months)", "GRR (trailing 12 months)", "Logo churn per month",
+        "LTV : CAC", "CAC payback", "MRR quick ratio"]
+    charts = [shape.chart for slide in list(deck.slides)[6:] for shape in slide.shapes
+              if shape.has_chart]
+    assert [len(list(chart.plots[0].categories)) for chart in charts] == [12] * 13
+    # The line ends at the scorecard's value: 2,271 monthly active users in October 2026.
+    assert list(charts[0].plots[0].series[0].values)[-1] == 2271
+    assert list(charts[0].plots[0].categories)[-1] == "Oct 2026"
+
+
 def test_the_runner_runs_the_report_after_the_notebooks_it_reads(sample_run):
     runs, _ = sample_run
     log = (runs / "latest" / "run.log").read_text().splitlines()
