@@ -217,7 +217,8 @@ def _chart_slide(deck, report: Report, row: dict, trend: pd.Series) -> None:
     """One KPI's trend line, with its target as a dashed line when it has one."""
     from pptx.chart.data import CategoryChartData
     from pptx.dml.color import RGBColor
-    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+    from pptx.enum.chart import (XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE,
+                                 XL_TICK_LABEL_POSITION)
     from pptx.enum.dml import MSO_LINE_DASH_STYLE
     from pptx.util import Inches, Pt
 
@@ -241,6 +242,8 @@ def _chart_slide(deck, report: Report, row: dict, trend: pd.Series) -> None:
     chart.font.size = Pt(14)
     chart.value_axis.tick_labels.number_format = AXIS_FORMATS.get(unit, "General")
     chart.value_axis.tick_labels.number_format_is_linked = False
+    # The periods under the plot, even where the line falls below zero (a negative NPS).
+    chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     # Light grid lines: a target on a round number would hide behind a dark one.
     chart.value_axis.major_gridlines.format.line.color.rgb = RGBColor.from_string(GRID)
     value, *rest = chart.plots[0].series
