@@ -98,11 +98,11 @@ def _kpi_table(report: Report, drivers: dict[str, str]) -> str:
     if not rows:
         return "No notebook of this run left a KPI with a target."
     lines = ["| KPI | Target | Actual | Status | Comment |", "|---|---:|---:|---|---|"]
-    for row, key in zip(rows, report.scorecard["key"]):
+    for row in rows:
         status = next((letter for name, letter in LETTERS.items() if row["status"] == name),
                       row["status"])
         comment = [f"{row['change']} since the previous period" if row["change"] else "",
-                   drivers.get(key, "")]
+                   drivers.get(row["key"], "")]
         lines.append(f"| {literal(row['kpi'])} | {literal(row['target'])} | "
                      f"{literal(row['value'])} | {status} | "
                      f"{literal('; '.join(c for c in comment if c))} |")

@@ -66,7 +66,7 @@ def write_slides(report: Report, path: str | Path) -> Path:
     for row in scorecard_rows(report):
         trend = report.trends.get(row["kpi"])
         if trend is not None and len(trend) >= 2:
-            _chart_slide(deck, report, row, trend)
+            _chart_slide(deck, row, trend)
     path = Path(path)
     partial = path.with_name(f".{path.name}.partial")
     deck.save(partial)
@@ -213,7 +213,7 @@ def _roadmap_slide(deck, report: Report) -> None:
               size=14, colour=GREY)
 
 
-def _chart_slide(deck, report: Report, row: dict, trend: pd.Series) -> None:
+def _chart_slide(deck, row: dict, trend: pd.Series) -> None:
     """One KPI's trend line, with its target as a dashed line when it has one."""
     from pptx.chart.data import CategoryChartData
     from pptx.dml.color import RGBColor
@@ -223,14 +223,12 @@ def _chart_slide(deck, report: Report, row: dict, trend: pd.Series) -> None:
     from pptx.util import Inches, Pt
 
     slide = _blank(deck, row["kpi"])
-    unit = report.scorecard.loc[report.scorecard["kpi"] == row["kpi"], "unit"].iloc[0]
-    target = report.scorecard.loc[report.scorecard["kpi"] == row["kpi"], "target"].iloc[0]
+    unit, target = row["unit"], row["target_number"]
     _text(slide, _chart_caption(row), left=0.6, top=1.05, width=WIDTH - 1.2, height=0.6,
           size=18, colour=GREY)
     data = CategoryChartData(number_format=AXIS_FORMATS.get(unit, "General"))
     data.categories = period_labels(trend.index)
-    key = report.scorecard.loc[report.scorecard["kpi"] == row["kpi"], "key"].iloc[0]
-    data.add_series(TREND_NAMES.get(key, row["kpi"]), [float(v) for v in trend])
+    data.add_series(TREND_NAMES.get(row["key"], row["kpi"]), [float(v) for v in trend])
     if not is_missing(target):
         data.add_series("Target", [float(target)] * len(trend))
     frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, Inches(0.6), Inches(1.8),

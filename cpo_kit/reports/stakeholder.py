@@ -181,6 +181,8 @@ def scorecard_rows(report: Report) -> list[dict]:
     for row in report.scorecard.itertuples():
         status = row.status if isinstance(row.status, str) else None
         rows.append({
+            # The key, unit and target as numbers, for the slides' charts and the QBR.
+            "key": getattr(row, "key", None), "unit": row.unit, "target_number": row.target,
             "kpi": row.kpi, "value": _value(row.value, row.unit),
             "target": _value(row.target, row.unit),
             "colour": STATUS_COLOURS[status] if status else None,
