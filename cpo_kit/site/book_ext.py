@@ -5,8 +5,9 @@
   ``jupyter-server-mathjax`` package ships is copied into the site instead.
 - The reference pages (metric glossary, data contract, command line) are written
   from the code before Sphinx reads the sources (:mod:`cpo_kit.site.reference`).
-- Long tables can be sorted by a click on a column's heading, and pages print
-  without the site's navigation (``book_static/``).
+- Long tables can be sorted by a click on a column's heading, tables wider than
+  the screen scroll in a box of their own with a hint, and pages print without
+  the site's navigation (``book_static/``).
 - A chapter's worked example of one company is shown in that company's book
   only. The sample company's stories live in files of their own, under
   ``book/examples/<company>/``, which a chapter names in a ``{company-example}``
@@ -291,5 +292,6 @@ def setup(app):
     app.connect("html-page-context", _without_thebe)
     app.config.html_static_path.append(str(STATIC))
     app.add_js_file("cpo-sortable.js")
+    app.add_js_file("cpo-scroll.js")
     app.add_css_file("cpo-playbook.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

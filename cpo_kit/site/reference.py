@@ -71,7 +71,8 @@ def glossary_page() -> str:
             needs = "; ".join(f"**{table}** ({', '.join(f'`{c}`' for c in columns)})"
                               for table, columns in m.needs.items())
             lines += [f"(metric-{m.name})=", f"### {m.title}", "", m.definition, "",
-                      "```text", m.formula, "```", "",
+                      # Wrapped like prose (book_static): a formula is read, not copied.
+                      "```{code-block} text", ":class: cpo-formula", "", m.formula, "```", "",
                       f"Reads: {needs}. Unit: {m.unit}. "
                       f"In code: `compute(\"{m.name}\", company)`.", ""]
     return "\n".join(lines + _kpi_lines())

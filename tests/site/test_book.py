@@ -397,3 +397,50 @@ def test_a_chapter_prints_without_the_site_around_it(page, server):
     assert not page.locator(".bd-header").is_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+
+
+#: What a reader's screen shows of every page, measured in the browser: how far the page
+#: reaches beyond the screen, text that sticks out of the page or is clipped where it
+#: cannot scroll, and the boxes whose tables scroll with, or without, their hint.
+LAYOUT = """() => {
+  const screen = document.documentElement.clientWidth;
+  const inBox = e => e.closest('.cpo-scroll, .pst-scrollable-table-container, pre, mjx-container');
+  const out = {wider: document.documentElement.scrollWidth - screen, beyond: [], clipped: [],
+               boxes: 0, silent: []};
+  for (const e of document.querySelectorAll('article *')) {
+    const box = e.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    const style = getComputedStyle(e);
+    const sticksOut = style.overflowX === 'visible' && e.scrollWidth > e.clientWidth + 1;
+    if ((box.right > screen + 1 || sticksOut) && !inBox(e))
+      out.beyond.push(e.tagName + ' ' + e.textContent.slice(0, 40));
+    if (style.overflowX === 'hidden' && e.scrollWidth > e.clientWidth + 1 && !inBox(e))
+      out.clipped.push(e.tagName + ' ' + e.textContent.slice(0, 40));
+  }
+  for (const e of document.querySelectorAll('article .cpo-scroll, article .pst-scrollable-table-container')) {
+    if (e.scrollWidth <= e.clientWidth + 1) continue;
+    out.boxes += 1;
+    const hint = e.previousElementSibling;
+    if (!hint || !hint.classList.contains('cpo-scroll-hint') || hint.hidden) out.silent.push(e.textContent.slice(0, 40));
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_page_scrolls_sideways_and_a_wide_table_says_it_scrolls(browser, server, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    found, wide_tables = {}, 0
+    for path in toc_pages():
+        page.goto(f"{server}/{path}", wait_until="load")
+        layout = page.evaluate(LAYOUT)
+        wide_tables += layout["boxes"]
+        problems = {k: layout[k] for k in ("beyond", "clipped", "silent") if layout[k]}
+        if layout["wider"] > 0 or problems:
+            found[path] = (layout["wider"], problems)
+    context.close()
+    assert found == {}
+    # On a phone many tables are wider than the screen; each says it scrolls.
+    if width == 390:
+        assert wide_tables >= 20

@@ -1,0 +1,53 @@
+// Tables wider than the page scroll inside a box of their own, and say so.
+// The theme already boxes the tables of the chapters; a notebook's output tables (pandas'
+// and the stakeholder report's) are boxed here. Where a box is narrower than its table,
+// a hint above it says that the table scrolls sideways; it goes away when the table fits,
+// as on a wider screen.
+(function () {
+  "use strict";
+  var BOXES = ".pst-scrollable-table-container, .cpo-scroll";
+
+  function box(table) {
+    if (table.parentElement.closest(BOXES)) { return; }
+    var wrapper = document.createElement("div");
+    wrapper.className = "cpo-scroll";
+    table.parentNode.insertBefore(wrapper, table);
+    wrapper.appendChild(table);
+  }
+
+  function hint(container) {
+    var said = document.createElement("p");
+    said.className = "cpo-scroll-hint";
+    said.setAttribute("aria-hidden", "true");
+    said.textContent = "Wider than the screen: scroll the table sideways \u2192";
+    container.parentNode.insertBefore(said, container);
+    return said;
+  }
+
+  function watch(container) {
+    var said = hint(container);
+    // A keyboard reaches the box, and a screen reader names it, only where it scrolls.
+    function update() {
+      var overflows = container.scrollWidth > container.clientWidth + 1;
+      said.hidden = !overflows;
+      container.classList.toggle("cpo-overflows", overflows);
+      if (overflows) {
+        container.tabIndex = 0;
+        container.setAttribute("role", "region");
+        container.setAttribute("aria-label", "Table, scrolls sideways");
+      } else {
+        container.removeAttribute("tabindex");
+        container.removeAttribute("role");
+        container.removeAttribute("aria-label");
+      }
+    }
+    update();
+    window.addEventListener("resize", update);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("article table").forEach(box);
+    document.querySelectorAll("article " + BOXES.split(", ").join(", article "))
+      .forEach(watch);
+  });
+})();
