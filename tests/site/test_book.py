@@ -90,6 +90,16 @@ def test_no_page_loads_anything_from_the_network(site):
     assert (site / "_static" / "mathjax" / "MathJax.js").is_file()
 
 
+def test_every_link_to_an_exercise_reads_its_title(site):
+    links = [re.sub(r"<[^>]+>", "", text) for page in site.rglob("*.html")
+             for text in re.findall(r'<a class="reference internal" href="[^"]*#ex-onb-\d+">(.*?)</a>',
+                                    page.read_text())]
+    # The table of exercises and the onboarding track's steps, each exercise by its title.
+    assert "Exercise" not in links
+    assert links.count("Net revenue retention above 100%") == 2
+    assert links.count("NPS and its confidence interval") == 3
+
+
 def test_a_notebook_page_shows_its_numbers_and_chart(site):
     page = (site / "notebooks" / "kpi_overview.html").read_text()
     assert "Headline KPIs at a glance" in page
