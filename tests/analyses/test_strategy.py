@@ -248,7 +248,12 @@ def test_strategy_notebook_on_the_sample(run_notebook):
     orphans = pd.read_csv(folder / "orphan_initiatives.csv")
     assert orphans["initiative_id"].tolist() == ["I016", "I017", "I020"]
     progress = pd.read_csv(folder / "kr_progress.csv")
-    assert progress.loc[progress["status"] != "on track", "okr_id"].tolist() == ["KR1.3"]
+    # 34% of the quarter gone. Stickiness fell from its baseline of 10.4% to 10.1%: no
+    # progress. NRR went 12 of the 67 points from 125.3% to 132% (18%), and NPS 1.2 of the
+    # 9.6 from 20.4 to 30 (12.5%): under 0.6 of the plan, so off track too.
+    off = progress[progress["status"] != "on track"]
+    assert off[["okr_id", "status"]].values.tolist() == [
+        ["KR1.3", "off track"], ["KR2.1", "off track"], ["KR3.1", "off track"]]
     notebook = nbformat.read(out / "strategy.ipynb", as_version=4)
     assert len([o for c in notebook.cells for o in c.get("outputs", [])
                 if "image/png" in o.get("data", {})]) == 2
