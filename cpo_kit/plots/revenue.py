@@ -341,7 +341,8 @@ _HEALTH_COLUMNS = {"mrr": ("MRR", "currency"), "mrr_share": ("share of MRR", "sh
                    "payback_months": ("CAC payback", "months")}
 
 
-def format_health(table: pd.DataFrame, *, key: str, caption: str, uuid: str):
+def format_health(table: pd.DataFrame, *, key: str, caption: str, uuid: str,
+                  min_cohort: int = 1):
     """The table of :func:`cpo_kit.analyses.revenue.health_table`, formatted for reading.
 
     Parameters
@@ -354,15 +355,25 @@ def format_health(table: pd.DataFrame, *, key: str, caption: str, uuid: str):
         The table's caption.
     uuid : str
         A fixed id for the HTML, so that two runs give the same output.
+    min_cohort : int
+        The fewest accounts a group's twelve-month retention is shown on, as the
+        notebook's retention lines draw it: a group's NRR and GRR resting on fewer
+        read "too few (N)", so the table never states what the chart beside it
+        leaves out.
 
     Returns
     -------
     pandas Styler
     """
     shown = {key: table[key].astype("str")}
+    few = (table["cohort_accounts"].fillna(0) < min_cohort if "cohort_accounts" in table
+           else pd.Series(False, index=table.index))
     for column, (label, unit) in _HEALTH_COLUMNS.items():
         if column in table.columns:
-            shown[label] = [_cell(v, unit) for v in table[column]]
+            shown[label] = [
+                f"too few ({format_value(n, 'count')})" if thin and column in ("nrr", "grr")
+                else _cell(v, unit)
+                for v, thin, n in zip(table[column], few, table.get("cohort_accounts", few))]
     frame = pd.DataFrame(shown)
     return (frame.style.hide(axis="index").set_caption(html.escape(caption)).set_uuid(uuid)
             .format(escape="html")
