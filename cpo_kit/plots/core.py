@@ -19,6 +19,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch, Rectangle
 
 from cpo_kit.core import formats
+from cpo_kit.plots.describe import register_alt_text
 
 PALETTE = "colorblind"
 #: How the last value of a line is written beside it.
@@ -36,7 +37,12 @@ FORMATS = {
 }
 
 def set_theme() -> None:
-    """The playbook's look; call once at the top of a notebook."""
+    """The playbook's look; call once at the top of a notebook.
+
+    In a notebook, every figure shown from then on carries its description as alt
+    text (:func:`cpo_kit.plots.describe.register_alt_text`).
+    """
+    register_alt_text()
     sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook",
                   rc={"figure.figsize": (8, 3.6), "figure.dpi": 110, "axes.titleweight": "bold",
                       "axes.titlelocation": "left", "axes.spines.top": False,

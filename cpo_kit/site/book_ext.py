@@ -1,5 +1,7 @@
 """A Sphinx extension for the playbook: a book that works offline and is made from the code.
 
+- Each chart of a notebook's page has alt text that says what it shows
+  (:func:`chart_alts`), not its file name.
 - MathJax is served from the book itself: Jupyter Book pages load it from a CDN
   by default, which fails for offline readers. The MathJax that the
   ``jupyter-server-mathjax`` package ships is copied into the site instead.
@@ -16,11 +18,15 @@
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import shutil
 import unicodedata
+from binascii import a2b_base64
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.util import logging
 
 from cpo_kit.running.notebooks import ROOT
@@ -250,6 +256,42 @@ def _resolve_company_blocks(app, docname, source) -> None:
             app.env.note_dependency(str(folder / f"{name}.md"))
 
 
+def chart_alts(notebook: dict) -> dict[str, str]:
+    """The alt text of each chart of a notebook, by the SHA-256 of its PNG.
+
+    A notebook's figures carry their description in their output's metadata
+    (:func:`cpo_kit.plots.describe.register_alt_text`); myst-nb names each image
+    file after the SHA-256 of its bytes, which ties the two together.
+
+    Examples
+    --------
+    >>> chart_alts({"cells": [{"outputs": [{"data": {"image/png": "AAEC"},
+    ...     "metadata": {"image/png": {"alt": "Line chart: MAU."}}}]}]})
+    {'ae4b3280e56e2faf83f414a6e3dabe9d5fbe18976544c05fed121accb85b53fc': 'Line chart: MAU.'}
+    """
+    alts = {}
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            png = output.get("data", {}).get("image/png")
+            alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+            if png and alt:
+                data = png if isinstance(png, str) else "".join(png)
+                alts[hashlib.sha256(a2b_base64(data)).hexdigest()] = alt
+    return alts
+
+
+def _set_chart_alts(app, doctree) -> None:
+    """Give each chart of a notebook's page its description as alt text, not its file name."""
+    source = Path(app.env.doc2path(app.env.docname))
+    if source.suffix != ".ipynb":
+        return
+    alts = chart_alts(json.loads(source.read_text(encoding="utf-8")))
+    for image in doctree.findall(nodes.image):
+        alt = alts.get(Path(image["uri"]).stem)
+        if alt:
+            image["alt"] = alt
+
+
 def _use_local_files(app) -> None:
     app.config.mathjax_path = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS_CHTML"
     # With an icon of its own, no browser asks the server for a /favicon.ico it lacks.
@@ -287,6 +329,7 @@ def setup(app):
     # Before sphinx-external-toc reads _toc.yml, which lists the generated pages.
     app.connect("config-inited", _write_reference, priority=100)
     app.connect("source-read", _resolve_company_blocks)
+    app.connect("doctree-read", _set_chart_alts)
     app.connect("builder-inited", _use_local_files)
     app.connect("build-finished", _copy_mathjax)
     app.connect("html-page-context", _without_thebe)

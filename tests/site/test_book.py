@@ -107,6 +107,20 @@ def test_a_notebook_page_shows_its_numbers_and_chart(site):
     assert re.search(r'<img[^>]+src="\.\./_images/[0-9a-f]+\.png"', page)
 
 
+def test_every_chart_says_in_its_alt_text_what_it_shows(site):
+    alts = {path.stem: re.findall(r'<img alt="([^"]*)"[^>]*src="\.\./_images/', path.read_text())
+            for path in (site / "notebooks").glob("*.html")}
+    charts = [alt for found in alts.values() for alt in found]
+    assert len(charts) >= 40
+    kinds = ("Line chart", "Bar chart", "Heatmap", "Area chart", "Chart of points", "2 charts",
+             "3 charts")
+    assert [alt for alt in charts if not alt.startswith(kinds)] == []
+    # Written from the run's data: the headline chart's line ends at the month's active users.
+    assert alts["kpi_overview"][0].startswith(
+        "2 charts. First: Line chart: Monthly active users. It covers ")
+    assert "The line runs from 791 to 2,271." in alts["kpi_overview"][0]
+
+
 def test_the_price_change_is_studied_on_the_page_of_a_run_that_names_one(site):
     page = (site / "notebooks" / "pricing.html").read_text()
     assert "Did new accounts pay more?" in page and "Did more paying customers leave?" in page
