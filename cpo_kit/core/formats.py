@@ -181,6 +181,16 @@ def count(value, *, signed: bool = False) -> str:
     return _sign(round(float(value)), text, signed)
 
 
+def counted(value, singular: str, plural: str | None = None) -> str:
+    """A count with its noun, singular for exactly one: ``1 item``, ``21 items``.
+
+    ``plural`` defaults to ``singular`` plus "s" (give it for ``theme-month`` and
+    the like only when that is wrong).
+    """
+    one = round(float(value)) == 1
+    return f"{count(value)} {singular if one else (plural or singular + 's')}"
+
+
 def number(value, *, decimals: int = 1, signed: bool = False) -> str:
     """A number with ``decimals`` decimals: ``21.6``."""
     text = numbers.format_decimal(abs(float(value)), _pattern(decimals), locale=_style.locale)

@@ -158,7 +158,7 @@ def feedback(by_theme: pd.DataFrame, by_source: pd.DataFrame, *, company: str,
     total = by_theme["items"].sum()
     sentences = [f"Over the last {formats.count(months)} months, the theme with the most "
                  f"feedback was {literal(loud['theme'])} ({formats.count(loud['items'])} of "
-                 f"{formats.count(total)} items)."]
+                 f"{formats.counted(total, 'item')})."]
     sore = by_theme[by_theme["ci_high"] < 0].sort_values("sentiment", kind="stable")
     if len(sore):
         worst = formats.number(sore["sentiment"].min(), decimals=2)
@@ -225,10 +225,10 @@ def spikes(frame: pd.DataFrame, *, company: str,
     if frame.empty:
         return shows(company, ["No theme spiked."])
     big = frame.loc[frame["ratio"].idxmax()]
-    sentences = [f"{formats.count(len(frame))} theme-months spiked; the largest spike was "
+    sentences = [f"{formats.counted(len(frame), 'theme-month')} spiked; the largest spike was "
                  f"{literal(big['theme'])} in {month_name(big['period'])}, "
                  f"{formats.number(big['ratio'])} times its usual volume "
-                 f"({formats.count(big['items'])} items)."]
+                 f"({formats.counted(big['items'], 'item')})."]
     after = spikes_after(frame, milestones or {})
     if after:
         sentences.append("Spikes right after a dated event: " + join(

@@ -126,10 +126,10 @@ def features(standing: pd.DataFrame, *, company: str, us: str) -> str:
         most = gaps["rivals_ahead"].max()
         widest = gaps.loc[gaps["rivals_ahead"] == most, "feature"]
         sentences.append(f"The widest gaps are {names(widest)}, where "
-                         f"{formats.count(most)} rivals are ahead."
+                         f"{formats.counted(most, 'rival')} {'is' if most == 1 else 'are'} ahead."
                          if len(widest) > 1 else
                          f"The widest gap is {names(widest)}, where "
-                         f"{formats.count(most)} rivals are ahead.")
+                         f"{formats.counted(most, 'rival')} {'is' if most == 1 else 'are'} ahead.")
         ahead = gaps["ahead"].str.split(", ").explode().value_counts()
         sentences.append(f"{literal(ahead.index[0])} is ahead of us on the most features "
                          f"({formats.count(ahead.iloc[0])}).")
@@ -224,7 +224,7 @@ def recommendations(*, sizes: pd.DataFrame | None = None, growth: pd.DataFrame |
         shared = standing[(standing["standing"] == "gap")
                           & (standing["rivals_ahead"] >= shared_by)]
         if len(shared):
-            each = [f"{literal(r['feature'])} ({formats.count(r['rivals_ahead'])} rivals)"
+            each = [f"{literal(r['feature'])} ({formats.counted(r['rivals_ahead'], 'rival')})"
                     for _, r in shared.sort_values("rivals_ahead", ascending=False,
                                                    kind="stable").iterrows()]
             out.append(f"Rivals cover {join(each)} better than we do: take these to the next "

@@ -220,12 +220,12 @@ def delivery(outcomes: pd.DataFrame, *, company: str) -> str:
     if len(overdue):
         row = overdue.loc[overdue["slippage_days"].idxmax()]
         sentences.append(f"Most overdue is {literal(row['title'])}, "
-                         f"{formats.count(row['slippage_days'])} days past its due date "
+                         f"{formats.counted(row['slippage_days'], 'day')} past its due date "
                          f"({pd.Timestamp(row['due_date']):%Y-%m-%d}).")
     if len(late):
         row = late.loc[late["slippage_days"].idxmax()]
         sentences.append(f"Of the work delivered, {literal(row['title'])} arrived latest, "
-                         f"{formats.count(row['slippage_days'])} days after its due date.")
+                         f"{formats.counted(row['slippage_days'], 'day')} after its due date.")
     if not sentences:
         sentences.append("Nothing due was late or is overdue.")
     return shows(company, sentences)

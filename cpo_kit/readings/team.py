@@ -147,7 +147,7 @@ def onboarding(status: pd.DataFrame, *, company: str) -> str:
         soon = coming.loc[coming["days_to_next"].idxmin()]
         sentences.append(f"The next milestone is {literal(soon['member_id'])}'s "
                          f"“{literal(soon['next_milestone'])}”, in "
-                         f"{formats.count(soon['days_to_next'])} days.")
+                         f"{formats.counted(soon['days_to_next'], 'day')}.")
     return shows(company, sentences)
 
 
@@ -204,7 +204,7 @@ def recommendations(*, gaps: pd.DataFrame | None = None, status: pd.DataFrame | 
         soon = status[status["days_to_next"] <= check_in_days]
         if len(soon):
             each = [f"{literal(r['member_id'])} (“{literal(r['next_milestone'])}” in "
-                    f"{formats.count(r['days_to_next'])} days)" for _, r in soon.iterrows()]
+                    f"{formats.counted(r['days_to_next'], 'day')})" for _, r in soon.iterrows()]
             out.append(f"Put a check-in in the calendar before the next milestone of "
                        f"{join(each)}.")
     if held_to is not None and held_to.isna().any():

@@ -146,3 +146,14 @@ def test_a_share_axis_with_fixed_decimals():
     with formats.using(currency="EUR", locale="de_DE"):
         assert formats.axis("share", decimals=1)(0.025, 0) == "2,5\xa0%"
     assert formats.axis("share", decimals=0)(0.25, 0) == "25%"
+
+
+@pytest.mark.parametrize("value, expected", [
+    (1, "1 item"), (1.0, "1 item"), (0, "0 items"), (21, "21 items"), (2271, "2,271 items")])
+def test_counted_says_one_in_the_singular(value, expected):
+    assert formats.counted(value, "item") == expected
+
+
+def test_counted_takes_an_irregular_plural():
+    assert formats.counted(1, "theme-month") == "1 theme-month"
+    assert formats.counted(3, "company", "companies") == "3 companies"

@@ -101,3 +101,11 @@ def test_no_recommendation_when_no_condition_holds():
         "None of these holds on this data: a theme moving with detractors, NPS falls and "
         "spikes around dated events, months with few answers, a fall in CSAT, and the age "
         "of the last SUS study.")
+
+
+def test_a_single_spike_of_one_item_is_said_in_the_singular():
+    one = pd.DataFrame({"period": pd.to_datetime(["2026-09-01"]), "theme": ["charts"],
+                        "items": [1], "ratio": [4.0]})
+    assert customer_voice.spikes(one, company="Acme") == (
+        "**What it shows for Acme:** 1 theme-month spiked; the largest spike was charts in "
+        "September 2026, 4.0 times its usual volume (1 item).")
