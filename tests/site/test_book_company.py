@@ -31,7 +31,10 @@ from cpo_kit.site.reference import EXAMPLE_ROWS, contract_page, write_examples
 #: Chapters whose worked examples name the sample company in its own book.
 EXAMPLE_PAGES = ("book/intro.html", "book/playbook/market.html", "book/playbook/kpis.html",
                  "book/templates/qbr.html", "book/templates/prd.html",
-                 "book/playbook/regulatory_vendors.html", "book/onboarding/exercises.html")
+                 "book/playbook/regulatory_vendors.html", "book/onboarding/exercises.html",
+                 "book/templates/cpo_job.html", "book/templates/interview_kit.html",
+                 "book/templates/launch.html", "book/templates/retirement.html",
+                 "book/templates/vendor_scorecard.html", "book/templates/decision_record.html")
 
 
 @pytest.mark.parametrize("name, tag", [
@@ -214,7 +217,7 @@ def test_the_sample_company_tells_every_example_the_chapters_name():
     # Every company's run drafts its QBR, which the book shows as that example.
     assert sorted(set(named) - set(RUN_DRAFTS)) == sorted(
         p.stem for p in BRIGHTLANE_EXAMPLES.glob("*.md"))
-    assert len(named) == 42
+    assert len(named) == 48
 
 
 @pytest.mark.parametrize("examples, sample, shown, said", [
@@ -311,9 +314,9 @@ def test_no_chapter_of_another_companys_book_names_the_sample_company(books):
     # command-line reference names the samples only by the keys --company takes.
     chapters = {page: text for page, text in books["other"].items()
                 if not page.startswith("notebooks/")}
-    # The 38 pages of the table of contents, the index, search and genindex: the
+    # The 44 pages of the table of contents, the index, search and genindex: the
     # examples are not pages of their own.
-    assert len(chapters) == 41
+    assert len(chapters) == 47
     assert [page for page, text in chapters.items() if "Brightlane" in text] == []
     assert "--company {brightlane,tidewell}" in chapters["book/reference/cli.html"]
     # Named through {{ company }}, as text.
