@@ -333,12 +333,34 @@ def page_footer(date: str | None, feedback_url: str) -> str:
     return f'<p class="cpo-page-meta">{" ".join(parts)}</p>' if parts else ""
 
 
+def page_source(docname: str, root: Path = ROOT) -> Path:
+    """Return the file in the checkout that a page of the book is made from.
+
+    ``cpo-kit publish`` builds a copy of the sources, outside git; the page's
+    file in the checkout is the one whose history counts. A notebook's page is
+    made from its ``.md`` source (jupytext); generated pages are not committed,
+    so :func:`last_changed` gives them no date.
+
+    Parameters
+    ----------
+    docname : str
+        The page's name, e.g. ``book/playbook/roadmap`` or ``notebooks/market``.
+    root : Path
+        The checkout.
+
+    Returns
+    -------
+    Path
+        ``<root>/<docname>.md``.
+    """
+    return root / f"{docname}.md"
+
+
 def _add_page_footer(app, pagename, templatename, context, doctree) -> None:
     """End each page of the book with :func:`page_footer`."""
     if doctree is None or "body" not in context:
         return
-    footer = page_footer(last_changed(app.env.doc2path(pagename)),
-                         app.config.cpo_feedback_url)
+    footer = page_footer(last_changed(page_source(pagename)), app.config.cpo_feedback_url)
     if footer:
         context["body"] += footer
 

@@ -397,3 +397,13 @@ def test_a_chapter_prints_without_the_site_around_it(page, server):
     assert not page.locator(".bd-header").is_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+
+
+def test_a_page_shows_when_its_source_last_changed_and_no_feedback_link_unset(site):
+    from cpo_kit.site.book_ext import last_changed, page_source
+
+    page = (site / "book" / "playbook" / "roadmap.html").read_text()
+    date = last_changed(page_source("book/playbook/roadmap"))
+    if date:  # the tests run in a git checkout with the chapter committed
+        assert f"Last reviewed {date}." in page
+    assert "cpo-feedback" not in page

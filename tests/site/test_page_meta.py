@@ -39,3 +39,9 @@ def test_page_footer():
     assert page_footer(None, "https://example.org/issues?a=1&b=2") == (
         '<p class="cpo-page-meta"><a class="cpo-feedback" '
         'href="https://example.org/issues?a=1&amp;b=2">Send feedback on this page</a>.</p>')
+
+
+def test_page_source_is_the_md_file_in_the_checkout(tmp_path):
+    from cpo_kit.site.book_ext import page_source
+
+    assert page_source("notebooks/market", tmp_path) == tmp_path / "notebooks" / "market.md"
