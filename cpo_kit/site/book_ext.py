@@ -15,13 +15,18 @@
   ``book/examples/<company>/``, which a chapter names in a ``{company-example}``
   block (:func:`resolve_company_examples`); ``{only}`` blocks that test a company
   tag are resolved too (:func:`resolve_company_blocks`).
+- Every page ends with the date its source was last changed, from git
+  (:func:`last_changed`), and a link to where feedback goes when
+  ``cpo_feedback_url`` is set (:func:`page_footer`).
 """
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import shutil
+import subprocess
 import unicodedata
 from binascii import a2b_base64
 from pathlib import Path
@@ -320,11 +325,96 @@ def _without_thebe(app, pagename, templatename, context, doctree) -> None:
             context[key] = [asset for asset in context[key] if not thebe(asset)]
 
 
+def last_changed(path: str | Path) -> str | None:
+    """Return the date of the last commit that changed a file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    str or None
+        The commit date as ``YYYY-MM-DD``; None when the file is not in a git
+        checkout, is not committed, or git is missing.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%cs", "--", path.name],
+                              cwd=path.parent, capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    date = done.stdout.strip()
+    return date if done.returncode == 0 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None
+
+
+def page_footer(date: str | None, feedback_url: str) -> str:
+    """Return the HTML that ends a page: when it was last reviewed, and where feedback goes.
+
+    Parameters
+    ----------
+    date : str or None
+        The date the page's source last changed; None shows no date.
+    feedback_url : str
+        Where readers send feedback; empty shows no link.
+
+    Returns
+    -------
+    str
+        A ``<p class="cpo-page-meta">``, or "" when there is nothing to show.
+    """
+    parts = []
+    if date:
+        parts.append(f"Last reviewed {html.escape(date)}.")
+    if feedback_url:
+        parts.append(f'<a class="cpo-feedback" href="{html.escape(feedback_url, quote=True)}">'
+                     "Send feedback on this page</a>.")
+    return f'<p class="cpo-page-meta">{" ".join(parts)}</p>' if parts else ""
+
+
+def page_source(docname: str, root: Path = ROOT) -> Path:
+    """Return the file in the checkout that a page of the book is made from.
+
+    ``cpo-kit publish`` builds a copy of the sources, outside git; the page's
+    file in the checkout is the one whose history counts. A notebook's page is
+    made from its ``.md`` source (jupytext); generated pages are not committed,
+    so :func:`last_changed` gives them no date.
+
+    Parameters
+    ----------
+    docname : str
+        The page's name, e.g. ``book/playbook/roadmap`` or ``notebooks/market``.
+    root : Path
+        The checkout.
+
+    Returns
+    -------
+    Path
+        ``<root>/<docname>.md``.
+    """
+    return root / f"{docname}.md"
+
+
+def _add_page_footer(app, pagename, templatename, context, doctree) -> None:
+    """End each page of the book with :func:`page_footer`."""
+    if doctree is None or "body" not in context:
+        return
+    footer = page_footer(last_changed(page_source(pagename)), app.config.cpo_feedback_url)
+    if footer:
+        context["body"] += footer
+
+
 def setup(app):
     # Set by cpo-kit publish from the run: the company the notebooks named, and the
     # folder of tables the run read ("" for a database).
     app.add_config_value("cpo_company", SAMPLE_COMPANY, "env", types=[str])
     app.add_config_value("cpo_data_dir", "", "env", types=[str])
+    # Where readers send feedback on a page, e.g. the repository's issue tracker.
+    app.add_config_value("cpo_feedback_url", "", "html", types=[str])
     app.connect("config-inited", _add_company_tag)
     # Before sphinx-external-toc reads _toc.yml, which lists the generated pages.
     app.connect("config-inited", _write_reference, priority=100)
@@ -333,6 +423,7 @@ def setup(app):
     app.connect("builder-inited", _use_local_files)
     app.connect("build-finished", _copy_mathjax)
     app.connect("html-page-context", _without_thebe)
+    app.connect("html-page-context", _add_page_footer)
     app.config.html_static_path.append(str(STATIC))
     app.add_js_file("cpo-sortable.js")
     app.add_js_file("cpo-scroll.js")

@@ -468,3 +468,14 @@ def test_no_page_scrolls_sideways_and_a_wide_table_says_it_scrolls(browser, serv
     # On a phone many tables are wider than the screen; each says it scrolls.
     if width == 390:
         assert wide_tables >= 20
+
+
+def test_a_page_shows_when_its_source_last_changed_and_no_feedback_link_unset(site):
+    from cpo_kit.site.book_ext import last_changed, page_source
+
+    page = (site / "book" / "playbook" / "roadmap.html").read_text()
+    date = last_changed(page_source("book/playbook/roadmap"))
+    # The tests run in a git checkout, where the chapter is committed.
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", date or "")
+    assert f"Last reviewed {date}." in page
+    assert "cpo-feedback" not in page

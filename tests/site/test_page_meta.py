@@ -1,0 +1,47 @@
+"""The date a page was last reviewed and its feedback link (cpo_kit.site.book_ext)."""
+import subprocess
+
+from cpo_kit.site.book_ext import last_changed, page_footer
+
+
+def _git(folder, *args, date=None):
+    env = {"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.org",
+           "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org",
+           "PATH": "/usr/bin:/bin"}
+    if date:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
+    subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True)
+
+
+def test_last_changed_is_the_last_commit_of_the_file(tmp_path):
+    _git(tmp_path, "init", "-q")
+    (tmp_path / "a.md").write_text("one\n")
+    (tmp_path / "b.md").write_text("one\n")
+    _git(tmp_path, "add", "a.md", "b.md")
+    _git(tmp_path, "commit", "-q", "-m", "first", date="2024-03-05T10:00:00+00:00")
+    (tmp_path / "b.md").write_text("two\n")
+    _git(tmp_path, "commit", "-q", "-am", "second", date="2025-01-20T10:00:00+00:00")
+    assert last_changed(tmp_path / "a.md") == "2024-03-05"
+    assert last_changed(tmp_path / "b.md") == "2025-01-20"
+
+
+def test_last_changed_is_none_outside_git_or_uncommitted(tmp_path):
+    (tmp_path / "loose.md").write_text("x\n")
+    assert last_changed(tmp_path / "loose.md") is None
+    assert last_changed(tmp_path / "missing.md") is None
+    _git(tmp_path, "init", "-q")
+    assert last_changed(tmp_path / "loose.md") is None
+
+
+def test_page_footer():
+    assert page_footer(None, "") == ""
+    assert page_footer("2025-01-20", "") == '<p class="cpo-page-meta">Last reviewed 2025-01-20.</p>'
+    assert page_footer(None, "https://example.org/issues?a=1&b=2") == (
+        '<p class="cpo-page-meta"><a class="cpo-feedback" '
+        'href="https://example.org/issues?a=1&amp;b=2">Send feedback on this page</a>.</p>')
+
+
+def test_page_source_is_the_md_file_in_the_checkout(tmp_path):
+    from cpo_kit.site.book_ext import page_source
+
+    assert page_source("notebooks/market", tmp_path) == tmp_path / "notebooks" / "market.md"
