@@ -83,9 +83,15 @@ def _feature(event: str) -> str:
     return f"CASE {event} {cases} ELSE NULL END"
 
 
-def _uuid(seed: int, key: str) -> str:
-    """SQL for a version-4-looking UUID string made from the seed and a key."""
-    h = f"md5({seed}::VARCHAR || ':' || {key}::VARCHAR)"
+def _md5(seed: int, key: str) -> str:
+    return f"md5({seed}::VARCHAR || ':' || {key}::VARCHAR)"
+
+
+def _uuid(h: str) -> str:
+    """SQL for a version-4-looking UUID string made from ``h``, a column of md5 hex.
+
+    ``h`` is a column, not the md5 call itself: DuckDB would compute it once per use.
+    """
     return (f"substr({h}, 1, 8) || '-' || substr({h}, 9, 4) || '-4' || substr({h}, 14, 3) "
             f"|| '-a' || substr({h}, 18, 3) || '-' || substr({h}, 21, 12)")
 
@@ -108,11 +114,11 @@ def _users(shape: str, events: int, seed: int) -> str:
         gap = f"1 + 6 * {u('gap')}"
     users = max(1, round(events / per_user))
     return f"""
-        SELECT u, kind, {_uuid(seed, 'u')} AS user_id,
+        SELECT u, kind, {_uuid('h')} AS user_id,
                floor({DAYS} * sqrt({u('signup')}))::INTEGER AS signup,
                ({days})::INTEGER AS active_days, {gap} AS gap,
                {_pick(u('platform'), PLATFORMS)} AS platform
-        FROM (SELECT u, {kind} AS kind FROM range({users}) t(u))"""
+        FROM (SELECT u, {kind} AS kind, {_md5(seed, 'u')} AS h FROM range({users}) t(u))"""
 
 
 def query(shape: str, events: int, seed: int = 0) -> str:
@@ -141,7 +147,7 @@ def query(shape: str, events: int, seed: int = 0) -> str:
                  f"WHEN j = 0 THEN 'login' ELSE {_pick(d('e', 'j'), EVENTS)} END")
         offset = (f"(6 + 8 * {d('start')}) * 3600 + (j // 4) * 2700 "
                   f"+ j * 120 + 100 * {d('t', 'j')}")
-        session = _uuid(seed, "u || ':' || i || ':' || (j // 4)")
+        session = _md5(seed, "u || ':' || i || ':' || (j // 4)")
         events_of = f"""
             SELECT u, user_id, platform, i, day, unnest(range({n})) AS j FROM user_days"""
     else:
@@ -150,7 +156,7 @@ def query(shape: str, events: int, seed: int = 0) -> str:
                  f"WHEN {d('f')} < 0.3 THEN 'share_report' "
                  f"ELSE {_pick(d('e'), EVENTS)} END")
         offset = f"86399 * {d('t')}"
-        session = _uuid(seed, "u || ':' || i")
+        session = _md5(seed, "u || ':' || i")
         events_of = "SELECT u, user_id, platform, i, day, 0 AS j FROM user_days"
     return f"""
         WITH users AS ({_users(shape, events, seed)}),
@@ -160,9 +166,10 @@ def query(shape: str, events: int, seed: int = 0) -> str:
                 SELECT user_id, u, i, j,
                        TIMESTAMP '{FIRST_DAY}' + to_days(day)
                            + to_microseconds(CAST(({offset}) * 1000000 AS BIGINT)) AS timestamp,
-                       {first} AS event, platform, {session} AS session_id
+                       {first} AS event, platform, {session} AS h
                 FROM rows)
-        SELECT user_id, timestamp, event, {_feature('event')} AS feature, platform, session_id
+        SELECT user_id, timestamp, event, {_feature('event')} AS feature, platform,
+               {_uuid('h')} AS session_id
         FROM named ORDER BY timestamp, u, j"""
 
 
