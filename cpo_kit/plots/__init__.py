@@ -8,9 +8,9 @@ draws nothing and returns None; :func:`nothing_to_draw` says why in its place.
 Imports only :mod:`cpo_kit.core` (for the company's number formats).
 """
 from cpo_kit.plots.core import (FORMATS, PALETTE, funnel_bars, lifecycle_bars, nothing_to_draw,
-                                range_band, retention_heatmap, set_theme, share_lines,
-                                styled_table, trend)
+                                range_band, retention_heatmap, set_theme, share_lines, slant_dates,
+                                stacked, styled_table, trend)
 
 __all__ = ["FORMATS", "PALETTE", "funnel_bars", "lifecycle_bars", "nothing_to_draw",
-           "range_band", "retention_heatmap", "set_theme", "share_lines", "styled_table",
-           "trend"]
+           "range_band", "retention_heatmap", "set_theme", "share_lines", "slant_dates",
+           "stacked", "styled_table", "trend"]

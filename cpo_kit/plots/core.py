@@ -52,6 +52,49 @@ def set_theme() -> None:
                       "text.parse_math": False})
 
 
+def stacked(n: int, *, height: float = 3.8, width: float = 9.0):
+    """A figure of ``n`` charts one above another, each as wide as the figure.
+
+    Charts that belong together are stacked rather than set side by side: side by side,
+    each is drawn at half the width and its labels shrink past reading on a phone.
+
+    Parameters
+    ----------
+    n : int
+        Number of charts.
+    height : float
+        Height of each chart, in inches.
+    width : float
+        Width of the figure, in inches.
+
+    Returns
+    -------
+    tuple
+        The figure and the list of its ``n`` axes, top first.
+
+    Examples
+    --------
+    >>> fig, (top, bottom) = stacked(2)
+    >>> [ax.get_subplotspec().rowspan.start for ax in (top, bottom)]
+    [0, 1]
+    """
+    fig, axes = plt.subplots(n, 1, figsize=(width, height * n), layout="constrained",
+                             squeeze=False)
+    return fig, list(axes[:, 0])
+
+
+def slant_dates(fig) -> None:
+    """Slant the date labels of every chart of ``fig``, keeping each chart's own.
+
+    ``Figure.autofmt_xdate`` would hide the labels of all but the bottom chart of a
+    stack, whose charts need not share their dates.
+    """
+    for ax in fig.axes:
+        for label in ax.get_xticklabels():
+            label.set_rotation(30)
+            label.set_horizontalalignment("right")
+
+
 def styled_table(frame: pd.DataFrame, *, uuid: str, formats: dict | None = None,
                  caption: str | None = None):
     """A table for reading: no index, numbers formatted, the company's text escaped.
