@@ -63,7 +63,7 @@ def test_refresh_script_twice_deploys_to_gh_pages(tmp_path):
                                str(ROOT / "data" / "brightlane.yml"), str(runs), str(site),
                                str(remote)], cwd=work, env=env, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    kept = [p for p in runs.iterdir() if p.name != "latest"]
+    kept = [p for p in runs.iterdir() if p.name != "latest" and not p.name.startswith(".")]
     assert len(kept) == 2          # the second run left the first for comparison
     files = subprocess.run(["git", "--git-dir", str(remote), "ls-tree", "-r", "--name-only",
                             "gh-pages"], capture_output=True, text=True, check=True).stdout
