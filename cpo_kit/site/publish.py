@@ -91,6 +91,10 @@ def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT
                            f"({error.strerror or error}); give another --out") from None
 
 
+#: Files outside book/ that pages show with literalinclude, relative to the root.
+SHOWN_FILES = ("deploy/github-actions.yml", "scripts/refresh-playbook")
+
+
 def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: bool) -> Path:
     """Build the book in a staging folder beside ``target``, then put it in its place."""
     with made_folder(target.parent), tempfile.TemporaryDirectory(
@@ -112,6 +116,11 @@ def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: b
                                              encoding="utf-8")
         shutil.copytree(root / "book", staging / "book")
         _use_run_drafts(run, staging, failed)
+        # book/reference/schedule.md shows these files as they are (literalinclude).
+        for shown in SHOWN_FILES:
+            if (root / shown).is_file():
+                (staging / shown).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(root / shown, staging / shown)
         (staging / "notebooks").mkdir()
         for name in NOTEBOOKS:
             notebook = nbformat.read(run / f"{name}.ipynb", as_version=4)
