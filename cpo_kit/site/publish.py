@@ -116,11 +116,12 @@ def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: b
                                              encoding="utf-8")
         shutil.copytree(root / "book", staging / "book")
         _use_run_drafts(run, staging, failed)
-        # book/reference/schedule.md shows these files as they are (literalinclude).
+        # book/reference/schedule.md shows these files as they are (literalinclude): the
+        # root's own, else the playbook's, for a root that holds only the book's sources.
         for shown in SHOWN_FILES:
-            if (root / shown).is_file():
-                (staging / shown).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(root / shown, staging / shown)
+            source = root / shown if (root / shown).is_file() else ROOT / shown
+            (staging / shown).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, staging / shown)
         (staging / "notebooks").mkdir()
         for name in NOTEBOOKS:
             notebook = nbformat.read(run / f"{name}.ipynb", as_version=4)
