@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import yaml
+from conftest import ROOT
 
 from cpo_kit.cli import _parsers
 
-ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / "deploy" / "github-actions.yml"
 SCRIPT = ROOT / "scripts" / "refresh-playbook"
 BIN = Path(sys.executable).parent
