@@ -45,8 +45,17 @@
     window.addEventListener("resize", update);
   }
 
+  // A cell of a sentence or more is marked, so that on a phone it keeps the width of a
+  // short line (cpo-playbook.css) instead of a column of one word per line.
+  function markLong(table) {
+    table.querySelectorAll("td").forEach(function (cell) {
+      if (cell.textContent.trim().length > 40) { cell.classList.add("cpo-long"); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("article table").forEach(box);
+    document.querySelectorAll("article table").forEach(markLong);
     document.querySelectorAll("article " + BOXES.split(", ").join(", article "))
       .forEach(watch);
   });
