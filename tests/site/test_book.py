@@ -53,7 +53,7 @@ def test_the_book_opens_on_the_start_page(site):
 
 def test_every_page_of_the_table_of_contents_is_built(site):
     pages = toc_pages()
-    assert len(pages) == 1 + 6 + 13 + len(NOTEBOOKS) + 2 + 14 + 4 + 9
+    assert len(pages) == 1 + 6 + 13 + len(NOTEBOOKS) + 4 + 14 + 4 + 9
     assert [p for p in pages if not (site / p).is_file()] == []
 
 

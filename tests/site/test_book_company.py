@@ -217,7 +217,7 @@ def test_the_sample_company_tells_every_example_the_chapters_name():
     # Every company's run drafts its QBR, which the book shows as that example.
     assert sorted(set(named) - set(RUN_DRAFTS)) == sorted(
         p.stem for p in BRIGHTLANE_EXAMPLES.glob("*.md"))
-    assert len(named) == 51
+    assert len(named) == 57
 
 
 @pytest.mark.parametrize("examples, sample, shown, said", [
@@ -314,9 +314,9 @@ def test_no_chapter_of_another_companys_book_names_the_sample_company(books):
     # command-line reference names the samples only by the keys --company takes.
     chapters = {page: text for page, text in books["other"].items()
                 if not page.startswith("notebooks/")}
-    # The 49 pages of the table of contents, the index, search and genindex: the
+    # The 51 pages of the table of contents, the index, search and genindex: the
     # examples are not pages of their own.
-    assert len(chapters) == 52
+    assert len(chapters) == 54
     assert [page for page, text in chapters.items() if "Brightlane" in text] == []
     assert "--company {brightlane,tidewell}" in chapters["book/reference/cli.html"]
     # Named through {{ company }}, as text.
