@@ -39,6 +39,11 @@ from cpo_kit.site.book_ext import EXAMPLES, SAMPLE_COMPANY, company_slug
 
 #: The worked examples a run drafts for its company: name, and the draft in the run.
 RUN_DRAFTS = {"qbr": Path("stakeholder_report_results") / "qbr.md"}
+#: The start page's list of what changed since the previous run, written by publish
+#: from the comparison the stakeholder report made (:func:`changes_markdown`).
+CHANGES = "intro-changes"
+#: Every worked example the published book writes for its company, whoever it is.
+PUBLISHED_EXAMPLES = (*RUN_DRAFTS, CHANGES)
 #: The runner's own parameters: paths on the machine that ran, not choices worth showing.
 NOT_SHOWN = ("data_dir", "results_dir", "data_checked")
 
@@ -116,6 +121,7 @@ def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: b
                                              encoding="utf-8")
         shutil.copytree(root / "book", staging / "book")
         _use_run_drafts(run, staging, failed)
+        _write_changes(run, staging, failed)
         # book/reference/schedule.md shows these files as they are (literalinclude): the
         # root's own, else the playbook's, for a root that holds only the book's sources.
         for shown in SHOWN_FILES:
@@ -131,6 +137,65 @@ def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: b
         _build(staging, progress=progress)
         _replace(staging / "_build" / "html", target)
     return target / "index.html"
+
+
+def changes_markdown(comparison, *, previous: str = "") -> str:
+    """What changed since the previous run, for the start page, with links to the pages.
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        :func:`cpo_kit.running.compare.compare_runs` of the previous run and this one,
+        as the stakeholder report records it (``comparison.csv``).
+    previous : str
+        The previous run's name, when known.
+
+    Returns
+    -------
+    str
+        Markdown: a sentence, then one item per notebook whose headline numbers moved,
+        each number with its value before and after, and a link to the notebook's page.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(changes_markdown(pd.DataFrame({
+    ...     "notebook": ["kpi_overview", "kpi_overview"], "label": ["MAU", "MRR"],
+    ...     "before": ["1,921", "$106,947"], "after": ["2,271", "$106,947"],
+    ...     "change": ["+350", "+$0"], "changed": [True, False]})), end="")
+    Since the previous run, 1 of 2 headline numbers changed:
+    <BLANKLINE>
+    - {ref}`nb-kpi-overview`: MAU 1\\,921 → 2\\,271 (\\+350).
+    """
+    both = comparison[(comparison["before"] != "n/a") & (comparison["after"] != "n/a")]
+    moved = both[both["changed"].astype(str) == "True"]
+    since = f"Since the previous run ({markdown_literal(previous)})" if previous else \
+        "Since the previous run"
+    if moved.empty:
+        return f"{since}, none of its {len(both)} headline numbers changed.\n"
+    lines = [f"{since}, {formats.count(len(moved))} of {formats.count(len(both))} headline "
+             "numbers changed:", ""]
+    for name, rows in moved.groupby("notebook", sort=False):
+        said = "; ".join(f"{markdown_literal(r.label)} {markdown_literal(r.before)} → "
+                         f"{markdown_literal(r.after)} ({markdown_literal(r.change)})"
+                         for r in rows.itertuples())
+        lines.append(f"- {{ref}}`nb-{name.replace('_', '-')}`: {said}.")
+    return "\n".join(lines) + "\n"
+
+
+def _write_changes(run: Path, staging: Path, failed: dict[str, str]) -> None:
+    """The start page's "what changed since the previous run", from the report's comparison."""
+    compared = run / "stakeholder_report_results" / "comparison.csv"
+    slug = company_slug(run_company(run))
+    if not slug or "stakeholder_report" in failed or not compared.is_file():
+        return  # the page keeps its text for a first run
+    import pandas as pd
+
+    # The report wrote the values as its readers see them, in the run's currency.
+    text = changes_markdown(pd.read_csv(compared, dtype=str, keep_default_na=False))
+    examples = staging / EXAMPLES / slug
+    examples.mkdir(parents=True, exist_ok=True)
+    (examples / f"{CHANGES}.md").write_text(text, encoding="utf-8")
 
 
 def _use_run_drafts(run: Path, staging: Path, failed: dict[str, str]) -> None:

@@ -90,6 +90,13 @@ def test_no_page_loads_anything_from_the_network(site):
     assert (site / "_static" / "mathjax" / "MathJax.js").is_file()
 
 
+def test_the_start_page_of_a_first_run_says_it_has_nothing_to_compare_with(site):
+    page = (site / "book" / "intro.html").read_text()
+    # The session's run has no run before it in its folder.
+    assert "What changed since the previous run" in page
+    assert "first complete run, or from one with nothing before" in page
+
+
 def test_every_link_to_an_exercise_reads_its_title(site):
     links = [re.sub(r"<[^>]+>", "", text) for page in site.rglob("*.html")
              for text in re.findall(r'<a class="reference internal" href="[^"]*#ex-onb-\d+">(.*?)</a>',
