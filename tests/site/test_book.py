@@ -90,6 +90,26 @@ def test_no_page_loads_anything_from_the_network(site):
     assert (site / "_static" / "mathjax" / "MathJax.js").is_file()
 
 
+def test_the_changes_since_the_previous_run_link_each_notebook():
+    import pandas as pd
+
+    from cpo_kit.site.publish import changes_markdown
+
+    frame = pd.DataFrame({
+        "notebook": ["kpi_overview", "product_kpis", "product_kpis", "market"],
+        "label": ["MRR", "Unusual weeks (last 12)", "Activation (whole funnel)", "Rivals"],
+        "before": ["$106,947", "3", "17.9%", "n/a"], "after": ["$114,801", "5", "15.1%", "4"],
+        "change": ["+$7,854", "+2", "−2.8 pts", ""], "changed": ["True", "True", "True", "True"]})
+    # A number only one run has is not a change; the notebooks keep their order.
+    assert changes_markdown(frame, previous="2026-09-30-a1b2c3d") == (
+        "Since the previous run (2026\\-09\\-30\\-a1b2c3d), 3 of 3 headline numbers changed:\n\n"
+        "- {ref}`nb-kpi-overview`: MRR \\$106\\,947 → \\$114\\,801 (\\+\\$7\\,854).\n"
+        "- {ref}`nb-product-kpis`: Unusual weeks \\(last 12\\) 3 → 5 (\\+2); Activation "
+        "\\(whole funnel\\) 17\\.9\\% → 15\\.1\\% (−2\\.8 pts).\n")
+    assert changes_markdown(frame.assign(changed="False")) == (
+        "Since the previous run, none of its 3 headline numbers changed.\n")
+
+
 def test_the_start_page_of_a_first_run_says_it_has_nothing_to_compare_with(site):
     page = (site / "book" / "intro.html").read_text()
     # The session's run has no run before it in its folder.
