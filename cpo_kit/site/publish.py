@@ -37,13 +37,9 @@ from cpo_kit.inputs.contract import TABLES
 from cpo_kit.running.notebooks import NOTEBOOKS, ROOT
 from cpo_kit.site.book_ext import EXAMPLES, SAMPLE_COMPANY, company_slug
 
-#: The worked examples a run drafts for its company: name, and the draft in the run.
-RUN_DRAFTS = {"qbr": Path("stakeholder_report_results") / "qbr.md"}
-#: The start page's list of what changed since the previous run, written by publish
-#: from the comparison the stakeholder report made (:func:`changes_markdown`).
-CHANGES = "intro-changes"
-#: Every worked example the published book writes for its company, whoever it is.
-PUBLISHED_EXAMPLES = (*RUN_DRAFTS, CHANGES)
+#: The worked examples every company's book tells from its run's stakeholder report:
+#: the QBR template's draft, and the start page's changes since the previous run.
+PUBLISHED_EXAMPLES = ("qbr", "intro-changes")
 #: The runner's own parameters: paths on the machine that ran, not choices worth showing.
 NOT_SHOWN = ("data_dir", "results_dir", "data_checked")
 
@@ -120,8 +116,7 @@ def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: b
         (staging / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False),
                                              encoding="utf-8")
         shutil.copytree(root / "book", staging / "book")
-        _use_run_drafts(run, staging, failed)
-        _write_changes(run, staging, failed)
+        _write_run_examples(run, staging, failed)
         # book/reference/schedule.md shows these files as they are (literalinclude): the
         # root's own, else the playbook's, for a root that holds only the book's sources.
         for shown in SHOWN_FILES:
@@ -183,39 +178,33 @@ def changes_markdown(comparison, *, previous: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_changes(run: Path, staging: Path, failed: dict[str, str]) -> None:
-    """The start page's "what changed since the previous run", from the report's comparison."""
-    compared = run / "stakeholder_report_results" / "comparison.csv"
-    slug = company_slug(run_company(run))
-    if not slug or "stakeholder_report" in failed or not compared.is_file():
-        return  # the page keeps its text for a first run
-    import pandas as pd
+def _write_run_examples(run: Path, staging: Path, failed: dict[str, str]) -> None:
+    """Write the company's :data:`PUBLISHED_EXAMPLES` from its stakeholder report's results.
 
-    # The report wrote the values as its readers see them, in the run's currency.
-    text = changes_markdown(pd.read_csv(compared, dtype=str, keep_default_na=False))
-    examples = staging / EXAMPLES / slug
-    examples.mkdir(parents=True, exist_ok=True)
-    (examples / f"{CHANGES}.md").write_text(text, encoding="utf-8")
-
-
-def _use_run_drafts(run: Path, staging: Path, failed: dict[str, str]) -> None:
-    """Make the run's drafts (:data:`RUN_DRAFTS`) the company's worked examples.
-
-    The stakeholder report's notebook drafts the quarter's review in the QBR
-    template's sections (:mod:`cpo_kit.reports.qbr`); it becomes the company's
-    ``qbr`` example (:mod:`cpo_kit.site.book_ext`), in place of any written by
-    hand, so the template asks for the decisions the report asks for. Without a
-    draft (its notebook failed) the template keeps the text true of any company.
+    The report's notebook drafts the quarter's review in the QBR template's sections
+    (:mod:`cpo_kit.reports.qbr`); it becomes the company's ``qbr`` example
+    (:mod:`cpo_kit.site.book_ext`), in place of any written by hand, so the template
+    asks for the decisions the report asks for. The report's comparison with the
+    previous run becomes the start page's list of changes (:func:`changes_markdown`).
+    A page whose example is not written (a first run, a failed report) keeps the text
+    true of any company.
     """
+    results = run / "stakeholder_report_results"
     slug = company_slug(run_company(run))
-    for name, draft in RUN_DRAFTS.items():
-        drafted = run / draft
-        if not slug or draft.parts[0].removesuffix("_results") in failed or (
-                not drafted.is_file()):
-            continue
-        examples = staging / EXAMPLES / slug
-        examples.mkdir(parents=True, exist_ok=True)
-        shutil.copy(drafted, examples / f"{name}.md")
+    if not slug or "stakeholder_report" in failed:
+        return
+    told = {}
+    if (results / "qbr.md").is_file():
+        told["qbr"] = (results / "qbr.md").read_text(encoding="utf-8")
+    if (results / "comparison.csv").is_file():
+        import pandas as pd
+
+        # The report wrote the values as its readers see them, in the run's currency.
+        told["intro-changes"] = changes_markdown(
+            pd.read_csv(results / "comparison.csv", dtype=str, keep_default_na=False))
+    for name, text in told.items():
+        (staging / EXAMPLES / slug).mkdir(parents=True, exist_ok=True)
+        (staging / EXAMPLES / slug / f"{name}.md").write_text(text, encoding="utf-8")
 
 
 def read_manifest(run: Path) -> dict:
