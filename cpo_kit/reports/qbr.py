@@ -20,7 +20,7 @@ import pandas as pd
 from cpo_kit.core import formats
 from cpo_kit.core.text import markdown_literal as literal
 from cpo_kit.reports.briefing import MOVEMENT_COLUMNS, RunResults
-from cpo_kit.reports.stakeholder import Report, scorecard_rows
+from cpo_kit.reports.stakeholder import EMPTY, Report, scorecard_rows
 
 #: The template's status letters.
 LETTERS = {"green": "G", "amber": "A", "red": "R"}
@@ -65,7 +65,7 @@ def qbr_markdown(report: Report, run: RunResults, *, drivers: dict[str, str]) ->
                                                                                end),
         "**5. Shipped:** " + _shipped(report.roadmap, start, end),
         "**6. Learned:** " + _learned(run, drivers),
-        "**7. Risks**\n\n" + _numbered(report.risks, "No risk was given or found."),
+        "**7. Risks**\n\n" + _numbered(report.risks, EMPTY["risks"]),
         "**8. Next quarter:** " + _next(run),
     ]
     return "\n\n".join(sections) + "\n"
@@ -87,8 +87,8 @@ def _numbered(texts: list[str], empty: str) -> str:
 
 def _quarter(report: Report) -> str:
     """What went well and what did not: the report's first highlight and lowlight."""
-    good = literal(report.highlights[0]) if report.highlights else "Nothing moved the good way."
-    bad = literal(report.lowlights[0]) if report.lowlights else "nothing moved the bad way."
+    good = literal(report.highlights[0]) if report.highlights else EMPTY["highlights"]
+    bad = literal(report.lowlights[0]) if report.lowlights else EMPTY["lowlights"]
     return (f"What went well: {good} What did not: {bad[:1].lower() + bad[1:]} What we "
             "change is in the decisions above.")
 
@@ -96,7 +96,7 @@ def _quarter(report: Report) -> str:
 def _kpi_table(report: Report, drivers: dict[str, str]) -> str:
     rows = scorecard_rows(report)
     if not rows:
-        return "No notebook of this run left a KPI with a target."
+        return EMPTY["scorecard"]
     lines = ["| KPI | Target | Actual | Status | Comment |", "|---|---:|---:|---|---|"]
     for row in rows:
         status = next((letter for name, letter in LETTERS.items() if row["status"] == name),
@@ -147,13 +147,19 @@ def _shipped(roadmap: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestam
 
 def _learned(run: RunResults, drivers: dict[str, str]) -> str:
     """What the run's data shows behind the KPIs, and the theme that moves with detractors."""
-    said = [f"{literal(drivers['activation'])[:1].upper()}{literal(drivers['activation'])[1:]}"
-            " in the activation funnel."] if "activation" in drivers else []
+    said = [f"{_opening(drivers['activation'])} in the activation funnel."] \
+        if "activation" in drivers else []
     theme = run.headlines("customer_voice").get("top_detractor_theme", {}).get("value")
     if isinstance(theme, str) and theme:
-        said.append(f"{literal(theme)[:1].upper()}{literal(theme)[1:]} is the feedback theme "
-                    "that moves most with detractors (customer voice notebook).")
+        said.append(f"{_opening(theme)} is the feedback theme that moves most with "
+                    "detractors (customer voice notebook).")
     return " ".join(said) or "this run's notebooks named no driver."
+
+
+def _opening(text: str) -> str:
+    """``text`` as literal markdown that opens a sentence: its first letter a capital."""
+    said = literal(text)
+    return said[:1].upper() + said[1:]
 
 
 def _next(run: RunResults) -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from cpo_kit.core.formats import is_missing
 from cpo_kit.reports.briefing import TREND_NAMES
-from cpo_kit.reports.stakeholder import Report, delivery_summary, scorecard_rows
+from cpo_kit.reports.stakeholder import EMPTY, Report, delivery_summary, scorecard_rows
 
 #: Slide size: 16:9, in inches.
 WIDTH, HEIGHT = 13.333, 7.5
@@ -26,13 +26,6 @@ WIDTH, HEIGHT = 13.333, 7.5
 AXIS_FORMATS = {"share": "0%", "currency": "#,##0", "count": "#,##0", "score": "0",
                 "ratio": "0.0", "months": "0", "days": "0"}
 BLUE, GREY, INK, TARGET, GRID = "0969DA", "8C959F", "1F2328", "CF222E", "E6E9EC"
-#: The slides' texts when the report has nothing to put there, as the report page says it.
-EMPTY = {"highlights": "Nothing moved the good way.",
-         "lowlights": "Nothing moved the bad way.",
-         "risks": "No risk was given or found.",
-         "decisions": "None this period (list them under decisions: in the params file).",
-         "roadmap": "The roadmap notebook left no delivery table in this run.",
-         "scorecard": "No notebook of this run left a KPI with a target."}
 
 
 def write_slides(report: Report, path: str | Path) -> Path:

@@ -28,6 +28,14 @@ from cpo_kit.core.formats import format_change, format_value, is_missing
 STATUS_COLOURS = {"green": "#1a7f37", "amber": "#b7791f", "red": "#c53030"}
 #: Where Debian's Chromium is; Playwright drives it to print the report's PDF.
 CHROMIUM = ("chromium", "/usr/bin/chromium", "chromium-browser", "google-chrome")
+#: What the report, its slides and the QBR draft say where the run gave them nothing:
+#: written once, so the three never word the same absence differently.
+EMPTY = {"highlights": "Nothing moved the good way.",
+         "lowlights": "Nothing moved the bad way.",
+         "risks": "No risk was given or found.",
+         "decisions": "None this period (list them under decisions: in the params file).",
+         "roadmap": "The roadmap notebook left no delivery table in this run.",
+         "scorecard": "No notebook of this run left a KPI with a target."}
 #: The roadmap's states in the order the report counts them.
 STATES = ("late", "at risk", "on track", "done late", "done")
 
@@ -77,7 +85,7 @@ def report_html(report: Report, *, link: Callable[[str], str]) -> str:
     appendix and the scorecard's sources.
     """
     return _templates().get_template("stakeholder_report.html").render(
-        report=report, link=link, rows=scorecard_rows(report),
+        report=report, link=link, rows=scorecard_rows(report), empty=EMPTY,
         delivery=delivery_summary(report.roadmap), compared=_compared(report))
 
 
