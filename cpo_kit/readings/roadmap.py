@@ -16,7 +16,10 @@ NO_OBJECTIVE = "(no key result)"
 
 
 def _months(value) -> str:
-    return f"{formats.number(value)} person-months"
+    """``4 person-months``, ``0.5 person-months``, ``1 person-month``."""
+    months = float(value)
+    shown = formats.number(months, decimals=0 if months.is_integer() else 1)
+    return f"{shown} person-month{'' if months == 1 else 's'}"
 
 
 def ranking(candidates: pd.DataFrame, *, company: str) -> str:
@@ -86,17 +89,7 @@ def plan(candidates: pd.DataFrame, curve: pd.DataFrame, *, company: str, capacit
     """
     if candidates.empty:
         return shows(company, ["There is no candidate to plan."])
-    only_exact = candidates[candidates["exact"] & ~candidates["greedy"]]
-    only_greedy = candidates[candidates["greedy"] & ~candidates["exact"]]
-    if only_exact.empty and only_greedy.empty:
-        sentences = ["The best plan and the greedy one take the same initiatives."]
-    else:
-        sentences = [f"The best plan takes {_with_effort(only_exact)}, which the greedy plan "
-                     f"leaves out for {_with_effort(only_greedy)}."
-                     if len(only_exact) and len(only_greedy) else
-                     f"The best plan also takes {_with_effort(only_exact)}."
-                     if len(only_exact) else
-                     f"The greedy plan also takes {_with_effort(only_greedy)}."]
+    sentences = [difference(candidates)]
     gain = next_gain(curve, capacity=capacity)
     if gain is not None:
         extra, more, now = gain
@@ -105,6 +98,42 @@ def plan(candidates: pd.DataFrame, curve: pd.DataFrame, *, company: str, capacit
                          f"{formats.share(more / now, decimals=0)} on top of the best plan's."
                          if now else f"The first gain needs {_months(capacity + extra)}.")
     return shows(company, sentences)
+
+
+def difference(candidates: pd.DataFrame, *, escape: bool = True) -> str:
+    """One sentence: what the best plan takes that the greedy plan does not, and back.
+
+    The titles are markdown-escaped unless ``escape`` is false (for a headline,
+    which the book escapes when it quotes it).
+
+    >>> rows = pd.DataFrame({"title": ["SSO", "Dark mode"], "effort": [2.5, 1.0],
+    ...                      "exact": [True, False], "greedy": [False, True]})
+    >>> print(difference(rows))  # doctest: +NORMALIZE_WHITESPACE
+    The best plan takes SSO (2.5 person-months), which the greedy plan leaves out for
+    Dark mode (1 person-month).
+    """
+    only_exact = candidates[candidates["exact"] & ~candidates["greedy"]]
+    only_greedy = candidates[candidates["greedy"] & ~candidates["exact"]]
+    if only_exact.empty and only_greedy.empty:
+        return "The best plan and the greedy one take the same initiatives."
+    if len(only_exact) and len(only_greedy):
+        return (f"The best plan takes {_with_effort(only_exact, escape=escape)}, which the greedy plan "
+                f"leaves out for {_with_effort(only_greedy, escape=escape)}.")
+    if len(only_exact):
+        return f"The best plan also takes {_with_effort(only_exact, escape=escape)}."
+    return f"The greedy plan also takes {_with_effort(only_greedy, escape=escape)}."
+
+
+def best_plan(candidates: pd.DataFrame) -> str:
+    """The best plan's initiatives with their effort, in plain text, best score first.
+
+    >>> rows = pd.DataFrame({"title": ["SSO", "Dark mode"], "effort": [2.5, 1.0],
+    ...                      "exact": [True, True]})
+    >>> best_plan(rows)
+    'SSO (2.5 person-months) and Dark mode (1 person-month)'
+    """
+    chosen = candidates[candidates["exact"]]
+    return _with_effort(chosen, escape=False) if len(chosen) else "nothing"
 
 
 def next_gain(curve: pd.DataFrame, *, capacity: float) -> tuple[float, float, float] | None:
@@ -128,8 +157,9 @@ def next_gain(curve: pd.DataFrame, *, capacity: float) -> tuple[float, float, fl
     return float(step["capacity"] - capacity), float(step["exact"] - now), float(now)
 
 
-def _with_effort(rows: pd.DataFrame) -> str:
-    return join(f"{literal(r['title'])} ({_months(r['effort'])})" for _, r in rows.iterrows())
+def _with_effort(rows: pd.DataFrame, *, escape: bool = True) -> str:
+    name = literal if escape else str
+    return join(f"{name(r['title'])} ({_months(r['effort'])})" for _, r in rows.iterrows())
 
 
 def objectives(by_objective: pd.DataFrame, *, company: str) -> str:

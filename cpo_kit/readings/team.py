@@ -119,6 +119,33 @@ def gaps(frame: pd.DataFrame, *, company: str) -> str:
     return shows(company, sentences)
 
 
+def advice(frame: pd.DataFrame) -> str:
+    """The skills to hire for and to train, with how many are short, in plain words.
+
+    For a headline the chapters quote (the book escapes it), so names are not
+    marked up; "nothing" when no one falls short.
+
+    >>> frame = pd.DataFrame({"skill": ["skill_analytics", "skill_discovery"],
+    ...                       "members_short": [14, 6], "assessed": [14, 14],
+    ...                       "recommendation": ["hire", "train"], "coach": [None, "M10"]})
+    >>> advice(frame)
+    'hiring for analytics (14 of 14 short) and training for discovery (6 of 14 short, coach M10)'
+    """
+    def listed(kind: str) -> str:
+        rows = frame[frame["recommendation"] == kind].sort_values("members_short",
+                                                                 ascending=False, kind="stable")
+        return join(
+            f"{str(r['skill']).removeprefix('skill_')} ({formats.count(r['members_short'])} "
+            f"of {formats.count(r['assessed'])}"
+            + " short" + (f", coach {r['coach']}" if isinstance(r["coach"], str) and r["coach"]
+                          else "") + ")"
+            for _, r in rows.iterrows())
+    parts = [f"{word} for {listed(kind)}" for kind, word in (("hire", "hiring"),
+                                                              ("train", "training"))
+             if (frame["recommendation"] == kind).any()]
+    return " and ".join(parts) if parts else "nothing: no one falls short"
+
+
 def onboarding(status: pd.DataFrame, *, company: str) -> str:
     """Who is onboarding, who is behind or ahead, and whose milestone comes next.
 

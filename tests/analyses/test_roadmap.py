@@ -266,16 +266,16 @@ def test_roadmap_notebook_on_the_sample(run_notebook):
     out = run_notebook("roadmap")
     plan = pd.read_csv(out / "roadmap_results" / "plan.csv")
     # Candidates (idea, planned) of the sample by RICE value and effort: within 15
-    # person-months the exact plan is I001, I012, I021, I005 (14.1 pm, value 41,425);
-    # greedy by RICE takes I001, I008, I021, I005, I004 (11.6 pm, 35,737.5) and then
-    # nothing else fits.
-    assert plan.loc[plan["exact"], "initiative_id"].tolist() == ["I001", "I012", "I021",
-                                                                 "I005"]
-    assert plan.loc[plan["greedy"], "initiative_id"].tolist() == ["I001", "I008", "I021",
-                                                                  "I005", "I004"]
+    # person-months the exact plan is I001, I006, I002, I012, I021, I008 (14.5 pm, value
+    # 3,840 + 1,120 + 2,160 + 800 + 560 + 400 = 8,880); greedy by RICE takes the daily
+    # digest (I003, 1 pm, 375) in place of the seat expansion nudges (14 pm, 8,855).
+    assert plan.loc[plan["exact"], "initiative_id"].tolist() == ["I001", "I006", "I002",
+                                                                 "I012", "I021", "I008"]
+    assert plan.loc[plan["greedy"], "initiative_id"].tolist() == ["I001", "I006", "I002",
+                                                                  "I003", "I012", "I021"]
     outcomes = pd.read_csv(out / "roadmap_results" / "delivery.csv")
     assert outcomes.loc[outcomes["outcome"] == "overdue", "initiative_id"].tolist() == [
-        "I021", "I005", "I022", "I007", "I019"]
+        "I022", "I010", "I019", "I007"]
     notebook = nbformat.read(out / "roadmap.ipynb", as_version=4)
     assert len([o for c in notebook.cells for o in c.get("outputs", [])
                 if "image/png" in o.get("data", {})]) == 4

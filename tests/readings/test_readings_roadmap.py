@@ -40,16 +40,16 @@ def test_ranking_names_each_score_s_first_and_where_they_disagree():
 
 def test_plan_says_where_the_two_plans_part_and_where_capacity_pays_next():
     assert roadmap.plan(PLAN, CURVE, company="Acme", capacity=7.5, value="value") == (
-        "**What it shows for Acme:** The best plan takes Big \\*win\\* (6.0 person-months), "
-        "which the greedy plan leaves out for Quick (1.0 person-months) and Small (2.0 "
+        "**What it shows for Acme:** The best plan takes Big \\*win\\* (6 person-months), "
+        "which the greedy plan leaves out for Quick (1 person-month) and Small (2 "
         "person-months). The next gain needs 0.5 person-months more: 90.0 more value, 14% "
         "on top of the best plan's.")
 
 
 def test_objectives_name_the_largest_and_the_empty_one():
     assert roadmap.objectives(BY_OBJECTIVE, company="Acme") == (
-        "**What it shows for Acme:** “Grow” gets most, 7.0 person-months (70% of the work). "
-        "“Keep\\, calm” gets nothing. 3.0 person-months (30%) serve no key result.")
+        "**What it shows for Acme:** “Grow” gets most, 7 person-months (70% of the work). "
+        "“Keep\\, calm” gets nothing. 3 person-months (30%) serve no key result.")
 
 
 def test_timeline_counts_the_work_under_way_and_past_due():

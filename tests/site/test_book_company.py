@@ -217,7 +217,7 @@ def test_the_sample_company_tells_every_example_the_chapters_name():
     # Every company's book has its QBR draft and its changes since the last run.
     assert sorted(set(named) - set(PUBLISHED_EXAMPLES)) == sorted(
         p.stem for p in BRIGHTLANE_EXAMPLES.glob("*.md"))
-    assert len(named) == 58
+    assert len(named) == 59
 
 
 @pytest.mark.parametrize("examples, sample, shown, said", [
