@@ -58,7 +58,7 @@ def qbr_markdown(report: Report, run: RunResults, *, drivers: dict[str, str]) ->
         "**1. Decisions we ask for**\n\n" + _numbered(report.decisions, (
             "None asked for in this run: list them under `decisions:` for the stakeholder "
             "report in the params file.")),
-        "**2. The quarter:** " + _quarter(report),
+        "**2. The quarter:** " + _quarter(report, run, drivers, start, end),
         "**3. KPIs against targets** (G: on target; A: short by at most 5% of it; R: "
         "further off)\n\n" + _kpi_table(report, drivers),
         f"**4. MRR movements, {_month(start)} to {_month(end)}:** " + _movements(run, start,
@@ -85,12 +85,88 @@ def _numbered(texts: list[str], empty: str) -> str:
     return "\n".join(f"{number}. {literal(text)}" for number, text in enumerate(texts, 1))
 
 
-def _quarter(report: Report) -> str:
-    """What went well and what did not: the report's first highlight and lowlight."""
-    good = literal(report.highlights[0]) if report.highlights else EMPTY["highlights"]
-    bad = literal(report.lowlights[0]) if report.lowlights else EMPTY["lowlights"]
-    return (f"What went well: {good} What did not: {bad[:1].lower() + bad[1:]} What we "
-            "change is in the decisions above.")
+def _quarter(report: Report, run: RunResults, drivers: dict[str, str], start: pd.Timestamp,
+             end: pd.Timestamp) -> str:
+    """What went well, what did not and what we change, in the template's three sentences.
+
+    What went well is the quarter's revenue and the KPIs on target; what did not is
+    the red KPIs and what the run finds behind them (the scorecard's comments); the
+    report's first highlight and lowlight stand in where the run lacks either.
+    """
+    rows = [row for row in scorecard_rows(report) if row["status"] in LETTERS]
+    green = [row for row in rows if row["status"] == "green"]
+    red = [row for row in rows if row["status"] == "red"]
+    revenue, grew = _revenue(run, start, end)
+    # Revenue that fell belongs to what did not go well.
+    good = ([revenue] if revenue and grew else []) + (
+        ["every KPI with a target is on target" if len(green) == len(rows) else
+         f"{formats.count(len(green))} of the {formats.counted(len(rows), 'KPI')} with a "
+         f"target {'is' if len(green) == 1 else 'are'} on target"] if rows else [])
+    went_well = (", and ".join(good) + "." if good else literal(report.highlights[0])
+                 if report.highlights else EMPTY["highlights"])
+    if red:
+        behind = [f"behind {literal(_lower(row['kpi']))}, {literal(drivers[row['key']])}"
+                  for row in red if drivers.get(row["key"])]
+        did_not = (f"{formats.counted(len(red), 'KPI')} {'is' if len(red) == 1 else 'are'} "
+                   "red (" + _join([literal(_lower(row["kpi"])) for row in red]) + ")"
+                   + ("; " + "; ".join(behind) if behind else "") + ".")
+    elif report.lowlights:
+        did_not = literal(report.lowlights[0])
+    else:
+        did_not = "no KPI is red."
+    if revenue and not grew:
+        did_not = f"{revenue}; {_lower(did_not)}"
+    change = ("We ask for no decision this quarter." if not report.decisions else
+              "What we change is in the decision above." if len(report.decisions) == 1 else
+              f"What we change is in the {formats.count(len(report.decisions))} decisions above.")
+    return f"What went well: {_lower(went_well)} What did not: {_lower(did_not)} {change}"
+
+
+def _revenue(run: RunResults, start: pd.Timestamp,
+             end: pd.Timestamp) -> tuple[str | None, bool]:
+    """MRR at the quarter's start and end and where most of the change came from, and
+    whether it grew (or held); None when the run lacks the quarter's movements."""
+    quarter = _quarter_movements(run, start, end)
+    if quarter is None:
+        return None, True
+    before, after = quarter["starting_mrr"].iloc[0], quarter["ending_mrr"].iloc[-1]
+    parts = quarter[list(MOVEMENT_COLUMNS)].sum()
+    gained = parts[list(MOVEMENT_COLUMNS[:3])]
+    lost = -parts[list(MOVEMENT_COLUMNS[3:])].sum()
+    verb = "grew" if after > before else "fell" if after < before else "held"
+    growth = (f" ({formats.share(after / before - 1, decimals=1, signed=True)})"
+              if before else "")
+    text = (f"MRR {verb} from {_money(before)} to {_money(after)} over the quarter{growth}: "
+            f"{_money(gained.sum())} gained")
+    if gained.sum() > 0:
+        text += f", most of it {gained.idxmax()} MRR ({_money(gained.max())})"
+    return text + f", against {_money(lost)} lost to contraction and churn", after >= before
+
+
+def _quarter_movements(run: RunResults, start: pd.Timestamp,
+                       end: pd.Timestamp) -> pd.DataFrame | None:
+    """The months of the quarter in the MRR movements, or None when they are not all there."""
+    table = run.table("revenue_health", "mrr_movements")
+    if table is None:
+        return None
+    months = pd.to_datetime(table["month"])
+    quarter = table[(months >= start.replace(day=1)) & (months <= end)]
+    return quarter if len(quarter) >= QUARTER else None
+
+
+def _money(value) -> str:
+    return literal(formats.money(value))  # a bare $ might open MyST's inline maths
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _lower(name: str) -> str:
+    """A name or sentence inside a sentence: "Activation (whole funnel)" reads "activation
+    (whole funnel)"; one that opens with an acronym (MRR, NPS, LTV) keeps its capitals."""
+    first = name.split(" ", 1)[0]
+    return name if first[:2].isupper() else name[:1].lower() + name[1:]
 
 
 def _kpi_table(report: Report, drivers: dict[str, str]) -> str:
@@ -111,22 +187,17 @@ def _kpi_table(report: Report, drivers: dict[str, str]) -> str:
 
 def _movements(run: RunResults, start: pd.Timestamp, end: pd.Timestamp) -> str:
     """The quarter's MRR bridge: starting MRR, each movement, ending MRR."""
-    table = run.table("revenue_health", "mrr_movements")
-    if table is None:
+    if run.table("revenue_health", "mrr_movements") is None:
         return "the revenue health notebook left no MRR movements in this run."
-    months = pd.to_datetime(table["month"])
-    quarter = table[(months >= start.replace(day=1)) & (months <= end)]
-    if len(quarter) < QUARTER:
+    quarter = _quarter_movements(run, start, end)
+    if quarter is None:
         return "the run's MRR movements do not cover the whole quarter."
-    def money(value) -> str:
-        return literal(formats.money(value))  # a bare $ might open MyST's inline maths
-
     parts = quarter[list(MOVEMENT_COLUMNS)].sum()
     # The table's contraction and churn are negative amounts; the bridge subtracts their size.
-    gains = " ".join(f"+ {name} {money(parts[name])}" for name in MOVEMENT_COLUMNS[:3])
-    losses = " ".join(f"− {name} {money(-parts[name])}" for name in MOVEMENT_COLUMNS[3:])
-    return (f"starting MRR {money(quarter['starting_mrr'].iloc[0])} {gains} {losses} = "
-            f"ending MRR {money(quarter['ending_mrr'].iloc[-1])} (the revenue health "
+    gains = " ".join(f"+ {name} {_money(parts[name])}" for name in MOVEMENT_COLUMNS[:3])
+    losses = " ".join(f"− {name} {_money(-parts[name])}" for name in MOVEMENT_COLUMNS[3:])
+    return (f"starting MRR {_money(quarter['starting_mrr'].iloc[0])} {gains} {losses} = "
+            f"ending MRR {_money(quarter['ending_mrr'].iloc[-1])} (the revenue health "
             "notebook's MRR movements of the quarter's three months, added up).")
 
 

@@ -1,6 +1,7 @@
 """The QBR draft of a run: the template's eight sections, filled from the report and the run."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pandas as pd
@@ -69,8 +70,11 @@ Drafted by `cpo-kit run` from the same run as the {ref}`stakeholder report \
 
 1. Fund SSO \\(recommended\\)\\, or wait a quarter\\.
 
-**2. The quarter:** What went well: MRR rose from €1\\,070 to €1\\,080\\. What did not: \
-activation fell from 18\\.0\\% to 15\\.0\\%\\. What we change is in the decisions above.
+**2. The quarter:** What went well: MRR grew from €1\\,000 to €1\\,080 over the quarter \
+(+8.0%): €155 gained, most of it new MRR (€120), against €75 lost to contraction and \
+churn, and 1 of the 2 KPIs with a target is on target. What did not: 1 KPI is red \
+(activation \\(whole funnel\\)); behind activation \\(whole funnel\\), only 20\\% of those \
+who reach invite go on to share. What we change is in the decision above.
 
 **3. KPIs against targets** (G: on target; A: short by at most 5% of it; R: further off)
 
@@ -108,3 +112,21 @@ def test_a_run_without_the_quarters_results_says_what_it_lacks(report, tmp_path)
     assert "**5. Shipped:** the roadmap notebook left no delivery table in this run." in text
     assert "**6. Learned:** this run's notebooks named no driver." in text
     assert "**8. Next quarter:** the roadmap notebook left no plan in this run." in text
+
+
+def test_the_quarter_counts_falling_revenue_among_what_did_not_go_well(report, tmp_path):
+    _results(tmp_path, "revenue_health", {"mrr_movements": {
+        "month": ["2026-08-01", "2026-09-01", "2026-10-01"],
+        "starting_mrr": [1000.0, 990.0, 970.0], "new": [10.0, 0.0, 0.0],
+        "expansion": [0.0, 0.0, 0.0], "reactivated": [0.0, 0.0, 0.0],
+        "contraction": [0.0, -10.0, 0.0], "churned": [-20.0, -10.0, -20.0],
+        "ending_mrr": [990.0, 970.0, 950.0]}})
+    report = dataclasses.replace(report, scorecard=report.scorecard.iloc[:1], decisions=[])
+    with formats.using(currency="EUR", locale="en_IE"):
+        text = qbr_markdown(report, RunResults(tmp_path), drivers={})
+    quarter = next(part for part in text.split("\n\n") if part.startswith("**2."))
+    assert quarter == (
+        "**2. The quarter:** What went well: every KPI with a target is on target. What did "
+        "not: MRR fell from €1\\,000 to €950 over the quarter (−5.0%): €10 gained, most of it "
+        "new MRR (€10), against €60 lost to contraction and churn; activation fell from "
+        "18\\.0\\% to 15\\.0\\%\\. We ask for no decision this quarter.")
