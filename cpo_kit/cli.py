@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -187,6 +188,11 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     publish.add_argument("--root", metavar="DIR", type=Path, default=ROOT,
                          help="the playbook's sources: _config.yml, _toc.yml, book/ "
                               "(default: the playbook this cpo-kit belongs to)")
+    publish.add_argument("--feedback", metavar="ADDRESS", type=_feedback, default="",
+                         help="where readers send feedback on a page: a web address, such "
+                              "as your repository's https://github.com/OWNER/REPO/issues/new, "
+                              "or an e-mail address; each page links to it, titled with the "
+                              "page (default: the book's page on sending feedback)")
     publish.set_defaults(handler=_publish)
 
     compare = commands.add_parser(
@@ -223,6 +229,17 @@ def _whole(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected at least 1, found {text}")
     return value
+
+
+def _feedback(text: str) -> str:
+    """A feedback address as a link: a web address as given, an e-mail as ``mailto:``."""
+    address = text.strip()
+    if re.fullmatch(r"https?://[^\s/]+\S*", address) or re.fullmatch(r"mailto:\S+@\S+", address):
+        return address
+    if re.fullmatch(r"[^\s@:/]+@[^\s@:/]+\.[^\s@:/]+", address):
+        return f"mailto:{address}"
+    raise argparse.ArgumentTypeError(f"{text!r} is no web address (https://...) and no e-mail "
+                                     "address")
 
 
 def _validate(args) -> int:
@@ -276,7 +293,7 @@ def _publish(args) -> int:
 
     print(f"Building the playbook of {args.run_dir} ...", flush=True)
     index = publish_run(args.run_dir, out=args.out, root=args.root,
-                        progress=sys.stderr.isatty())
+                        progress=sys.stderr.isatty(), feedback=args.feedback)
     print(f"The playbook is built: {index}")
     for remark in _run_remarks(args.run_dir):
         print(remark)

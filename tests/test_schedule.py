@@ -56,7 +56,8 @@ def test_refresh_script_twice_deploys_to_gh_pages(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "GIT_AUTHOR_NAME": "t",
            "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.com",
-           "CPO_KIT": f"{sys.executable} -m cpo_kit.cli", "GHP_IMPORT": str(BIN / "ghp-import")}
+           "CPO_KIT": f"{sys.executable} -m cpo_kit.cli", "GHP_IMPORT": str(BIN / "ghp-import"),
+           "FEEDBACK": "https://git.example.org/acme/playbook/issues/new"}
     runs, site = tmp_path / "runs", tmp_path / "site"
     for _ in range(2):
         done = subprocess.run([str(SCRIPT), str(ROOT / "data" / "sample"),
@@ -68,3 +69,10 @@ def test_refresh_script_twice_deploys_to_gh_pages(tmp_path):
     files = subprocess.run(["git", "--git-dir", str(remote), "ls-tree", "-r", "--name-only",
                             "gh-pages"], capture_output=True, text=True, check=True).stdout
     assert "index.html" in files.split() and ".nojekyll" in files.split()
+    # FEEDBACK reached every page: the roadmap chapter's link opens an issue titled with it.
+    page = subprocess.run(["git", "--git-dir", str(remote), "show",
+                           "gh-pages:book/playbook/roadmap.html"],
+                          capture_output=True, text=True, check=True).stdout
+    assert ('<a class="cpo-feedback" href="https://git.example.org/acme/playbook/issues/new'
+            '?title=Feedback%20on%20%E2%80%9CRoadmap%20and%20product%20development%E2%80%9D">'
+            "Send feedback on this page</a>") in page

@@ -30,6 +30,7 @@ import subprocess
 import unicodedata
 from binascii import a2b_base64
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from docutils import nodes
 from sphinx.util import logging
@@ -352,7 +353,33 @@ def last_changed(path: str | Path) -> str | None:
     return date if done.returncode == 0 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None
 
 
-def page_footer(date: str | None, feedback_url: str) -> str:
+#: The book's page on sending feedback, where a page's link goes when no address is set.
+FEEDBACK_PAGE = "book/reference/feedback"
+
+
+def feedback_link(address: str, title: str) -> str:
+    """Return where a page's feedback link points: ``address``, titled with the page.
+
+    An e-mail (``mailto:``) gets the page's title as its subject, and an issue form
+    (a URL ending in ``/issues/new``, as GitHub's and Gitea's) as the issue's title;
+    any other address is used as given.
+
+    >>> feedback_link("mailto:product@acme.example", "Roadmap & plan")
+    'mailto:product@acme.example?subject=Feedback%20on%20%E2%80%9CRoadmap%20%26%20plan%E2%80%9D'
+    >>> feedback_link("https://github.com/acme/book/issues/new", "Pricing")
+    'https://github.com/acme/book/issues/new?title=Feedback%20on%20%E2%80%9CPricing%E2%80%9D'
+    """
+    subject = quote(f"Feedback on “{title}”", safe="")
+    join = "&" if "?" in address else "?"
+    if address.startswith("mailto:"):
+        return f"{address}{join}subject={subject}"
+    if urlsplit(address).path.rstrip("/").endswith("/issues/new"):
+        return f"{address}{join}title={subject}"
+    return address
+
+
+def page_footer(date: str | None, feedback_url: str, *, title: str = "",
+                guide: str = "") -> str:
     """Return the HTML that ends a page: when it was last reviewed, and where feedback goes.
 
     Parameters
@@ -360,7 +387,13 @@ def page_footer(date: str | None, feedback_url: str) -> str:
     date : str or None
         The date the page's source last changed; None shows no date.
     feedback_url : str
-        Where readers send feedback; empty shows no link.
+        Where readers send feedback (a web address or ``mailto:``); empty links
+        to ``guide`` instead.
+    title : str
+        The page's title, which names the feedback (:func:`feedback_link`).
+    guide : str
+        The link to the book's page on sending feedback, relative to this page;
+        empty (that page itself) shows no link when no address is set.
 
     Returns
     -------
@@ -370,9 +403,11 @@ def page_footer(date: str | None, feedback_url: str) -> str:
     parts = []
     if date:
         parts.append(f"Last reviewed {html.escape(date)}.")
-    if feedback_url:
-        parts.append(f'<a class="cpo-feedback" href="{html.escape(feedback_url, quote=True)}">'
-                     "Send feedback on this page</a>.")
+    link, text = ((feedback_link(feedback_url, title), "Send feedback on this page")
+                  if feedback_url else (guide, "How to send feedback on this page"))
+    if link:
+        parts.append(f'<a class="cpo-feedback" href="{html.escape(link, quote=True)}">'
+                     f"{text}</a>.")
     return f'<p class="cpo-page-meta">{" ".join(parts)}</p>' if parts else ""
 
 
@@ -403,7 +438,11 @@ def _add_page_footer(app, pagename, templatename, context, doctree) -> None:
     """End each page of the book with :func:`page_footer`."""
     if doctree is None or "body" not in context:
         return
-    footer = page_footer(last_changed(page_source(pagename)), app.config.cpo_feedback_url)
+    guide = ("" if pagename == FEEDBACK_PAGE
+             else app.builder.get_relative_uri(pagename, FEEDBACK_PAGE))
+    title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title", "")))
+    footer = page_footer(last_changed(page_source(pagename)), app.config.cpo_feedback_url,
+                         title=title, guide=guide)
     if footer:
         context["body"] += footer
 

@@ -47,7 +47,7 @@ NOT_SHOWN = ("data_dir", "results_dir", "data_checked")
 
 
 def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT,
-                progress: bool = False) -> Path:
+                progress: bool = False, feedback: str = "") -> Path:
     """Build the playbook of the run in ``run_dir`` into ``out/_build/html``.
 
     Parameters
@@ -62,6 +62,9 @@ def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT
         The folder holding the book's sources: ``_config.yml``, ``_toc.yml`` and ``book/``.
     progress : bool
         Show Sphinx's progress (the build's own messages); otherwise only warnings.
+    feedback : str
+        Where readers send feedback on a page (a web address or ``mailto:``); every
+        page links to it. Empty: to the book's page on sending feedback.
 
     Returns
     -------
@@ -81,7 +84,7 @@ def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT
                            "(give their folder with --root)")
     target = Path(out).resolve() / "_build" / "html"
     try:
-        return _publish(run, manifest, root, target, progress=progress)
+        return _publish(run, manifest, root, target, progress=progress, feedback=feedback)
     except OSError as error:
         # The staging folder is gone with its context; the site in place is as it was.
         name = error.filename and Path(error.filename).resolve()
@@ -96,7 +99,8 @@ def publish_run(run_dir: str | Path, *, out: str | Path = ".", root: Path = ROOT
 SHOWN_FILES = ("deploy/github-actions.yml", "scripts/refresh-playbook")
 
 
-def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: bool) -> Path:
+def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: bool,
+             feedback: str) -> Path:
     """Build the book in a staging folder beside ``target``, then put it in its place."""
     with made_folder(target.parent), tempfile.TemporaryDirectory(
             prefix=".publishing-", dir=target.parent) as staging:
@@ -112,7 +116,8 @@ def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: b
         data = Path(manifest["data"])
         config.setdefault("sphinx", {}).setdefault("config", {}).update(
             cpo_company=run_company(run),
-            cpo_data_dir=str(data) if data.is_dir() else "")
+            cpo_data_dir=str(data) if data.is_dir() else "",
+            **({"cpo_feedback_url": feedback} if feedback else {}))
         (staging / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False),
                                              encoding="utf-8")
         shutil.copytree(root / "book", staging / "book")

@@ -53,7 +53,7 @@ def test_the_book_opens_on_the_start_page(site):
 
 def test_every_page_of_the_table_of_contents_is_built(site):
     pages = toc_pages()
-    assert len(pages) == 1 + 6 + 13 + len(NOTEBOOKS) + 4 + 14 + 4 + 9
+    assert len(pages) == 1 + 6 + 13 + len(NOTEBOOKS) + 4 + 14 + 4 + 10
     assert [p for p in pages if not (site / p).is_file()] == []
 
 
@@ -497,7 +497,7 @@ def test_no_page_scrolls_sideways_and_a_wide_table_says_it_scrolls(browser, serv
         assert wide_tables >= 20
 
 
-def test_a_page_shows_when_its_source_last_changed_and_no_feedback_link_unset(site):
+def test_a_page_shows_when_its_source_last_changed_and_where_feedback_goes(site):
     from cpo_kit.site.book_ext import last_changed, page_source
 
     page = (site / "book" / "playbook" / "roadmap.html").read_text()
@@ -505,4 +505,8 @@ def test_a_page_shows_when_its_source_last_changed_and_no_feedback_link_unset(si
     # The tests run in a git checkout, where the chapter is committed.
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", date or "")
     assert f"Last reviewed {date}." in page
-    assert "cpo-feedback" not in page
+    # Published without --feedback: the link leads to the book's page on sending feedback,
+    # which has no link to itself.
+    assert ('<a class="cpo-feedback" href="../reference/feedback.html">How to send feedback '
+            "on this page</a>") in page
+    assert "cpo-feedback" not in (site / "book" / "reference" / "feedback.html").read_text()
