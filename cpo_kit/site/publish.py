@@ -35,11 +35,9 @@ from cpo_kit.core.formats import format_value
 from cpo_kit.core.text import markdown_literal
 from cpo_kit.inputs.contract import TABLES
 from cpo_kit.running.notebooks import NOTEBOOKS, ROOT
-from cpo_kit.site.book_ext import EXAMPLES, SAMPLE_COMPANY, company_slug
+from cpo_kit.site.book_ext import EXAMPLES, SAMPLE_COMPANY
+from cpo_kit.site.run_examples import write_run_examples
 
-#: The worked examples every company's book tells from its run's stakeholder report:
-#: the QBR template's draft, and the start page's changes since the previous run.
-PUBLISHED_EXAMPLES = ("qbr", "intro-changes")
 #: The runner's own parameters: paths on the machine that ran, not choices worth showing.
 NOT_SHOWN = ("data_dir", "results_dir", "data_checked")
 
@@ -121,7 +119,9 @@ def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: b
         (staging / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False),
                                              encoding="utf-8")
         shutil.copytree(root / "book", staging / "book")
-        _write_run_examples(run, staging, failed)
+        if "stakeholder_report" not in failed:
+            write_run_examples(run / "stakeholder_report_results", staging / EXAMPLES,
+                               run_company(run))
         # book/reference/schedule.md shows these files as they are (literalinclude): the
         # root's own, else the playbook's, for a root that holds only the book's sources.
         for shown in SHOWN_FILES:
@@ -137,79 +137,6 @@ def _publish(run: Path, manifest: dict, root: Path, target: Path, *, progress: b
         _build(staging, progress=progress)
         _replace(staging / "_build" / "html", target)
     return target / "index.html"
-
-
-def changes_markdown(comparison, *, previous: str = "") -> str:
-    """What changed since the previous run, for the start page, with links to the pages.
-
-    Parameters
-    ----------
-    comparison : DataFrame
-        :func:`cpo_kit.running.compare.compare_runs` of the previous run and this one,
-        as the stakeholder report records it (``comparison.csv``).
-    previous : str
-        The previous run's name, when known.
-
-    Returns
-    -------
-    str
-        Markdown: a sentence, then one item per notebook whose headline numbers moved,
-        each number with its value before and after, and a link to the notebook's page.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> print(changes_markdown(pd.DataFrame({
-    ...     "notebook": ["kpi_overview", "kpi_overview"], "label": ["MAU", "MRR"],
-    ...     "before": ["1,921", "$106,947"], "after": ["2,271", "$106,947"],
-    ...     "change": ["+350", "+$0"], "changed": [True, False]})), end="")
-    Since the previous run, 1 of 2 headline numbers changed:
-    <BLANKLINE>
-    - {ref}`nb-kpi-overview`: MAU 1\\,921 → 2\\,271 (\\+350).
-    """
-    both = comparison[(comparison["before"] != "n/a") & (comparison["after"] != "n/a")]
-    moved = both[both["changed"].astype(str) == "True"]
-    since = f"Since the previous run ({markdown_literal(previous)})" if previous else \
-        "Since the previous run"
-    if moved.empty:
-        return f"{since}, none of its {len(both)} headline numbers changed.\n"
-    lines = [f"{since}, {formats.count(len(moved))} of {formats.count(len(both))} headline "
-             "numbers changed:", ""]
-    for name, rows in moved.groupby("notebook", sort=False):
-        said = "; ".join(f"{markdown_literal(r.label)} {markdown_literal(r.before)} → "
-                         f"{markdown_literal(r.after)} ({markdown_literal(r.change)})"
-                         for r in rows.itertuples())
-        lines.append(f"- {{ref}}`nb-{name.replace('_', '-')}`: {said}.")
-    return "\n".join(lines) + "\n"
-
-
-def _write_run_examples(run: Path, staging: Path, failed: dict[str, str]) -> None:
-    """Write the company's :data:`PUBLISHED_EXAMPLES` from its stakeholder report's results.
-
-    The report's notebook drafts the quarter's review in the QBR template's sections
-    (:mod:`cpo_kit.reports.qbr`); it becomes the company's ``qbr`` example
-    (:mod:`cpo_kit.site.book_ext`), in place of any written by hand, so the template
-    asks for the decisions the report asks for. The report's comparison with the
-    previous run becomes the start page's list of changes (:func:`changes_markdown`).
-    A page whose example is not written (a first run, a failed report) keeps the text
-    true of any company.
-    """
-    results = run / "stakeholder_report_results"
-    slug = company_slug(run_company(run))
-    if not slug or "stakeholder_report" in failed:
-        return
-    told = {}
-    if (results / "qbr.md").is_file():
-        told["qbr"] = (results / "qbr.md").read_text(encoding="utf-8")
-    if (results / "comparison.csv").is_file():
-        import pandas as pd
-
-        # The report wrote the values as its readers see them, in the run's currency.
-        told["intro-changes"] = changes_markdown(
-            pd.read_csv(results / "comparison.csv", dtype=str, keep_default_na=False))
-    for name, text in told.items():
-        (staging / EXAMPLES / slug).mkdir(parents=True, exist_ok=True)
-        (staging / EXAMPLES / slug / f"{name}.md").write_text(text, encoding="utf-8")
 
 
 def read_manifest(run: Path) -> dict:

@@ -93,7 +93,7 @@ def test_no_page_loads_anything_from_the_network(site):
 def test_the_changes_since_the_previous_run_link_each_notebook():
     import pandas as pd
 
-    from cpo_kit.site.publish import changes_markdown
+    from cpo_kit.site.run_examples import changes_markdown
 
     frame = pd.DataFrame({
         "notebook": ["kpi_overview", "product_kpis", "product_kpis", "market"],
@@ -108,6 +108,15 @@ def test_the_changes_since_the_previous_run_link_each_notebook():
         "\\(whole funnel\\) 17\\.9\\% → 15\\.1\\% (−2\\.8 pts).\n")
     assert changes_markdown(frame.assign(changed="False")) == (
         "Since the previous run, none of its 3 headline numbers changed.\n")
+    # The KPIs whose status changed follow, linked to the report's scorecard.
+    statuses = pd.DataFrame({"kpi": ["Weekly active users", "Logo churn per month"],
+                             "before": ["red", "amber"], "after": ["amber", "green"]})
+    assert changes_markdown(frame.assign(changed="False"), statuses=statuses) == (
+        "Since the previous run, none of its 3 headline numbers changed.\n\n"
+        "2 KPIs changed status in the {ref}`stakeholder report <nb-stakeholder-report>`'s "
+        "scorecard:\n\n"
+        "- Weekly active users: red → amber.\n"
+        "- Logo churn per month: amber → green.\n")
 
 
 def test_the_start_page_of_a_first_run_says_it_has_nothing_to_compare_with(site):

@@ -25,8 +25,9 @@ from cpo_kit.running.notebooks import NOTEBOOKS
 from cpo_kit.site import publish
 from cpo_kit.site.book_ext import (company_slug, company_tag, example_names,
                                    resolve_company_blocks, resolve_company_examples)
-from cpo_kit.site.publish import PUBLISHED_EXAMPLES, run_company, substitutions
+from cpo_kit.site.publish import run_company, substitutions
 from cpo_kit.site.reference import EXAMPLE_ROWS, contract_page, write_examples
+from cpo_kit.site.run_examples import PUBLISHED_EXAMPLES
 
 #: Chapters whose worked examples name the sample company in its own book.
 EXAMPLE_PAGES = ("book/intro.html", "book/playbook/market.html", "book/playbook/kpis.html",
