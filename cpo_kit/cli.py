@@ -188,7 +188,7 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
     publish.add_argument("--root", metavar="DIR", type=Path, default=ROOT,
                          help="the playbook's sources: _config.yml, _toc.yml, book/ "
                               "(default: the playbook this cpo-kit belongs to)")
-    publish.add_argument("--feedback", metavar="ADDRESS", type=_feedback, default="",
+    publish.add_argument("--feedback", metavar="ADDRESS", type=_feedback, default=None,
                          help="where readers send feedback on a page: a web address, such "
                               "as your repository's https://github.com/OWNER/REPO/issues/new, "
                               "or an e-mail address; each page links to it, titled with the "
@@ -293,7 +293,7 @@ def _publish(args) -> int:
 
     print(f"Building the playbook of {args.run_dir} ...", flush=True)
     index = publish_run(args.run_dir, out=args.out, root=args.root,
-                        progress=sys.stderr.isatty(), feedback=args.feedback)
+                        progress=sys.stderr.isatty(), feedback=args.feedback or "")
     print(f"The playbook is built: {index}")
     for remark in _run_remarks(args.run_dir):
         print(remark)

@@ -56,6 +56,27 @@ def test_sample_refuses_a_scale_that_is_not_positive(tmp_path, cli, capsys, scal
     assert "argument --scale: expected a number" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("given", ["feedback", "https://", "ftp://host/x", "a b@c.org"])
+def test_publish_refuses_a_feedback_address_that_is_none(tmp_path, cli, capsys, given):
+    with pytest.raises(SystemExit) as stop:
+        cli("publish", tmp_path, "--feedback", given)
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"cpo-kit publish: error: argument --feedback: {given!r} is no web address "
+        "(https://...) and no e-mail address")
+
+
+@pytest.mark.parametrize("given, link", [
+    ("https://github.com/acme/book/issues/new", "https://github.com/acme/book/issues/new"),
+    ("mailto:po@acme.example", "mailto:po@acme.example"),
+    (" po@acme.example ", "mailto:po@acme.example"),
+])
+def test_a_feedback_address_becomes_a_link(given, link):
+    from cpo_kit.cli import _feedback
+
+    assert _feedback(given) == link
+
+
 def test_an_internal_error_is_one_line_not_a_traceback(company_dir, cli, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("something we did not foresee")

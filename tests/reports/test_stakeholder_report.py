@@ -332,7 +332,7 @@ def test_the_compare_command_prints_and_writes_the_comparison(september, sample_
     assert "  Weekly active users" in "\n".join(lines) and "red → amber" in result.stdout
     written = json.loads(out.read_text())
     assert written["before"] == september.resolve().name
-    assert len(written["headlines"]) == 68 + 4 and len(written["statuses"]) == 2
+    assert len(written["headlines"]) == 69 + 4 and len(written["statuses"]) == 2
 
 
 def test_compare_refuses_a_folder_that_is_not_a_run(tmp_path, sample_run):
