@@ -506,6 +506,29 @@ def test_no_page_scrolls_sideways_and_a_wide_table_says_it_scrolls(browser, serv
         assert wide_tables >= 20
 
 
+@pytest.mark.parametrize("width, drawn, hinted", [(390, 640, True), (1280, None, False)])
+def test_a_chart_keeps_a_readable_width_on_a_phone(browser, server, width, drawn, hinted):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/notebooks/product_kpis.html", wait_until="load")
+    charts = page.evaluate("""() => [...document.querySelectorAll('article .cpo-chart')].map(
+        box => ({image: box.querySelector('img').getBoundingClientRect().width,
+                 box: box.clientWidth, hint: box.previousElementSibling.textContent,
+                 shown: !box.previousElementSibling.hidden}))""")
+    context.close()
+    # Every chart of the page is boxed: the WAU and stickiness pair, the lifecycle, ...
+    assert len(charts) >= 5
+    assert {c["hint"] for c in charts} == {"Wider than the screen: scroll the chart sideways →"}
+    # On a phone each is drawn 640 px wide in a narrower box that says it scrolls; on a
+    # desktop each fits its column and says nothing.
+    assert {c["shown"] for c in charts} == {hinted}
+    if drawn:
+        assert {round(c["image"]) for c in charts} == {drawn}
+        assert max(c["box"] for c in charts) < drawn
+    else:
+        assert all(c["image"] <= c["box"] for c in charts)
+
+
 def test_a_page_shows_when_its_source_last_changed_and_where_feedback_goes(site):
     from cpo_kit.site.book_ext import last_changed, page_source
 

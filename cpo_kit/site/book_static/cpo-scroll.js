@@ -42,6 +42,7 @@
     watch(wrapper);
   }
 
+  function watch(container) {
     var said = hint(container);
     // A keyboard reaches the box, and a screen reader names it, only where it scrolls.
     function update() {
