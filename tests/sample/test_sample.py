@@ -328,3 +328,23 @@ def test_the_incident_hides_from_the_funnel_of_first_entries(tidewell_events):
     before = rate[pd.Period("2026-08-17", "W"):pd.Period("2026-08-31", "W")].mean()
     assert 0.4 < before < 0.6
     assert abs(during - before) < 0.08
+
+
+def test_initiatives_are_of_a_scale_a_practitioner_would_believe(tables, sample_dir):
+    work = tables["initiatives"]
+    events = pd.read_parquet(sample_dir / "events.parquet", columns=["user_id", "timestamp"])
+    # Users active in the last quarter, August to October 2026: reach cannot exceed them.
+    active = events.loc[events["timestamp"] >= "2026-08-01", "user_id"].nunique()
+    assert active == 3034
+    assert work["reach"].max() == 2700 <= active
+    # A person-month costs $14,500; a year's benefit is never more than the build costs
+    # twice over, nor so small that paying it back takes more than six years.
+    payback = work["cost"] / (work["expected_benefit"] / 12)
+    assert 6 < payback.min() < 6.5 and 62 < payback.max() < 64
+    builder = work.set_index("title").loc["Report builder redesign"]
+    assert builder[["reach", "impact", "confidence", "effort", "cost",
+                    "expected_benefit"]].tolist() == [2400, 2.0, 0.8, 4.0, 58000, 88300]
+    # Nothing planned lies in the past, and nothing was done in the future.
+    planned = work[work["status"] == "planned"]
+    assert (pd.to_datetime(planned["start_date"]) > "2026-10-31").all()
+    assert (pd.to_datetime(work["done_date"].dropna()) <= "2026-10-31").all()
