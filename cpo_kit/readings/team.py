@@ -129,7 +129,7 @@ def advice(frame: pd.DataFrame) -> str:
     ...                       "members_short": [14, 6], "assessed": [14, 14],
     ...                       "recommendation": ["hire", "train"], "coach": [None, "M10"]})
     >>> advice(frame)
-    'hiring for analytics (14 of 14 short) and training for discovery (6 of 14 short, coach M10)'
+    'hiring for analytics (14 of 14 short), and training for discovery (6 of 14 short, coach M10)'
     """
     def listed(kind: str) -> str:
         rows = frame[frame["recommendation"] == kind].sort_values("members_short",
@@ -143,7 +143,7 @@ def advice(frame: pd.DataFrame) -> str:
     parts = [f"{word} for {listed(kind)}" for kind, word in (("hire", "hiring"),
                                                               ("train", "training"))
              if (frame["recommendation"] == kind).any()]
-    return " and ".join(parts) if parts else "nothing: no one falls short"
+    return ", and ".join(parts) if parts else "nothing: no one falls short"
 
 
 def onboarding(status: pd.DataFrame, *, company: str) -> str:
