@@ -117,8 +117,8 @@ def difference(candidates: pd.DataFrame, *, escape: bool = True) -> str:
     if only_exact.empty and only_greedy.empty:
         return "The best plan and the greedy one take the same initiatives."
     if len(only_exact) and len(only_greedy):
-        return (f"The best plan takes {_with_effort(only_exact, escape=escape)}, which the greedy plan "
-                f"leaves out for {_with_effort(only_greedy, escape=escape)}.")
+        return (f"The best plan takes {_with_effort(only_exact, escape=escape)}, which the "
+                f"greedy plan leaves out for {_with_effort(only_greedy, escape=escape)}.")
     if len(only_exact):
         return f"The best plan also takes {_with_effort(only_exact, escape=escape)}."
     return f"The greedy plan also takes {_with_effort(only_greedy, escape=escape)}."

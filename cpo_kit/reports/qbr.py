@@ -11,7 +11,7 @@ Every string that comes from a company's data or parameters is written as litera
 markdown (:func:`cpo_kit.core.text.markdown_literal`): an initiative called
 ``*Beta* {{ x }}`` shows as written and cannot inject markup or a substitution.
 
-Part of :mod:`cpo_kit.reports`: imports :mod:`cpo_kit.core`.
+Part of :mod:`cpo_kit.reports`: imports :mod:`cpo_kit.core` and :mod:`cpo_kit.readings`.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import pandas as pd
 
 from cpo_kit.core import formats
 from cpo_kit.core.text import markdown_literal as literal
+from cpo_kit.readings.common import join
 from cpo_kit.reports.briefing import MOVEMENT_COLUMNS, RunResults
 from cpo_kit.reports.stakeholder import EMPTY, Report, scorecard_rows
 
@@ -108,7 +109,7 @@ def _quarter(report: Report, run: RunResults, drivers: dict[str, str], start: pd
         behind = [f"behind {literal(_lower(row['kpi']))}, {literal(drivers[row['key']])}"
                   for row in red if drivers.get(row["key"])]
         did_not = (f"{formats.counted(len(red), 'KPI')} {'is' if len(red) == 1 else 'are'} "
-                   "red (" + _join([literal(_lower(row["kpi"])) for row in red]) + ")"
+                   "red (" + join(literal(_lower(row["kpi"])) for row in red) + ")"
                    + ("; " + "; ".join(behind) if behind else "") + ".")
     elif report.lowlights:
         did_not = literal(report.lowlights[0])
@@ -156,10 +157,6 @@ def _quarter_movements(run: RunResults, start: pd.Timestamp,
 
 def _money(value) -> str:
     return literal(formats.money(value))  # a bare $ might open MyST's inline maths
-
-
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _lower(name: str) -> str:
