@@ -346,17 +346,22 @@ def test_compare_refuses_a_folder_that_is_not_a_run(tmp_path, sample_run):
 def test_the_report_compares_with_the_previous_run(sample_run, sample_dir, tmp_path):
     runs, _ = sample_run
     out = tmp_path / "runs"
-    first = cpo_kit("run", sample_dir, "--out", out, "--only", "kpi_overview",
-                    "stakeholder_report", "-p", "period_end=2026-09-30", "-p", "currency=USD")
-    second = cpo_kit("run", sample_dir, "--out", out, "--only", "kpi_overview",
-                     "stakeholder_report", "-p", "currency=USD")
+    # With the sample's targets, so that the KPIs have statuses to change.
+    targets = ("--params", sample_dir.parent / "brightlane.yml")
+    first = cpo_kit("run", sample_dir, "--out", out, "--only", "kpi_overview", "product_kpis",
+                    "stakeholder_report", "-p", "period_end=2026-09-30", *targets)
+    second = cpo_kit("run", sample_dir, "--out", out, "--only", "kpi_overview", "product_kpis",
+                     "stakeholder_report", *targets)
     assert first.returncode == 0 and second.returncode == 0, second.stderr[-2000:]
     earlier = sorted(p for p in out.iterdir() if p.name[0].isdigit()
                      and p.resolve() != (out / "latest").resolve())
     page = (out / "latest" / "stakeholder_report.html").read_text()
-    assert f"Against run {earlier[0].name}: 5 headline numbers changed." in page
+    assert f"Against run {earlier[0].name}: 10 headline numbers changed." in page
     assert "<td>MRR</td><td class=\"cpo-num\">$106,947</td><td class=\"cpo-num\">$114,801" \
            "</td><td class=\"cpo-num\">+$7,854</td>" in page
+    # The KPIs whose status changed, for the start page of the book (cpo_kit.site.run_examples).
+    statuses = pd.read_csv(out / "latest" / "stakeholder_report_results" / "status_changes.csv")
+    assert statuses.values.tolist() == [["Weekly active users", "red", "amber"]]
 
 
 def test_comparison_lines_say_when_nothing_changed():
