@@ -231,7 +231,7 @@ def _opening(text: str) -> str:
 
 
 def _next(run: RunResults) -> str:
-    """The roadmap notebook's best plan within capacity, by title."""
+    """The roadmap notebook's best plan within capacity, and what it leaves out, by title."""
     plan = run.table("roadmap", "plan")
     if plan is None or "exact" not in plan:
         return "the roadmap notebook left no plan in this run."
@@ -239,5 +239,11 @@ def _next(run: RunResults) -> str:
     if chosen.empty:
         return "no candidate fits the roadmap's capacity."
     titles = ", ".join(literal(title) for title in chosen["title"])
-    return (f"the roadmap notebook's best plan within capacity, "
+    said = (f"the roadmap notebook's best plan within capacity, "
             f"{formats.number(chosen['effort'].sum())} person-months: {titles}.")
+    # The template asks what we will stop: the candidates the plan leaves out.
+    left = plan.loc[plan["exact"].astype(str) != "True", "title"]
+    if len(left):
+        said += (" Left out, so not started next quarter: "
+                 + ", ".join(literal(title) for title in left) + ".")
+    return said

@@ -98,7 +98,8 @@ Billing is the feedback theme that moves most with detractors (customer voice no
 1. Billing export depends on one engineer\\.
 
 **8. Next quarter:** the roadmap notebook's best plan within capacity, 3.5 person-months: \
-Team invites, \\*Beta\\* \\{\\{ x \\}\\}.
+Team invites, \\*Beta\\* \\{\\{ x \\}\\}. Left out, so not started next quarter: Dark \
+mode.
 """
 
 
