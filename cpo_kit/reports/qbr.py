@@ -51,7 +51,7 @@ def qbr_markdown(report: Report, run: RunResults, *, drivers: dict[str, str]) ->
         numbered sections.
     """
     end = pd.Timestamp(report.period_end)
-    start = (end - pd.DateOffset(months=QUARTER)).normalize() + pd.Timedelta(days=1)
+    start = _quarter_start(end)
     sections = [
         f"## Example: {literal(report.company)}, quarter ending {_day(end)}",
         "Drafted by `cpo-kit run` from the same run as the {ref}`stakeholder report "
@@ -59,7 +59,7 @@ def qbr_markdown(report: Report, run: RunResults, *, drivers: dict[str, str]) ->
         "**1. Decisions we ask for**\n\n" + _numbered(report.decisions, (
             "None asked for in this run: list them under `decisions:` for the stakeholder "
             "report in the params file.")),
-        "**2. The quarter:** " + _quarter(report, run, drivers, start, end),
+        "**2. The quarter:** " + " ".join(quarter_parts(report, run, drivers=drivers)),
         "**3. KPIs against targets** (G: on target; A: short by at most 5% of it; R: "
         "further off)\n\n" + _kpi_table(report, drivers),
         f"**4. MRR movements, {_month(start)} to {_month(end)}:** " + _movements(run, start,
@@ -70,6 +70,11 @@ def qbr_markdown(report: Report, run: RunResults, *, drivers: dict[str, str]) ->
         "**8. Next quarter:** " + _next(run),
     ]
     return "\n\n".join(sections) + "\n"
+
+
+def _quarter_start(end: pd.Timestamp) -> pd.Timestamp:
+    """The first day of the quarter that ends on ``end``."""
+    return (end - pd.DateOffset(months=QUARTER)).normalize() + pd.Timedelta(days=1)
 
 
 def _day(day: pd.Timestamp) -> str:
@@ -86,50 +91,62 @@ def _numbered(texts: list[str], empty: str) -> str:
     return "\n".join(f"{number}. {literal(text)}" for number, text in enumerate(texts, 1))
 
 
-def _quarter(report: Report, run: RunResults, drivers: dict[str, str], start: pd.Timestamp,
-             end: pd.Timestamp) -> str:
-    """What went well, what did not and what we change, in the template's three sentences.
+def quarter_parts(report: Report, run: RunResults, *, drivers: dict[str, str],
+                  markdown: bool = True) -> list[str]:
+    """The quarter in the template's three sentences: what went well, what did not, what
+    we change.
 
     What went well is the quarter's revenue and the KPIs on target; what did not is
     the red KPIs and what the run finds behind them (the scorecard's comments); the
-    report's first highlight and lowlight stand in where the run lacks either.
+    report's first highlight and lowlight stand in where the run lacks either. As
+    literal markdown for the draft, or as plain text (``markdown=False``) for the slides.
     """
+    escape = literal if markdown else str
+    end = pd.Timestamp(report.period_end)
+    start = _quarter_start(end)
     rows = [row for row in scorecard_rows(report) if row["status"] in LETTERS]
     green = [row for row in rows if row["status"] == "green"]
     red = [row for row in rows if row["status"] == "red"]
-    revenue, grew = _revenue(run, start, end)
+    revenue, grew = _revenue(run, start, end, escape)
     # Revenue that fell belongs to what did not go well.
     good = ([revenue] if revenue and grew else []) + (
         ["every KPI with a target is on target" if len(green) == len(rows) else
          f"{formats.count(len(green))} of the {formats.counted(len(rows), 'KPI')} with a "
          f"target {'is' if len(green) == 1 else 'are'} on target"] if rows else [])
-    went_well = (", and ".join(good) + "." if good else literal(report.highlights[0])
+    went_well = (", and ".join(good) + "." if good else escape(report.highlights[0])
                  if report.highlights else EMPTY["highlights"])
     if red:
-        behind = [f"behind {literal(_lower(row['kpi']))}, {literal(drivers[row['key']])}"
+        behind = [f"behind {escape(_lower(row['kpi']))}, {escape(drivers[row['key']])}"
                   for row in red if drivers.get(row["key"])]
         did_not = (f"{formats.counted(len(red), 'KPI')} {'is' if len(red) == 1 else 'are'} "
-                   "red (" + join(literal(_lower(row["kpi"])) for row in red) + ")"
+                   "red (" + join(escape(_lower(row["kpi"])) for row in red) + ")"
                    + ("; " + "; ".join(behind) if behind else "") + ".")
     elif report.lowlights:
-        did_not = literal(report.lowlights[0])
+        did_not = escape(report.lowlights[0])
     else:
         did_not = "no KPI is red."
     if revenue and not grew:
         did_not = f"{revenue}; {_lower(did_not)}"
+    # The draft opens with the decisions; the deck asks for them on a slide of its own.
+    where = "above" if markdown else "this deck asks for"
     change = ("We ask for no decision this quarter." if not report.decisions else
-              "What we change is in the decision above." if len(report.decisions) == 1 else
-              f"What we change is in the {formats.count(len(report.decisions))} decisions above.")
-    return f"What went well: {_lower(went_well)} What did not: {_lower(did_not)} {change}"
+              f"What we change is in the decision {where}." if len(report.decisions) == 1 else
+              f"What we change is in the {formats.count(len(report.decisions))} decisions "
+              f"{where}.")
+    return [f"What went well: {_lower(went_well)}", f"What did not: {_lower(did_not)}", change]
 
 
-def _revenue(run: RunResults, start: pd.Timestamp,
-             end: pd.Timestamp) -> tuple[str | None, bool]:
+def _revenue(run: RunResults, start: pd.Timestamp, end: pd.Timestamp,
+             escape=literal) -> tuple[str | None, bool]:
     """MRR at the quarter's start and end and where most of the change came from, and
     whether it grew (or held); None when the run lacks the quarter's movements."""
     quarter = _quarter_movements(run, start, end)
     if quarter is None:
         return None, True
+
+    def money(value) -> str:
+        return escape(formats.money(value))
+
     before, after = quarter["starting_mrr"].iloc[0], quarter["ending_mrr"].iloc[-1]
     parts = quarter[list(MOVEMENT_COLUMNS)].sum()
     gained = parts[list(MOVEMENT_COLUMNS[:3])]
@@ -137,11 +154,11 @@ def _revenue(run: RunResults, start: pd.Timestamp,
     verb = "grew" if after > before else "fell" if after < before else "held"
     growth = (f" ({formats.share(after / before - 1, decimals=1, signed=True)})"
               if before else "")
-    text = (f"MRR {verb} from {_money(before)} to {_money(after)} over the quarter{growth}: "
-            f"{_money(gained.sum())} gained")
+    text = (f"MRR {verb} from {money(before)} to {money(after)} over the quarter{growth}: "
+            f"{money(gained.sum())} gained")
     if gained.sum() > 0:
-        text += f", most of it {gained.idxmax()} MRR ({_money(gained.max())})"
-    return text + f", against {_money(lost)} lost to contraction and churn", after >= before
+        text += f", most of it {gained.idxmax()} MRR ({money(gained.max())})"
+    return text + f", against {money(lost)} lost to contraction and churn", after >= before
 
 
 def _quarter_movements(run: RunResults, start: pd.Timestamp,

@@ -28,7 +28,7 @@ AXIS_FORMATS = {"share": "0%", "currency": "#,##0", "count": "#,##0", "score": "
 BLUE, GREY, INK, TARGET, GRID = "0969DA", "8C959F", "1F2328", "CF222E", "E6E9EC"
 
 
-def write_slides(report: Report, path: str | Path) -> Path:
+def write_slides(report: Report, path: str | Path, *, quarter: list[str] | None = None) -> Path:
     """Write ``report`` as a slide deck to ``path``, replacing it only once written.
 
     Parameters
@@ -37,6 +37,9 @@ def write_slides(report: Report, path: str | Path) -> Path:
         The stakeholder report of a run, as its notebook makes it.
     path : str or Path
         The ``.pptx`` file to write.
+    quarter : list of str, optional
+        The quarter in a few sentences (:func:`cpo_kit.reports.qbr.quarter_parts`):
+        the slide after the title, so the deck opens with the story.
 
     Returns
     -------
@@ -49,6 +52,8 @@ def write_slides(report: Report, path: str | Path) -> Path:
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(WIDTH), Inches(HEIGHT)
     _title_slide(deck, report)
+    if quarter:
+        _list_slide(deck, "The quarter", quarter, "", numbered=False)
     _scorecard_slide(deck, report)
     _two_lists(deck, "Highlights and lowlights", ("Highlights", report.highlights,
                                                   EMPTY["highlights"]),
@@ -164,11 +169,12 @@ def _two_lists(deck, title: str, *columns: tuple[str, list[str], str]) -> None:
         _bullets(frame, texts or [empty], size=_size(texts))
 
 
-def _list_slide(deck, title: str, texts: list[str], empty: str) -> None:
+def _list_slide(deck, title: str, texts: list[str], empty: str, *,
+                numbered: bool = True) -> None:
     slide = _blank(deck, title)
     frame = _text(slide, "", left=0.6, top=1.3, width=WIDTH - 1.2, height=HEIGHT - 1.8,
                   size=20)
-    _bullets(frame, texts or [empty], size=_size(texts), numbered=bool(texts))
+    _bullets(frame, texts or [empty], size=_size(texts), numbered=numbered and bool(texts))
 
 
 def _size(texts: list[str]) -> int:

@@ -80,6 +80,21 @@ def test_each_slide_says_what_the_report_says(report, tmp_path):
     assert "28 Sep" in pages[7] and "12 Oct" in pages[7]
 
 
+def test_the_deck_opens_with_the_quarter_when_told_it(report, tmp_path):
+    quarter = ["What went well: MRR grew from €2,000 to €2,400 over the quarter.",
+               "What did not: 1 KPI is red (activation).",
+               "We ask for no decision this quarter."]
+    with formats.using(currency="EUR", locale="en_IE"):
+        deck = write_slides(report, tmp_path / "stakeholder_report.pptx", quarter=quarter)
+    pages = _pages(deck, tmp_path)
+    # The slide after the title; the rest of the deck follows as before.
+    assert len(pages) == 9
+    assert pages[1] == ("The quarter • What went well: MRR grew from €2,000 to €2,400 over "
+                        "the quarter. • What did not: 1 KPI is red (activation). • We ask for "
+                        "no decision this quarter.")
+    assert pages[2].startswith("Scorecard KPI Value Target Status")
+
+
 def test_the_deck_replaces_an_earlier_one_only_once_written(report, tmp_path):
     deck = tmp_path / "stakeholder_report.pptx"
     deck.write_bytes(b"an earlier run's deck")

@@ -269,12 +269,18 @@ def test_a_run_writes_the_report_as_slides_with_a_chart_of_every_kpi(sample_run)
     # The sample's scorecard has 13 KPIs, each with a history of twelve periods.
     assert titles == [
         "Acme <script>alert('pwned')</script> & `Co` | *Analytics*: product report",
-        "Scorecard", "Highlights and lowlights", "Roadmap", "Top risks", "Decisions asked for",
+        "The quarter", "Scorecard", "Highlights and lowlights", "Roadmap", "Top risks",
+        "Decisions asked for",
         "Monthly active users", "MRR", "NPS (last 90 days)", "Weekly active users",
         "Stickiness (DAU / MAU)", "Week-4 retention", "Activation (whole funnel)",
         "NRR (trailing 12 months)", "GRR (trailing 12 months)", "Logo churn per month",
         "LTV : CAC", "CAC payback", "MRR quick ratio"]
-    charts = [shape.chart for slide in list(deck.slides)[6:] for shape in slide.shapes
+    # The deck opens with the quarter's story, plain text, as the QBR draft tells it.
+    quarter = " ".join(shape.text_frame.text for shape in deck.slides[1].shapes)
+    assert ("What went well: MRR grew from $96,432 to $114,801 over the quarter (+19.0%): "
+            "$20,080 gained, most of it new MRR ($13,247)") in quarter
+    assert "What we change is in the 3 decisions this deck asks for." in quarter
+    charts = [shape.chart for slide in list(deck.slides)[7:] for shape in slide.shapes
               if shape.has_chart]
     assert [len(list(chart.plots[0].categories)) for chart in charts] == [12] * 13
     # The line ends at the scorecard's value: 2,271 monthly active users in October 2026.
