@@ -141,7 +141,7 @@ def _revenue(run: RunResults, start: pd.Timestamp, end: pd.Timestamp,
     """MRR at the quarter's start and end and where most of the change came from, and
     whether it grew (or held); None when the run lacks the quarter's movements."""
     quarter = _quarter_movements(run, start, end)
-    if quarter is None:
+    if quarter is None or len(quarter) < QUARTER:
         return None, True
 
     def money(value) -> str:
@@ -163,13 +163,13 @@ def _revenue(run: RunResults, start: pd.Timestamp, end: pd.Timestamp,
 
 def _quarter_movements(run: RunResults, start: pd.Timestamp,
                        end: pd.Timestamp) -> pd.DataFrame | None:
-    """The months of the quarter in the MRR movements, or None when they are not all there."""
+    """The months of the quarter in the MRR movements (fewer than three when the run's
+    movements do not cover it), or None when the run has no MRR movements."""
     table = run.table("revenue_health", "mrr_movements")
     if table is None:
         return None
     months = pd.to_datetime(table["month"])
-    quarter = table[(months >= start.replace(day=1)) & (months <= end)]
-    return quarter if len(quarter) >= QUARTER else None
+    return table[(months >= start.replace(day=1)) & (months <= end)]
 
 
 def _money(value) -> str:
@@ -201,10 +201,10 @@ def _kpi_table(report: Report, drivers: dict[str, str]) -> str:
 
 def _movements(run: RunResults, start: pd.Timestamp, end: pd.Timestamp) -> str:
     """The quarter's MRR bridge: starting MRR, each movement, ending MRR."""
-    if run.table("revenue_health", "mrr_movements") is None:
-        return "the revenue health notebook left no MRR movements in this run."
     quarter = _quarter_movements(run, start, end)
     if quarter is None:
+        return "the revenue health notebook left no MRR movements in this run."
+    if len(quarter) < QUARTER:
         return "the run's MRR movements do not cover the whole quarter."
     parts = quarter[list(MOVEMENT_COLUMNS)].sum()
     # The table's contraction and churn are negative amounts; the bridge subtracts their size.

@@ -131,3 +131,18 @@ def test_the_quarter_counts_falling_revenue_among_what_did_not_go_well(report, t
         "not: MRR fell from €1\\,000 to €950 over the quarter (−5.0%): €10 gained, most of it "
         "new MRR (€10), against €60 lost to contraction and churn; activation fell from "
         "18\\.0\\% to 15\\.0\\%\\. We ask for no decision this quarter.")
+
+
+def test_movements_that_miss_a_month_of_the_quarter_are_not_added_up(report, tmp_path):
+    _results(tmp_path, "revenue_health", {"mrr_movements": {
+        "month": ["2026-09-01", "2026-10-01"], "starting_mrr": [1040.0, 1070.0],
+        "new": [40.0, 30.0], "expansion": [0.0, 20.0], "reactivated": [5.0, 0.0],
+        "contraction": [0.0, -10.0], "churned": [-15.0, -30.0],
+        "ending_mrr": [1070.0, 1080.0]}})
+    with formats.using(currency="EUR", locale="en_IE"):
+        text = qbr_markdown(report, RunResults(tmp_path), drivers={})
+    assert ("**4. MRR movements, August 2026 to October 2026:** the run's MRR movements do "
+            "not cover the whole quarter.") in text
+    # Without the quarter's revenue, what went well is the scorecard's alone.
+    assert ("**2. The quarter:** What went well: 1 of the 2 KPIs with a target is on target. "
+            "What did not: 1 KPI is red (activation \\(whole funnel\\)).") in text
